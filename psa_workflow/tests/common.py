@@ -1,0 +1,136 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Shared fixtures for psa_workflow tests.
+
+``PsaFixturesMixin._setup_psa_fixtures`` builds, once per test class:
+
+- two companies (``company`` = the main one, ``company_b``);
+- one user per PSA group, each with an employee and an hourly cost:
+  ``user_employee``, ``user_approver``, ``user_billing``, ``user_admin``,
+  and ``user_employee_b`` in company B;
+- customers: ``customer`` (company currency) and ``customer_eur`` (euro pricelist);
+- projects: ``project_tm`` (managed by ``user_approver``), ``project_fixed``,
+  ``project_internal`` (non-billable), ``project_b`` (company B), with tasks.
+
+Users' passwords equal their logins (``PSA_PASSWORD[login]``), for HTTP tests.
+"""
+
+from odoo import Command
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
+PSA_GROUPS = {
+    "employee": "psa_workflow.group_psa_user",
+    "approver": "psa_workflow.group_psa_approver",
+    "billing": "psa_workflow.group_psa_billing",
+    "admin": "psa_workflow.group_psa_admin",
+}
+
+
+class PsaFixturesMixin:
+    @classmethod
+    def _setup_psa_fixtures(cls):
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        env = cls.env
+        cls.company = env.company
+        cls.company_b = env["res.company"].create({"name": "PSA Test Company B"})
+        cls.currency_eur = env.ref("base.EUR")
+        cls.currency_eur.active = True
+
+        cls.user_employee = cls._psa_user("psa_employee", "employee", 40.0)
+        cls.user_approver = cls._psa_user("psa_approver", "approver", 65.0)
+        cls.user_billing = cls._psa_user("psa_billing", "billing", 50.0)
+        cls.user_admin = cls._psa_user("psa_admin", "admin", 90.0)
+        cls.user_employee_b = cls._psa_user(
+            "psa_employee_b", "employee", 35.0, company=cls.company_b
+        )
+
+        cls.customer = env["res.partner"].create(
+            {"name": "PSA Test Customer", "is_company": True, "customer_rank": 1}
+        )
+        eur_pricelist = env["product.pricelist"].create(
+            {"name": "PSA Test EUR", "currency_id": cls.currency_eur.id}
+        )
+        cls.customer_eur = env["res.partner"].create(
+            {
+                "name": "PSA Test Euro Customer",
+                "is_company": True,
+                "customer_rank": 1,
+                "property_product_pricelist": eur_pricelist.id,
+            }
+        )
+
+        projects = env["project.project"].create(
+            [
+                {
+                    "name": "PSA Test T&M Project",
+                    "company_id": cls.company.id,
+                    "partner_id": cls.customer.id,
+                    "user_id": cls.user_approver.id,
+                    "psa_billing_type": "time_material",
+                    "privacy_visibility": "employees",
+                    "task_ids": [Command.create({"name": "PSA Test Analysis"})],
+                },
+                {
+                    "name": "PSA Test Fixed Price Project",
+                    "company_id": cls.company.id,
+                    "partner_id": cls.customer_eur.id,
+                    "user_id": cls.user_admin.id,
+                    "psa_billing_type": "fixed_price",
+                    "privacy_visibility": "employees",
+                },
+                {
+                    "name": "PSA Test Internal Project",
+                    "company_id": cls.company.id,
+                    "user_id": cls.user_approver.id,
+                    "psa_billing_type": "non_billable",
+                    "privacy_visibility": "employees",
+                },
+                {
+                    "name": "PSA Test Company B Project",
+                    "company_id": cls.company_b.id,
+                    "partner_id": cls.customer.id,
+                    "privacy_visibility": "employees",
+                },
+            ]
+        )
+        cls.project_tm, cls.project_fixed, cls.project_internal, cls.project_b = (
+            projects
+        )
+        cls.task_tm = cls.project_tm.task_ids
+
+    @classmethod
+    def _psa_user(cls, login, role, hourly_cost, company=None):
+        company = company or cls.company
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups=PSA_GROUPS[role],
+            name=f"{login.replace('_', ' ').title()}",
+            password=login,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        cls.env["hr.employee"].create(
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "company_id": company.id,
+                "hourly_cost": hourly_cost,
+            }
+        )
+        return user
+
+
+class PsaCommon(PsaFixturesMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_psa_fixtures()
+
+
+class PsaHttpCommon(PsaFixturesMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_psa_fixtures()

@@ -1,0 +1,108 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Timesheets logged over HTTP the way Odoo's mobile app and integrations do."""
+
+import json
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import PsaHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMobileJsonRpc(PsaHttpCommon):
+    def _jsonrpc(self, url, params):
+        response = self.url_open(
+            url,
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        payload = response.json()
+        self.assertNotIn("error", payload, payload.get("error"))
+        return payload["result"]
+
+    def test_web_client_session_creates_a_timesheet(self):
+        # The mobile app runs the web client: a session, then call_kw.
+        self.authenticate("psa_employee", "psa_employee")
+        today = fields.Date.to_string(fields.Date.today())
+        line_id = self._jsonrpc(
+            "/web/dataset/call_kw/account.analytic.line/create",
+            {
+                "model": "account.analytic.line",
+                "method": "create",
+                "args": [
+                    [
+                        {
+                            "date": today,
+                            "project_id": self.project_tm.id,
+                            "task_id": self.task_tm.id,
+                            "name": "Logged from the phone",
+                            "unit_amount": 1.5,
+                        }
+                    ]
+                ],
+                "kwargs": {"context": {"lang": "en_US"}},
+            },
+        )[0]
+        line = self.env["account.analytic.line"].browse(line_id)
+        employee = self.user_employee.employee_id
+        self.assertEqual(line.employee_id, employee)
+        self.assertEqual(line.user_id, self.user_employee)
+        self.assertEqual(line.project_id, self.project_tm)
+        self.assertEqual(line.account_id, self.project_tm.account_id)
+        self.assertAlmostEqual(line.amount, -1.5 * employee.hourly_cost)
+
+    def test_external_jsonrpc_execute_kw_creates_and_reads_a_timesheet(self):
+        # Integrations use the stateless /jsonrpc endpoint with login and password.
+        db = self.env.cr.dbname
+        uid = self._jsonrpc(
+            "/jsonrpc",
+            {
+                "service": "common",
+                "method": "login",
+                "args": [db, "psa_employee", "psa_employee"],
+            },
+        )
+        self.assertEqual(uid, self.user_employee.id)
+
+        def execute_kw(model, method, args, kwargs=None):
+            return self._jsonrpc(
+                "/jsonrpc",
+                {
+                    "service": "object",
+                    "method": "execute_kw",
+                    "args": [
+                        db,
+                        uid,
+                        "psa_employee",
+                        model,
+                        method,
+                        args,
+                        kwargs or {},
+                    ],
+                },
+            )
+
+        line_id = execute_kw(
+            "account.analytic.line",
+            "create",
+            [
+                {
+                    "project_id": self.project_tm.id,
+                    "name": "API entry",
+                    "unit_amount": 2.0,
+                }
+            ],
+        )
+        [record] = execute_kw(
+            "account.analytic.line",
+            "read",
+            [[line_id]],
+            {"fields": ["employee_id", "unit_amount", "date"]},
+        )
+        self.assertEqual(record["employee_id"][0], self.user_employee.employee_id.id)
+        self.assertEqual(record["unit_amount"], 2.0)
+        self.assertEqual(record["date"], fields.Date.to_string(fields.Date.today()))

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Run the whole psa_workflow test suite on a fresh throwaway database:
+#
+#   bash tools/test.sh
+#
+# 1. lint (tools/lint.sh);
+# 2. create a database, install psa_workflow with its demo data;
+# 3. check that i18n/psa_workflow.pot is current;
+# 4. run the tests with pytest-odoo (HttpCase and tours included);
+# 5. drop the database.
+# Fails on any lint problem, failed or skipped test, and on any warning or error
+# logged by psa_workflow. Variables: PSA_TEST_KEEP_DB=1 keeps the database;
+# PYTEST_ARGS adds pytest arguments (e.g. "-k security").
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$PSA_ROOT"
+
+require_odoo
+ensure_system_packages
+ensure_python_packages
+ensure_postgres
+
+start=$(date +%s)
+bash tools/lint.sh
+
+DB="psa_test_$(date +%Y%m%d%H%M%S)_$$"
+LOGDIR="$(mktemp -d)"
+cleanup() {
+    if [ -z "${PSA_TEST_KEEP_DB:-}" ]; then
+        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    else
+        say "kept database $DB"
+    fi
+}
+trap cleanup EXIT
+ADDONS="$(addons_path)"
+
+# Lines logged at WARNING or above that concern this addon (or anything at ERROR+).
+bad_log_lines() {
+    grep -aE '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$1" |
+        grep -aE 'psa_workflow|psa\.| (ERROR|CRITICAL) ' || true
+}
+
+say "installing psa_workflow with demo data in $DB"
+if ! odoo_bin -d "$DB" --addons-path="$ADDONS" -i psa_workflow --stop-after-init \
+    --log-level=warn --logfile="$LOGDIR/install.log"; then
+    tail -n 40 "$LOGDIR/install.log"
+    die "installing psa_workflow failed"
+fi
+bad="$(bad_log_lines "$LOGDIR/install.log")"
+[ -z "$bad" ] || die "installing psa_workflow logged warnings or errors:
+$bad"
+
+say "checking that psa_workflow/i18n/psa_workflow.pot is current"
+odoo_bin -d "$DB" --addons-path="$ADDONS" --i18n-export="$LOGDIR/psa_workflow.pot" \
+    --modules=psa_workflow --stop-after-init --log-level=warn
+if ! "$PYTHON" tools/pot_diff.py psa_workflow/i18n/psa_workflow.pot "$LOGDIR/psa_workflow.pot"; then
+    die "i18n/psa_workflow.pot is out of date: run 'make pot' and commit it"
+fi
+
+say "running the tests (pytest-odoo)"
+set +e
+"$PYTHON" -m pytest psa_workflow/tests \
+    --odoo-database="$DB" --odoo-addons-path="$ADDONS" --odoo-http \
+    --log-file="$LOGDIR/pytest.log" --log-file-level=WARNING \
+    --log-file-format='%(asctime)s 0 %(levelname)s ? %(name)s: %(message)s' \
+    --log-file-date-format='%Y-%m-%d %H:%M:%S,000' \
+    -rfEs ${PYTEST_ARGS:-} 2>&1 | tee "$LOGDIR/pytest.out"
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" = 0 ] || die "tests failed (pytest exit code $rc)"
+if grep -qE '^SKIPPED|[0-9]+ skipped' "$LOGDIR/pytest.out"; then
+    die "tests were skipped (a tour needs chromium and websocket-client): see above"
+fi
+bad="$(bad_log_lines "$LOGDIR/pytest.log")"
+[ -z "$bad" ] || die "the tests logged warnings or errors from psa_workflow:
+$bad"
+
+say "all green in $(($(date +%s) - start)) s"
