@@ -76,4 +76,6 @@ bad="$(bad_log_lines "$LOGDIR/pytest.log")"
 [ -z "$bad" ] || die "the tests logged warnings or errors from psa_workflow:
 $bad"
 
+passed="$(grep -oE '[0-9]+ passed' "$LOGDIR/pytest.out" | tail -n 1 | cut -d' ' -f1)"
 say "all green in $(($(date +%s) - start)) s"
+echo "psa_workflow: ${passed:-0} passed, 0 failed"

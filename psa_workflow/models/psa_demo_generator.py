@@ -226,9 +226,13 @@ class PsaDemoGenerator(models.AbstractModel):
     @api.model
     def _generate_demo_entries(self, days=61, seed=18):
         """Create the demo firm's timesheets and expenses for the last ``days`` days."""
+        ref = self.env.ref
+        if self.env["account.analytic.line"].search_count(
+            [("project_id", "=", ref("psa_workflow.project_tm_demo").id)], limit=1
+        ):
+            return  # already generated: an update must not duplicate the demo
         rng = random.Random(seed)
         today = fields.Date.context_today(self)
-        ref = self.env.ref
         projects = {
             xmlid: ref(f"psa_workflow.{xmlid}")
             for _employee, _hours, staffing in DEMO_STAFFING

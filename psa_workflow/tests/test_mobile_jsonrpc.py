@@ -25,8 +25,17 @@ class TestMobileJsonRpc(PsaHttpCommon):
         return payload["result"]
 
     def test_web_client_session_creates_a_timesheet(self):
-        # The mobile app runs the web client: a session, then call_kw.
-        self.authenticate("psa_employee", "psa_employee")
+        # The mobile app runs the web client: it opens a session with
+        # /web/session/authenticate, then calls models through call_kw.
+        session = self._jsonrpc(
+            "/web/session/authenticate",
+            {
+                "db": self.env.cr.dbname,
+                "login": "psa_employee",
+                "password": "psa_employee",
+            },
+        )
+        self.assertEqual(session["uid"], self.user_employee.id)
         today = fields.Date.to_string(fields.Date.today())
         line_id = self._jsonrpc(
             "/web/dataset/call_kw/account.analytic.line/create",
