@@ -29,13 +29,76 @@ class ProjectProject(models.Model):
         help="Work on this project can be billed to a customer.",
     )
 
+    psa_currency_id = fields.Many2one(
+        "res.currency",
+        string="Billing Currency",
+        compute="_compute_psa_currency_id",
+        store=True,
+        help="The currency the customer is billed in: the currency of the customer's "
+        "pricelist, else the company currency. Project rates are in this currency.",
+    )
+    psa_member_ids = fields.One2many(
+        "psa.project.member", "project_id", string="Team", copy=True
+    )
+    psa_rate_ids = fields.One2many("psa.rate", "project_id", string="Rates", copy=True)
+    psa_allocation_ids = fields.One2many(
+        "psa.allocation", "project_id", string="Allocations"
+    )
+    psa_allocation_count = fields.Integer(compute="_compute_psa_allocation_count")
+
     @api.depends("psa_billing_type")
     def _compute_psa_is_billable(self):
         for project in self:
             project.psa_is_billable = project.psa_billing_type != "non_billable"
+
+    @api.depends(
+        "partner_id.commercial_partner_id.property_product_pricelist",
+        "company_id.currency_id",
+    )
+    def _compute_psa_currency_id(self):
+        for project in self:
+            pricelist = (
+                project.partner_id.commercial_partner_id.property_product_pricelist
+            )
+            project.psa_currency_id = (
+                pricelist.currency_id
+                or (project.company_id or self.env.company).currency_id
+            )
+
+    def _compute_psa_allocation_count(self):
+        counts = dict(
+            self.env["psa.allocation"]._read_group(
+                [("project_id", "in", self.ids)], ["project_id"], ["__count"]
+            )
+        )
+        for project in self:
+            project.psa_allocation_count = counts.get(project, 0)
 
     @api.onchange("psa_billing_type")
     def _onchange_psa_billing_type(self):
         # Milestone billing needs Odoo's milestones switched on for the project.
         if self.psa_billing_type == "milestone":
             self.allow_milestones = True
+
+    def action_psa_open_allocations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.psa_allocation_action"
+        )
+        action["domain"] = [("project_id", "=", self.id)]
+        action["context"] = {"default_project_id": self.id}
+        return action
+
+    def action_psa_open_team_workload(self):
+        self.ensure_one()
+        self.env["psa.employee.capacity"]._ensure_fresh()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.psa_workload_report_action"
+        )
+        action["domain"] = [("project_id", "=", self.id)]
+        action["context"] = {
+            "search_default_groupby_employee": 1,
+            "pivot_row_groupby": ["employee_id"],
+            "pivot_column_groupby": ["week_start:week"],
+        }
+        return action

@@ -1,9 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    psa_refuse_overallocation = fields.Boolean(
+        string="Refuse Over-allocation",
+        help="Refuse an allocation asking for more than 100% of an employee's "
+        "capacity, and refuse to confirm an allocation that over-allocates an "
+        "employee in any week.",
+    )
 
     def _create_internal_project_task(self):
         projects = super()._create_internal_project_task()

@@ -1,0 +1,2 @@
+from . import psa_allocation_staff
+from . import psa_allocation_staff_line

@@ -1,0 +1,44 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    psa_role_ids = fields.Many2many(
+        "psa.role",
+        "hr_employee_psa_role_rel",
+        "employee_id",
+        "role_id",
+        string="Roles",
+        groups="hr.group_hr_user,psa_workflow.group_psa_approver",
+        help="The roles this employee can be staffed as.",
+    )
+    psa_default_role_id = fields.Many2one(
+        "psa.role",
+        string="Default Role",
+        groups="hr.group_hr_user,psa_workflow.group_psa_approver",
+        help="The role used when the employee is allocated or logs time without one.",
+    )
+
+    @api.constrains("psa_role_ids", "psa_default_role_id")
+    def _check_psa_default_role(self):
+        for employee in self:
+            if (
+                employee.psa_default_role_id
+                and employee.psa_default_role_id not in employee.psa_role_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s: the default role %(role)s must be one of the "
+                        "employee's roles.",
+                        employee=employee.name,
+                        role=employee.psa_default_role_id.name,
+                    )
+                )
+
+    @api.onchange("psa_role_ids")
+    def _onchange_psa_role_ids(self):
+        if self.psa_default_role_id not in self.psa_role_ids._origin:
+            self.psa_default_role_id = self.psa_role_ids[:1]

@@ -1,0 +1,64 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class PsaProjectMember(models.Model):
+    """An employee on a project's team, in a role. Rate overrides for the member
+    live in ``psa.rate`` (scope employee + project), like every other rate."""
+
+    _name = "psa.project.member"
+    _description = "PSA Project Team Member"
+    _order = "project_id, role_id, employee_id"
+    _check_company_auto = True
+
+    project_id = fields.Many2one(
+        "project.project",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="project_id.company_id", store=True)
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    role_id = fields.Many2one(
+        "psa.role",
+        string="Role on Project",
+        compute="_compute_role_id",
+        store=True,
+        readonly=False,
+        required=True,
+        check_company=True,
+    )
+    bill_rate = fields.Monetary(
+        string="Current Rate",
+        compute="_compute_bill_rate",
+        currency_field="currency_id",
+        help="The rate this member's time on the project is billed at today, "
+        "from the project's rate chain.",
+    )
+    currency_id = fields.Many2one(related="project_id.psa_currency_id")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "project_employee_unique",
+            "UNIQUE(project_id, employee_id)",
+            "An employee is on a project's team only once.",
+        ),
+    ]
+
+    @api.depends("employee_id")
+    def _compute_role_id(self):
+        for member in self:
+            if not member.role_id:
+                member.role_id = member.employee_id.sudo().psa_default_role_id
+
+    @api.depends("project_id", "employee_id", "role_id")
+    def _compute_bill_rate(self):
+        today = fields.Date.context_today(self)
+        keys = [(m.project_id.id, m.employee_id.id, m.role_id.id, today) for m in self]
+        rates = self.env["psa.rate"]._resolve_rates(keys)
+        for member, key in zip(self, keys, strict=True):
+            member.bill_rate = rates[key][0]

@@ -1,0 +1,56 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class PsaRole(models.Model):
+    """A role people are staffed and billed as (Consultant, Project Manager...)."""
+
+    _name = "psa.role"
+    _description = "PSA Role"
+    _order = "sequence, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        help="Leave empty to share the role between companies.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        help="Default rates are expressed in the company currency.",
+    )
+    default_bill_rate = fields.Monetary(
+        string="Default Bill Rate",
+        currency_field="currency_id",
+        help="Hourly rate billed for this role when no more specific rate applies.",
+    )
+    default_cost = fields.Monetary(
+        string="Default Hourly Cost",
+        currency_field="currency_id",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+        help="Typical hourly cost of the role, for planning before people are staffed.",
+    )
+    employee_ids = fields.Many2many(
+        "hr.employee",
+        "hr_employee_psa_role_rel",
+        "role_id",
+        "employee_id",
+        string="Employees",
+    )
+    description = fields.Text(translate=True)
+
+    _sql_constraints = [
+        (
+            "default_bill_rate_positive",
+            "CHECK(default_bill_rate >= 0)",
+            "A role's default bill rate cannot be negative.",
+        ),
+    ]
+
+    def _compute_currency_id(self):
+        for role in self:
+            role.currency_id = (role.company_id or self.env.company).currency_id

@@ -1,0 +1,10 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    psa_refuse_overallocation = fields.Boolean(
+        related="company_id.psa_refuse_overallocation", readonly=False
+    )
