@@ -12,13 +12,13 @@ class HrEmployee(models.Model):
         "employee_id",
         "role_id",
         string="Roles",
-        groups="hr.group_hr_user,psa_workflow.group_psa_approver",
+        groups="hr.group_hr_user",
         help="The roles this employee can be staffed as.",
     )
     psa_default_role_id = fields.Many2one(
         "psa.role",
         string="Default Role",
-        groups="hr.group_hr_user,psa_workflow.group_psa_approver",
+        groups="hr.group_hr_user",
         help="The role used when the employee is allocated or logs time without one.",
     )
 

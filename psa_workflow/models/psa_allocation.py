@@ -241,7 +241,8 @@ class PsaAllocation(models.Model):
             if refuse and allocation.mode == "percent" and allocation.percent > 100:
                 raise ValidationError(
                     self.env._(
-                        "%(allocation)s: more than 100%% of capacity in one allocation.",
+                        "%(allocation)s: more than 100%% of capacity in one "
+                        "allocation.",
                         allocation=name,
                     )
                 )
@@ -273,8 +274,8 @@ class PsaAllocation(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "%(allocation)s: %(employee)s works for %(company)s, not for the "
-                        "project's company %(project_company)s.",
+                        "%(allocation)s: %(employee)s works for %(company)s, "
+                        "not for the project's company %(project_company)s.",
                         allocation=name,
                         employee=employee.name,
                         company=employee.company_id.name,
@@ -358,7 +359,7 @@ class PsaAllocation(models.Model):
             for allocation in staffed:
                 result[allocation.id] = hours.get(allocation.employee_id.id, {})
         open_roles = self - staffed
-        by_calendar = defaultdict(lambda: self.browse())
+        by_calendar = defaultdict(self.browse)
         for allocation in open_roles:
             calendar = (allocation.company_id or self.env.company).resource_calendar_id
             by_calendar[calendar] |= allocation
@@ -384,7 +385,8 @@ class PsaAllocation(models.Model):
         if not days:
             raise ValidationError(
                 self.env._(
-                    "%(allocation)s: there is no working day between %(start)s and %(end)s.",
+                    "%(allocation)s: there is no working day between %(start)s "
+                    "and %(end)s.",
                     allocation=self.display_name,
                     start=self.date_from,
                     end=self.date_to,

@@ -105,7 +105,7 @@ class PsaEmployeeCapacity(models.Model):
         default_from, default_to = self._horizon()
         date_from, date_to = date_from or default_from, date_to or default_to
         if employees is None:
-            employees = self.env["hr.employee"].sudo().search([])
+            employees = self.env["hr.employee"].sudo().search([("active", "=", True)])
         employees = employees.sudo()
         hours = self._employee_daily_hours(employees, date_from, date_to)
         company_of = {e.id: e.company_id.id for e in employees}
@@ -127,8 +127,8 @@ class PsaEmployeeCapacity(models.Model):
             )
             cr.execute(
                 SQL(
-                    "INSERT INTO psa_employee_capacity (employee_id, company_id, date, hours)"
-                    " VALUES %s",
+                    "INSERT INTO psa_employee_capacity"
+                    " (employee_id, company_id, date, hours) VALUES %s",
                     values,
                 )
             )

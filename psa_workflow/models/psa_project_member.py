@@ -28,6 +28,7 @@ class PsaProjectMember(models.Model):
         compute="_compute_role_id",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
         check_company=True,
     )

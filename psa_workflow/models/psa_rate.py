@@ -109,7 +109,7 @@ class PsaRate(models.Model):
             )
             rate.display_name = f"{who}: {rate.amount:.2f}"
 
-    @api.constrains("project_id", "employee_id", "role_id")
+    @api.constrains("project_id", "employee_id", "role_id", "amount")
     def _check_scope(self):
         for rate in self:
             if not rate.scope:

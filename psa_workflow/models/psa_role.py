@@ -24,7 +24,6 @@ class PsaRole(models.Model):
         help="Default rates are expressed in the company currency.",
     )
     default_bill_rate = fields.Monetary(
-        string="Default Bill Rate",
         currency_field="currency_id",
         help="Hourly rate billed for this role when no more specific rate applies.",
     )
