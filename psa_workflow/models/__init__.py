@@ -5,6 +5,8 @@ from . import project_project
 from . import psa_project_member
 from . import psa_rate
 from . import psa_employee_capacity
+from . import resource_calendar
+from . import resource_calendar_leaves
 from . import psa_allocation
 from . import psa_allocation_line
 from . import psa_demo_generator

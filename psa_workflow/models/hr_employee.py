@@ -42,3 +42,9 @@ class HrEmployee(models.Model):
     def _onchange_psa_role_ids(self):
         if self.psa_default_role_id not in self.psa_role_ids._origin:
             self.psa_default_role_id = self.psa_role_ids[:1]
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"resource_calendar_id", "tz"} & set(vals):
+            self.env["psa.employee.capacity"]._apply_calendar_change(self.sudo())
+        return result

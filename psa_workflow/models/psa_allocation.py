@@ -374,14 +374,20 @@ class PsaAllocation(models.Model):
                 result[allocation.id] = hours
         return result
 
-    def _spread_days(self, working_hours):
-        """``[(date, hours)]`` for this allocation, given its days' capacity."""
+    def _spread_days(self, working_hours, strict=True):
+        """``[(date, hours)]`` for this allocation, given its days' capacity.
+
+        ``strict=False`` (a calendar or time-off change) never refuses: an
+        allocation left without working days keeps no hours until it is edited.
+        """
         self.ensure_one()
         days = sorted(
             (day, cap)
             for day, cap in working_hours.items()
             if self.date_from <= day <= self.date_to
         )
+        if not days and not strict:
+            return []
         if not days:
             raise ValidationError(
                 self.env._(
@@ -392,7 +398,7 @@ class PsaAllocation(models.Model):
                     end=self.date_to,
                 )
             )
-        if self.company_id.psa_refuse_overallocation:
+        if strict and self.company_id.psa_refuse_overallocation:
             self._check_within_capacity(days)
         if self.mode == "hours_per_day":
             return [(day, self.hours_per_day) for day, _cap in days]
@@ -428,13 +434,15 @@ class PsaAllocation(models.Model):
                 )
             )
 
-    def _spread(self):
+    def _spread(self, strict=True):
         """Rebuild the daily lines of these allocations (derived data: written
         with sudo so that an employee's own change keeps its lines right)."""
         if not self:
             return
         working_hours = self._working_hours_by_allocation()
-        days_by_allocation = {a.id: a._spread_days(working_hours[a.id]) for a in self}
+        days_by_allocation = {
+            a.id: a._spread_days(working_hours[a.id], strict=strict) for a in self
+        }
         rates = self._planned_rates(days_by_allocation)
         Line = self.env["psa.allocation.line"].sudo()
         Line.search([("allocation_id", "in", self.ids)]).unlink()
@@ -511,12 +519,3 @@ class PsaAllocation(models.Model):
                         weeks=", ".join(map(str, weeks[allocation.id])),
                     )
                 )
-
-    @api.model
-    def _respread_horizon(self):
-        """Re-spread the allocations overlapping the capacity horizon (after a
-        calendar or time-off change)."""
-        date_from, date_to = self.env["psa.employee.capacity"]._horizon()
-        self.search(
-            [("date_to", ">=", date_from), ("date_from", "<=", date_to)]
-        )._spread()

@@ -137,22 +137,47 @@ class PsaEmployeeCapacity(models.Model):
 
     @api.model
     def _ensure_fresh(self):
-        """Refresh the whole horizon once a day, or after a calendar or leave
-        change marked it stale."""
+        """Extend the stored capacity to today's horizon, once a day. Calendar
+        and time-off changes refresh what they touch as they happen
+        (``_apply_calendar_change``)."""
         params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.to_string(fields.Date.context_today(self))
         if params.get_param(FRESH_PARAM) == today:
             return False
         self._refresh()
-        self.env["psa.allocation"].sudo()._respread_horizon()
         params.set_param(FRESH_PARAM, today)
         return True
 
     @api.model
-    def _mark_stale(self):
+    def _cron_refresh(self):
         self.env["ir.config_parameter"].sudo().set_param(FRESH_PARAM, False)
+        self._ensure_fresh()
 
     @api.model
-    def _cron_refresh(self):
-        self._mark_stale()
-        self._ensure_fresh()
+    def _apply_calendar_change(
+        self, employees, date_from=None, date_to=None, companies=None
+    ):
+        """Working hours changed for ``employees`` (and, for a public holiday or a
+        company calendar, for the open roles of ``companies``) between two dates:
+        refresh their stored capacity and re-spread the allocations concerned."""
+        horizon_from, horizon_to = self._horizon()
+        date_from = max(date_from or horizon_from, horizon_from)
+        date_to = min(date_to or horizon_to, horizon_to)
+        if date_from > date_to:
+            return
+        if employees:
+            self._refresh(employees, date_from, date_to)
+        domain = [("date_to", ">=", date_from), ("date_from", "<=", date_to)]
+        people = [("employee_id", "in", employees.ids)] if employees else []
+        open_roles = (
+            [("employee_id", "=", False), ("company_id", "in", companies.ids)]
+            if companies
+            else []
+        )
+        if people and open_roles:
+            domain += ["|", *people, "&", *open_roles]
+        elif people or open_roles:
+            domain += people or ["&", *open_roles]
+        else:
+            return
+        self.env["psa.allocation"].sudo().search(domain)._spread(strict=False)

@@ -30,9 +30,8 @@ class TestPsaCapacity(PsaPlanningCommon):
         week_end = self.week2 + timedelta(days=6)
         employees = self.emp_part | self.emp_full
         Capacity._refresh(employees, self.monday, week_end)
-        stored = Capacity.search(
-            [("employee_id", "in", employees.ids), ("date", ">=", self.monday)]
-        )
+        in_weeks = [("date", ">=", self.monday), ("date", "<=", week_end)]
+        stored = Capacity.search([("employee_id", "in", employees.ids), *in_weeks])
         totals = {
             e.id: sum(
                 stored.filtered(lambda c, e=e: c.employee_id == e).mapped("hours")
@@ -45,9 +44,7 @@ class TestPsaCapacity(PsaPlanningCommon):
         # A new day off, then refresh: the stored figure follows, nothing doubles.
         self._leave(self.week2, self.emp_full)
         Capacity._refresh(employees, self.monday, week_end)
-        stored = Capacity.search(
-            [("employee_id", "=", self.emp_full.id), ("date", ">=", self.monday)]
-        )
+        stored = Capacity.search([("employee_id", "=", self.emp_full.id), *in_weeks])
         self.assertEqual(sum(stored.mapped("hours")), 64.0)
         self.assertEqual(len(stored), len(set(stored.mapped("date"))))
 
@@ -65,3 +62,43 @@ class TestPsaCapacity(PsaPlanningCommon):
 
         queries_for(4)  # warm the caches of the ORM
         self.assertEqual(queries_for(4), queries_for(26))
+
+    def test_new_day_off_updates_capacity_and_allocation_days_at_once(self):
+        Capacity = self.env["psa.employee.capacity"]
+        Capacity._refresh(self.emp_full, self.week2, self.week2 + timedelta(days=6))
+        allocation = self._allocate(
+            hours_per_day=4.0,
+            date_from=self.week2,
+            date_to=self.week2 + timedelta(days=4),
+        )
+        self.assertEqual(allocation.allocated_hours, 20.0)
+        leave = self._leave(self.week2 + timedelta(days=2), self.emp_full)
+        self.assertEqual(allocation.allocated_hours, 16.0)
+        stored = Capacity.search(
+            [
+                ("employee_id", "=", self.emp_full.id),
+                ("date", ">=", self.week2),
+                ("date", "<=", self.week2 + timedelta(days=6)),
+            ]
+        )
+        self.assertEqual(sum(stored.mapped("hours")), 32.0)
+        leave.unlink()
+        self.assertEqual(allocation.allocated_hours, 20.0)
+
+    def test_a_holiday_never_blocks_because_of_an_allocation(self):
+        friday = self.week2 + timedelta(days=4)
+        allocation = self._allocate(hours_per_day=4.0, date_from=friday, date_to=friday)
+        self._leave(friday)  # public holiday on the only day of the allocation
+        self.assertEqual(allocation.allocated_hours, 0.0)
+
+    def test_calendar_change_respreads_the_employee(self):
+        allocation = self._allocate(
+            employee_id=self.emp_admin.id,
+            mode="percent",
+            percent=50.0,
+            date_from=self.week2,
+            date_to=self.week2 + timedelta(days=4),
+        )
+        self.assertEqual(allocation.allocated_hours, 20.0)
+        self.emp_admin.resource_calendar_id = self.calendar_part
+        self.assertEqual(allocation.allocated_hours, 16.0)
