@@ -38,6 +38,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/psa_role_demo.xml",
         "demo/hr_employee_demo.xml",
         "demo/project_project_demo.xml",
         "demo/psa_allocation_demo.xml",
