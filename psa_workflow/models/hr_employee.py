@@ -22,6 +22,13 @@ class HrEmployee(models.Model):
         help="The role used when the employee is allocated or logs time without one.",
     )
 
+    psa_project_member_ids = fields.One2many(
+        "psa.project.member",
+        "employee_id",
+        string="Project Teams",
+        groups="hr.group_hr_user",
+    )
+
     @api.constrains("psa_role_ids", "psa_default_role_id")
     def _check_psa_default_role(self):
         for employee in self:

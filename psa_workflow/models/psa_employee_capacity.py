@@ -76,7 +76,7 @@ class PsaEmployeeCapacity(models.Model):
     def _employee_daily_hours(self, employees, date_from, date_to):
         """``{employee_id: {date: hours}}``, one calendar API call per calendar."""
         result = {}
-        by_calendar = defaultdict(lambda: self.env["hr.employee"])
+        by_calendar = defaultdict(employees.browse)  # keeps the caller's env (sudo)
         for employee in employees:
             by_calendar[employee.resource_calendar_id] |= employee
         for calendar, calendar_employees in by_calendar.items():
