@@ -1,13 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Benchmark of the workload report (psa.workload.report) at firm scale.
 
-Usage (from the repository root, on a database where psa_workflow is installed)::
+Usage: ``bash benchmarks/bench_workload.sh`` creates a throwaway database with
+psa_workflow (no demo data), runs this script on it and drops it. Directly, on a
+database where psa_workflow is installed::
 
-    python3 -m odoo -d psa_bench --addons-path=/opt/odoo18/addons,. \\
-        -i psa_workflow --stop-after-init --without-demo=all
     python3 benchmarks/bench_workload.py --db psa_bench [--employees 200] \\
-        [--weeks 26] [--addons-path /opt/odoo18/addons,.] [--explain] \\
-        [--first-opening]
+        [--weeks 26] [--addons-path ADDONS] [--explain] [--first-opening]
+
+(the default addons path is Odoo's own addons directories plus this repository).
 
 Inside one transaction that is rolled back at the end (the database is left as
 it was), the script:
@@ -22,8 +23,8 @@ it was), the script:
 
 It prints seconds and SQL query counts per step; ``--explain`` prints the
 query plan of the report, ``--first-opening`` also times ``_ensure_fresh``
-(the whole capacity horizon of every employee and every allocation re-spread,
-paid by the first user who opens the report in a day). Target: capacity refresh +
+(the whole capacity horizon of every employee, paid by the first user who opens
+the report in a day). Target: capacity refresh +
 report read under 2 seconds for 200 employees and 26 weeks.
 """
 
@@ -40,7 +41,15 @@ from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_ADDONS = f"/opt/odoo18/addons,{REPO}"
+ODOO_PKG = Path(odoo.__file__).resolve().parent
+DEFAULT_ADDONS = ",".join(
+    [
+        str(path)
+        for path in (ODOO_PKG / "addons", ODOO_PKG.parent / "addons")
+        if (path / "web").is_dir()
+    ]
+    + [str(REPO)]
+)
 # psa_employee_capacity.FRESH_PARAM (the addon is importable only once the
 # addons path is configured).
 FRESH_PARAM = "psa_workflow.capacity_refreshed_on"

@@ -132,6 +132,11 @@ class TestPsaSecurity(PsaCommon):
                 "menu_psa_billing",
                 "menu_psa_configuration",
                 "menu_invoicing_psa_billable_projects",
+                "menu_psa_allocations",
+                "menu_psa_workload",
+                "menu_psa_open_roles",
+                "menu_psa_forecast",
+                "menu_psa_config_rates",
             )
         }
         expected = {
@@ -139,12 +144,18 @@ class TestPsaSecurity(PsaCommon):
                 "menu_psa_root",
                 "menu_psa_projects",
                 "menu_psa_my_timesheets",
+                "menu_psa_allocations",
+                "menu_psa_workload",
             },
             self.user_approver: {
                 "menu_psa_root",
                 "menu_psa_projects",
                 "menu_psa_my_timesheets",
                 "menu_psa_all_timesheets",
+                "menu_psa_allocations",
+                "menu_psa_workload",
+                "menu_psa_open_roles",
+                "menu_psa_forecast",
             },
             self.user_billing: {
                 "menu_psa_root",
@@ -152,6 +163,9 @@ class TestPsaSecurity(PsaCommon):
                 "menu_psa_my_timesheets",
                 "menu_psa_billing",
                 "menu_invoicing_psa_billable_projects",
+                "menu_psa_allocations",
+                "menu_psa_workload",
+                "menu_psa_forecast",
             },
             self.user_admin: set(menus),
         }
@@ -159,3 +173,21 @@ class TestPsaSecurity(PsaCommon):
             visible_ids = Menu.with_user(user)._visible_menu_ids()
             seen = {xmlid for xmlid, menu_id in menus.items() if menu_id in visible_ids}
             self.assertEqual(seen, visible, user.login)
+
+    def test_report_menus_open_for_read_only_users(self):
+        # Server actions on a read-only model need their groups set to run.
+        for xmlid, users in (
+            ("psa_workload_report_server_action", self.user_employee),
+            (
+                "psa_forecast_report_server_action",
+                self.user_approver | self.user_billing,
+            ),
+        ):
+            action = self.env.ref(f"psa_workflow.{xmlid}")
+            for user in users:
+                result = action.with_user(user).run()
+                self.assertEqual(result["type"], "ir.actions.act_window", user.login)
+        with self.assertRaises(AccessError):
+            self.env.ref("psa_workflow.psa_forecast_report_server_action").with_user(
+                self.user_employee
+            ).run()
