@@ -32,6 +32,8 @@
         "views/psa_project_member_views.xml",
         "views/psa_allocation_views.xml",
         "views/hr_employee_views.xml",
+        "views/psa_expense_policy_views.xml",
+        "views/hr_expense_views.xml",
         "views/project_project_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_workflow_menus.xml",
@@ -42,6 +44,7 @@
         "demo/hr_employee_demo.xml",
         "demo/project_project_demo.xml",
         "demo/psa_allocation_demo.xml",
+        "demo/psa_expense_policy_demo.xml",
         "demo/psa_demo_entries_demo.xml",
     ],
     "assets": {

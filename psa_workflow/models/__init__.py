@@ -11,3 +11,6 @@ from . import psa_allocation
 from . import psa_allocation_line
 from . import psa_demo_generator
 from . import res_config_settings
+from . import psa_expense_policy
+from . import hr_expense
+from . import hr_expense_sheet

@@ -39,11 +39,13 @@ class TestPsaSecurity(PsaCommon):
             self._has(
                 self.user_approver,
                 "psa_workflow.group_psa_user",
-                "hr_timesheet.group_hr_timesheet_approver",
+                "hr_timesheet.group_hr_timesheet_user",
                 "hr_expense.group_hr_expense_team_approver",
             ),
             [True, True, True],
         )
+        # Not Odoo's "all timesheets": record rules limit them to their projects.
+        self.assertFalse(self.user_approver.has_group("hr_timesheet.group_hr_timesheet_approver"))
         self.assertEqual(
             self._has(
                 self.user_approver,
