@@ -2,6 +2,8 @@ from . import res_company
 from . import psa_role
 from . import hr_employee
 from . import project_project
+from . import project_task
+from . import account_analytic_line
 from . import psa_project_member
 from . import psa_rate
 from . import psa_employee_capacity

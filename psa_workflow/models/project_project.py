@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_round
 
 
 class ProjectProject(models.Model):
@@ -37,6 +39,36 @@ class ProjectProject(models.Model):
         help="The currency the customer is billed in: the currency of the customer's "
         "pricelist, else the company currency. Project rates are in this currency.",
     )
+    psa_rounding_minutes = fields.Integer(
+        string="Billing Rounding (minutes)",
+        help="Round each timesheet's billed hours to this many minutes (e.g. 15). "
+        "The hours the employee logged never change. 0: no rounding.",
+    )
+    psa_rounding_method = fields.Selection(
+        selection=[("up", "Up"), ("nearest", "Nearest")],
+        string="Rounding Method",
+        default="up",
+        required=True,
+    )
+    psa_logged_hours = fields.Float(
+        string="Logged Hours",
+        compute="_compute_psa_overrun",
+        store=True,
+        help="Hours logged on the project's timesheets.",
+    )
+    psa_consumed_percent = fields.Float(
+        string="Budget Consumed (%)",
+        compute="_compute_psa_overrun",
+        store=True,
+        aggregator="avg",
+        help="Logged hours over the project's allocated (budget) hours.",
+    )
+    psa_is_over_budget = fields.Boolean(
+        string="Over Budget",
+        compute="_compute_psa_overrun",
+        store=True,
+        help="More hours logged than the project's allocated (budget) hours.",
+    )
     psa_member_ids = fields.One2many(
         "psa.project.member", "project_id", string="Team", copy=True
     )
@@ -65,6 +97,22 @@ class ProjectProject(models.Model):
                 or (project.company_id or self.env.company).currency_id
             )
 
+    @api.depends("allocated_hours", "timesheet_ids.unit_amount")
+    def _compute_psa_overrun(self):
+        logged = dict(
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group(
+                [("project_id", "in", self.ids)], ["project_id"], ["unit_amount:sum"]
+            )
+        )
+        for project in self:
+            hours = logged.get(project._origin, 0.0)
+            budget = project.allocated_hours
+            project.psa_logged_hours = hours
+            project.psa_consumed_percent = 100.0 * hours / budget if budget else 0.0
+            project.psa_is_over_budget = bool(budget) and hours > budget
+
     def _compute_psa_allocation_count(self):
         counts = dict(
             self.env["psa.allocation"]._read_group(
@@ -73,6 +121,48 @@ class ProjectProject(models.Model):
         )
         for project in self:
             project.psa_allocation_count = counts.get(project, 0)
+
+    @api.constrains("psa_rounding_minutes")
+    def _check_psa_rounding_minutes(self):
+        for project in self:
+            if not 0 <= project.psa_rounding_minutes <= 240:
+                raise ValidationError(
+                    self.env._(
+                        "%(project)s: the billing rounding must be between 0 and 240 "
+                        "minutes.",
+                        project=project.display_name,
+                    )
+                )
+
+    def _psa_round_billed_hours(self, hours):
+        """Hours billed for one timesheet of ``hours``, after the rounding."""
+        self.ensure_one()
+        step = self.psa_rounding_minutes / 60.0
+        if not step:
+            return float_round(hours, 2)
+        method = "UP" if self.psa_rounding_method == "up" else "HALF-UP"
+        steps = float_round(hours / step, precision_digits=0, rounding_method=method)
+        return float_round(steps * step, 2)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"psa_rounding_minutes", "psa_rounding_method", "psa_billing_type"} & set(
+            vals
+        ):
+            open_lines = self.env["account.analytic.line"].search(
+                [
+                    ("project_id", "in", self.ids),
+                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                ]
+            )
+            # Work on a project made non-billable is no longer billable, unless
+            # already approved (history).
+            now_internal = open_lines.filtered(
+                lambda line: line.psa_billable and not line.project_id.psa_is_billable
+            )
+            now_internal.psa_billable = False
+            (open_lines - now_internal)._psa_update_billing()
+        return result
 
     @api.onchange("psa_billing_type")
     def _onchange_psa_billing_type(self):

@@ -275,8 +275,46 @@ class PsaDemoGenerator(models.AbstractModel):
                             "unit_amount": hours,
                         }
                     )
-        self.env["account.analytic.line"].create(vals_list)
+        lines = self.env["account.analytic.line"].create(vals_list)
+        self._set_demo_approval_states(lines, today)
         self._generate_demo_expenses(today)
+
+    @api.model
+    def _set_demo_approval_states(self, lines, today):
+        """Older weeks approved by the project manager, the last two weeks
+        submitted (a few rejected), this week and last week's stragglers draft."""
+        monday = today - timedelta(days=today.weekday())
+        approved = lines.filtered(lambda line: line.date < monday - timedelta(weeks=2))
+        submitted = lines.filtered(
+            lambda line: monday - timedelta(weeks=2) <= line.date < monday
+        )
+        rejected = submitted.filtered(
+            lambda line: (
+                line.employee_id == self.env.ref("psa_workflow.employee_junior_demo")
+                and line.date >= monday - timedelta(weeks=1)
+            )
+        )
+        now = fields.Datetime.now()
+        for project in approved.project_id:
+            approved.filtered(lambda line, p=project: line.project_id == p).write(
+                {
+                    "psa_state": "approved",
+                    "psa_submitted_date": now,
+                    "psa_approved_by_id": (project.user_id or self.env.user).id,
+                    "psa_approved_date": now,
+                }
+            )
+        (submitted - rejected).write(
+            {"psa_state": "submitted", "psa_submitted_date": now}
+        )
+        rejected.write(
+            {
+                "psa_state": "rejected",
+                "psa_rejection_reason": self.env._(
+                    "Please split the training hours from the project work."
+                ),
+            }
+        )
 
     @api.model
     def _demo_project_open(self, project, day):

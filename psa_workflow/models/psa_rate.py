@@ -152,6 +152,44 @@ class PsaRate(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rates = super().create(vals_list)
+        rates._update_open_timesheets()
+        return rates
+
+    def write(self, vals):
+        self._update_open_timesheets()  # what the old scopes applied to
+        result = super().write(vals)
+        self._update_open_timesheets()
+        return result
+
+    def unlink(self):
+        scope = self._open_timesheets_domain()
+        result = super().unlink()
+        self.env["account.analytic.line"].search(scope)._psa_update_billing()
+        return result
+
+    def _open_timesheets_domain(self):
+        """Timesheets not yet approved that these rates may apply to."""
+        return [
+            ("project_id", "!=", False),
+            ("psa_state", "in", ("draft", "submitted", "rejected")),
+            ("psa_billable", "=", True),
+            "|",
+            "|",
+            ("project_id", "in", self.project_id.ids),
+            ("employee_id", "in", self.employee_id.ids),
+            ("psa_role_id", "in", self.role_id.ids),
+        ]
+
+    def _update_open_timesheets(self):
+        """A rate change re-prices open timesheets; approved ones keep their rate."""
+        if self:
+            self.env["account.analytic.line"].sudo().search(
+                self._open_timesheets_domain()
+            )._psa_update_billing()
+
     @api.model
     def _resolve_rates(self, keys):
         """Resolve bill rates in batch.

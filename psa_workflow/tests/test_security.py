@@ -45,7 +45,9 @@ class TestPsaSecurity(PsaCommon):
             [True, True, True],
         )
         # Not Odoo's "all timesheets": record rules limit them to their projects.
-        self.assertFalse(self.user_approver.has_group("hr_timesheet.group_hr_timesheet_approver"))
+        self.assertFalse(
+            self.user_approver.has_group("hr_timesheet.group_hr_timesheet_approver")
+        )
         self.assertEqual(
             self._has(
                 self.user_approver,

@@ -1,2 +1,3 @@
 from . import psa_allocation_staff
 from . import psa_allocation_staff_line
+from . import psa_timesheet_reject

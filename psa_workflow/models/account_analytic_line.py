@@ -1,0 +1,669 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_round
+
+# A timesheet in one of these states is locked: its hours and billing are history.
+LOCKED_STATES = ("approved", "invoiced")
+LOCKED_FIELDS = {
+    "unit_amount",
+    "date",
+    "project_id",
+    "task_id",
+    "employee_id",
+    "user_id",
+    "account_id",
+    "psa_billable",
+    "psa_role_id",
+    "psa_billed_hours",
+    "psa_bill_rate",
+    "psa_bill_amount",
+    "psa_currency_id",
+}
+# Written only by the state transitions (with sudo, after their checks).
+STATE_FIELDS = {
+    "psa_state",
+    "psa_submitted_date",
+    "psa_approved_by_id",
+    "psa_approved_date",
+    "psa_rejection_reason",
+}
+# Fields whose change re-resolves the billing of an unlocked entry.
+BILLING_INPUTS = {
+    "unit_amount",
+    "date",
+    "project_id",
+    "task_id",
+    "employee_id",
+    "psa_billable",
+    "psa_role_id",
+}
+BILLING_FIELDS = {
+    "psa_currency_id",
+    "psa_billed_hours",
+    "psa_bill_rate",
+    "psa_bill_amount",
+    "psa_rate_scope",
+    "psa_rate_missing",
+}
+MAX_HOURS_PER_DAY = 24.0
+
+
+class AccountAnalyticLine(models.Model):
+    """Timesheets (analytic lines with a project) get a billing vocabulary: a
+    billable flag, a rate from the rate chain, billed hours after the project's
+    rounding, and an approval state that locks them once approved."""
+
+    _inherit = "account.analytic.line"
+
+    psa_billable = fields.Boolean(
+        string="Billable",
+        compute="_compute_psa_billable",
+        store=True,
+        readonly=False,
+        help="Billed to the customer. Defaults from the task, else the project; "
+        "never on a non-billable project.",
+    )
+    psa_role_id = fields.Many2one(
+        "psa.role",
+        string="Role",
+        compute="_compute_psa_role_id",
+        store=True,
+        readonly=False,
+        help="Role the time is billed as: the employee's role on the project team, "
+        "else their default role.",
+    )
+    psa_state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("invoiced", "Invoiced"),
+        ],
+        string="Approval",
+        default="draft",
+        required=True,
+        index=True,
+        copy=False,
+        readonly=True,
+    )
+    psa_submitted_date = fields.Datetime(
+        string="Submitted on", copy=False, readonly=True
+    )
+    psa_approved_by_id = fields.Many2one(
+        "res.users", string="Approved by", copy=False, readonly=True
+    )
+    psa_approved_date = fields.Datetime(string="Approved on", copy=False, readonly=True)
+    psa_rejection_reason = fields.Text(
+        string="Rejection Reason", copy=False, readonly=True
+    )
+    # Billing, resolved while the entry is open, frozen once approved.
+    psa_billed_hours = fields.Float(
+        string="Billed Hours",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="Hours billed: the hours logged after the project's billing rounding. "
+        "The hours logged never change.",
+    )
+    psa_bill_rate = fields.Monetary(
+        string="Bill Rate",
+        currency_field="psa_currency_id",
+        readonly=True,
+        copy=False,
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+    )
+    psa_bill_amount = fields.Monetary(
+        string="Billable Amount",
+        currency_field="psa_currency_id",
+        readonly=True,
+        copy=False,
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+    )
+    psa_currency_id = fields.Many2one(
+        "res.currency", string="Billing Currency", readonly=True, copy=False
+    )
+    psa_rate_scope = fields.Selection(
+        selection=[
+            ("employee_project", "Employee on project"),
+            ("role_project", "Role on project"),
+            ("project", "Project default"),
+            ("employee", "Employee default"),
+            ("role", "Role default"),
+            ("role_default", "Role default rate"),
+        ],
+        string="Rate From",
+        readonly=True,
+        copy=False,
+    )
+    psa_rate_missing = fields.Boolean(
+        string="No Rate",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Billable, but no rate of the rate chain applies: set one before "
+        "approval.",
+    )
+
+    @api.depends("task_id", "project_id")
+    def _compute_psa_billable(self):
+        for line in self:
+            if not line.project_id:
+                line.psa_billable = False
+            elif line.task_id:
+                line.psa_billable = line.task_id.psa_billable
+            else:
+                line.psa_billable = line.project_id.psa_is_billable
+
+    @api.depends("project_id", "employee_id")
+    def _compute_psa_role_id(self):
+        lines = self.filtered(lambda line: line.project_id and line.employee_id)
+        members = (
+            self.env["psa.project.member"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("project_id", "in", lines.project_id.ids),
+                    ("employee_id", "in", lines.employee_id.ids),
+                ],
+                ["project_id", "employee_id", "role_id"],
+            )
+        )
+        team_role = {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
+        for line in self:
+            line.psa_role_id = (
+                team_role.get((line.project_id.id, line.employee_id.id))
+                or line.employee_id.sudo().psa_default_role_id
+            )
+
+    def _is_readonly(self):
+        # Odoo's timesheet views make a readonly timesheet's fields read-only.
+        return super()._is_readonly() or self.psa_state in LOCKED_STATES
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("unit_amount")
+    def _check_psa_hours(self):
+        timesheets = self.filtered("project_id")
+        for line in timesheets:
+            if line.unit_amount <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(entry)s: the hours must be more than zero.",
+                        entry=self._psa_entry_name(line),
+                    )
+                )
+        timesheets._psa_check_hours_per_day()
+
+    @api.constrains("project_id", "psa_billable", "date", "employee_id")
+    def _check_psa_timesheet(self):
+        timesheets = self.filtered("project_id")
+        for line in timesheets:
+            name = self._psa_entry_name(line)
+            project = line.project_id
+            if not project.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(entry)s: the project %(project)s is archived.",
+                        entry=name,
+                        project=project.name,
+                    )
+                )
+            if project.company_id and line.company_id != project.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(entry)s: the project %(project)s belongs to %(company)s.",
+                        entry=name,
+                        project=project.name,
+                        company=project.company_id.name,
+                    )
+                )
+            if line.psa_billable and not project.psa_is_billable:
+                raise ValidationError(
+                    self.env._(
+                        "%(entry)s: the project %(project)s is not billable.",
+                        entry=name,
+                        project=project.name,
+                    )
+                )
+        timesheets._psa_check_hours_per_day()
+
+    def _psa_check_hours_per_day(self):
+        """At most 24 hours a day per employee, all projects together."""
+        if not self:
+            return
+        self.flush_model(["unit_amount", "date", "employee_id", "project_id"])
+        totals = self.sudo()._read_group(
+            [
+                ("project_id", "!=", False),
+                ("employee_id", "in", self.employee_id.ids),
+                ("date", "in", list(set(self.mapped("date")))),
+            ],
+            ["employee_id", "date:day"],
+            ["unit_amount:sum"],
+        )
+        for employee, day, hours in totals:
+            if hours > MAX_HOURS_PER_DAY:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s would log %(hours)s hours on %(date)s: more than "
+                        "24 hours in a day.",
+                        employee=employee.name,
+                        hours=float_round(hours, 2),
+                        date=day,
+                    )
+                )
+
+    @api.model
+    def _psa_entry_name(self, line):
+        return self.env._(
+            "Timesheet of %(employee)s on %(date)s (%(project)s)",
+            employee=line.employee_id.name or line.user_id.name or "?",
+            date=line.date,
+            project=line.project_id.name or "?",
+        )
+
+    # ------------------------------------------------------------------
+    # CRUD: billing resolved in batch, states and locks guarded
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(STATE_FIELDS & set(vals) for vals in vals_list):
+            raise UserError(
+                self.env._(
+                    "Timesheets are created as drafts; submit them to approve them."
+                )
+            )
+        lines = super().create(vals_list)
+        lines.filtered("project_id")._psa_update_billing()
+        return lines
+
+    def write(self, vals):
+        if not self.env.su and STATE_FIELDS & set(vals):
+            raise UserError(
+                self.env._(
+                    "Use Submit, Approve, Reject or Reopen to change a timesheet's "
+                    "approval state."
+                )
+            )
+        if LOCKED_FIELDS & set(vals):
+            self._psa_check_unlocked()
+        result = super().write(vals)
+        if BILLING_INPUTS & set(vals):
+            self.filtered(
+                lambda line: line.project_id and line.psa_state not in LOCKED_STATES
+            )._psa_update_billing()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_psa_locked(self):
+        self._psa_check_unlocked()
+
+    def _psa_check_unlocked(self):
+        locked = self.filtered(lambda line: line.psa_state in LOCKED_STATES)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "These timesheets are approved or invoiced and locked; an approver "
+                    "can reopen an approved one that is not invoiced:\n%(entries)s",
+                    entries="\n".join(
+                        self._psa_entry_name(line) for line in locked[:20]
+                    ),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Approval: submit, approve, reject, reopen (public API, in batch)
+    # ------------------------------------------------------------------
+    def action_psa_submit(self):
+        """Submit draft or rejected timesheets for approval (one's own, or as
+        their approver / a PSA administrator)."""
+        lines = self._psa_timesheets()
+        wrong = lines.filtered(lambda line: line.psa_state not in ("draft", "rejected"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only draft or rejected timesheets can be submitted:\n%(entries)s",
+                    entries=self._psa_list(wrong),
+                )
+            )
+        others = lines.filtered(lambda line: line.user_id != self.env.user)
+        if others:
+            others._psa_check_approver()
+        # State fields are written by these actions only, after their checks.
+        lines.sudo().write(
+            {
+                "psa_state": "submitted",
+                "psa_submitted_date": fields.Datetime.now(),
+                "psa_rejection_reason": False,
+            }
+        )
+        lines._psa_notify_approvers()
+        return True
+
+    @api.model
+    def psa_submit_week(self, day=None):
+        """Submit the current user's draft and rejected timesheets of the week
+        of ``day`` (default: today). Returns the number of lines submitted."""
+        day = fields.Date.to_date(day) or fields.Date.context_today(self)
+        monday = day - timedelta(days=day.weekday())
+        lines = self.search(
+            [
+                ("user_id", "=", self.env.uid),
+                ("project_id", "!=", False),
+                ("psa_state", "in", ("draft", "rejected")),
+                ("date", ">=", monday),
+                ("date", "<=", monday + timedelta(days=6)),
+            ]
+        )
+        lines.action_psa_submit()
+        return len(lines)
+
+    def action_psa_approve(self):
+        lines = self._psa_timesheets()
+        lines._psa_check_can_approve()
+        lines.sudo().write(
+            {
+                "psa_state": "approved",
+                "psa_approved_by_id": self.env.uid,
+                "psa_approved_date": fields.Datetime.now(),
+            }
+        )
+        lines._psa_close_approval_activities()
+        return True
+
+    def action_psa_reject(self, reason=None):
+        """Reject submitted (or approved, not invoiced) timesheets with a reason
+        shown to the employee."""
+        if not reason:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Reject Timesheets"),
+                "res_model": "psa.timesheet.reject",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_line_ids": self.ids},
+            }
+        lines = self._psa_timesheets()
+        lines._psa_check_can_approve(states=("submitted", "approved"))
+        lines.sudo().write(
+            {
+                "psa_state": "rejected",
+                "psa_rejection_reason": reason,
+                "psa_approved_by_id": False,
+                "psa_approved_date": False,
+            }
+        )
+        lines._psa_update_billing()
+        lines._psa_close_approval_activities()
+        lines._psa_notify_rejection(reason)
+        return True
+
+    def action_psa_reopen(self):
+        """Back to draft: an approved timesheet that is not invoiced yet."""
+        lines = self._psa_timesheets()
+        lines._psa_check_can_approve(states=("approved",))
+        lines.sudo().write(
+            {
+                "psa_state": "draft",
+                "psa_approved_by_id": False,
+                "psa_approved_date": False,
+            }
+        )
+        lines._psa_update_billing()
+        return True
+
+    def _psa_timesheets(self):
+        lines = self.filtered("project_id")
+        if lines != self:
+            raise UserError(
+                self.env._("Only timesheets (lines with a project) are approved.")
+            )
+        return lines
+
+    @api.model
+    def _psa_list(self, lines, limit=20):
+        names = [self._psa_entry_name(line) for line in lines[:limit]]
+        if len(lines) > limit:
+            names.append(self.env._("... and %(count)s more", count=len(lines) - limit))
+        return "\n".join(names)
+
+    def _psa_check_approver(self):
+        """The user manages every project of these lines, or is a PSA administrator."""
+        if self.env.user.has_group("psa_workflow.group_psa_admin"):
+            return
+        not_managed = self.filtered(
+            lambda line: line.project_id.user_id != self.env.user
+        )
+        if not_managed:
+            raise UserError(
+                self.env._(
+                    "You can only act on the timesheets of projects you manage:"
+                    "\n%(entries)s",
+                    entries=self._psa_list(not_managed),
+                )
+            )
+
+    def _psa_check_can_approve(self, states=("submitted",)):
+        """Refuse, listing every reason, unless all lines can be approved by the
+        current user: right state, a project they manage, not their own time
+        (PSA administrators excepted), and a rate for billable lines."""
+        if not self.env.user.has_group("psa_workflow.group_psa_approver"):
+            raise UserError(
+                self.env._("Only approvers can approve or reject timesheets.")
+            )
+        self._psa_check_approver()
+        problems = []
+        wrong_state = self.filtered(lambda line: line.psa_state not in states)
+        if wrong_state:
+            problems.append(
+                self.env._(
+                    "Not in a state allowing this (%(states)s):\n%(entries)s",
+                    states=", ".join(states),
+                    entries=self._psa_list(wrong_state),
+                )
+            )
+        if not self.env.user.has_group("psa_workflow.group_psa_admin"):
+            own = self.filtered(lambda line: line.user_id == self.env.user)
+            if own:
+                problems.append(
+                    self.env._(
+                        "You cannot approve your own time:\n%(entries)s",
+                        entries=self._psa_list(own),
+                    )
+                )
+        if "submitted" in states:
+            no_rate = self.filtered(
+                lambda line: line.psa_billable and line.psa_rate_missing
+            )
+            if no_rate:
+                problems.append(
+                    self.env._(
+                        "Billable without a rate (set one in the project's rates):"
+                        "\n%(entries)s",
+                        entries=self._psa_list(no_rate),
+                    )
+                )
+        if problems:
+            raise UserError("\n\n".join(problems))
+
+    # ------------------------------------------------------------------
+    # Activities: approvers on submission, employees on rejection
+    # ------------------------------------------------------------------
+    def _psa_notify_approvers(self):
+        """One "timesheets to approve" activity per project and approver,
+        reused while it is open."""
+        activity_type = self.env.ref(
+            "psa_workflow.mail_activity_type_timesheet_approval"
+        )
+        projects = self.project_id.filtered("user_id")
+        existing = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "project.project"),
+                    ("res_id", "in", projects.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        has_activity = {(a.res_id, a.user_id.id) for a in existing}
+        model_id = self.env["ir.model"]._get_id("project.project")
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": project.id,
+                "activity_type_id": activity_type.id,
+                "user_id": project.user_id.id,
+                "summary": self.env._("Timesheets to approve"),
+                "date_deadline": fields.Date.context_today(self),
+            }
+            for project in projects
+            if (project.id, project.user_id.id) not in has_activity
+        ]
+        # Approvers are notified by the employee's submission: the employee may
+        # not create activities on projects they only follow.
+        self.env["mail.activity"].sudo().create(vals_list)
+
+    def _psa_close_approval_activities(self):
+        """Mark the approval activity done on projects with nothing left to approve."""
+        projects = self.project_id
+        pending = {
+            project.id
+            for [project] in self.sudo()._read_group(
+                [("project_id", "in", projects.ids), ("psa_state", "=", "submitted")],
+                ["project_id"],
+            )
+        }
+        done = projects.filtered(lambda project: project.id not in pending)
+        if done:
+            done.sudo().activity_feedback(
+                ["psa_workflow.mail_activity_type_timesheet_approval"]
+            )
+
+    def _psa_notify_rejection(self, reason):
+        activity_type = self.env.ref(
+            "psa_workflow.mail_activity_type_timesheet_rejected"
+        )
+        model_id = self.env["ir.model"]._get_id("hr.employee")
+        vals_list = []
+        for employee in self.employee_id.filtered("user_id"):
+            count = len(self.filtered(lambda line, e=employee: line.employee_id == e))
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": employee.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": employee.user_id.id,
+                    "summary": self.env._(
+                        "%(count)s timesheet(s) rejected", count=count
+                    ),
+                    "note": reason,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        # The approver may not be an HR officer: the activity is the addon's.
+        self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _psa_init_billing(self):
+        """At install: resolve the billing of the timesheets already there."""
+        self.search(
+            [("project_id", "!=", False), ("psa_state", "not in", LOCKED_STATES)]
+        )._psa_update_billing()
+
+    # ------------------------------------------------------------------
+    # Billing: rounding and the rate chain, in batch
+    # ------------------------------------------------------------------
+    def _psa_update_billing(self):
+        """Resolve billed hours, rate and amount of open (not locked) timesheets:
+        one rate resolution for the whole batch, one write per distinct result."""
+        lines = self.filtered(lambda line: line.psa_state not in LOCKED_STATES)
+        if not lines:
+            return
+        billable = lines.filtered("psa_billable")
+        keys = {
+            line.id: (
+                line.project_id.id,
+                line.employee_id.id,
+                line.psa_role_id.id,
+                line.date,
+            )
+            for line in billable
+        }
+        rates = self.env["psa.rate"]._resolve_rates(keys.values())
+        converter = _Converter(self.env)
+        rows = []
+        for line in lines:
+            project = line.project_id
+            currency = project.psa_currency_id
+            row = [line.id, currency.id or None, 0.0, 0.0, 0.0, None, False]
+            if line.psa_billable:
+                amount, rate_currency, scope = rates[keys[line.id]]
+                rate = converter.convert(
+                    amount, rate_currency, currency, project, line.date
+                )
+                hours = project._psa_round_billed_hours(line.unit_amount)
+                row[2:] = [
+                    hours,
+                    rate,
+                    currency.round(hours * rate),
+                    scope or None,
+                    not scope,
+                ]
+            rows.append(row)
+        self._psa_write_billing(lines, rows)
+
+    def _psa_write_billing(self, lines, rows):
+        """Write the billing columns of many lines in a few UPDATE statements:
+        derived data owned by the addon (employees may not write rates)."""
+        self.env.flush_all()
+        for start in range(0, len(rows), 10000):
+            values = SQL(", ").join(
+                SQL("(%s, %s, %s, %s, %s, %s, %s)", *row)
+                for row in rows[start : start + 10000]
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_analytic_line AS line
+                       SET psa_currency_id = v.currency_id::integer,
+                           psa_billed_hours = v.hours::numeric,
+                           psa_bill_rate = v.rate::numeric,
+                           psa_bill_amount = v.amount::numeric,
+                           psa_rate_scope = v.scope::varchar,
+                           psa_rate_missing = v.missing::boolean
+                      FROM (VALUES %s)
+                        AS v(id, currency_id, hours, rate, amount, scope, missing)
+                     WHERE line.id = v.id
+                    """,
+                    values,
+                )
+            )
+        fnames = list(BILLING_FIELDS)
+        lines.invalidate_recordset(fnames)
+        lines.modified(fnames)
+
+
+class _Converter:
+    """Currency conversion with one rate lookup per (from, to, company, date)."""
+
+    def __init__(self, env):
+        self.env = env
+        self.factors = {}
+
+    def convert(self, amount, from_currency, to_currency, project, date):
+        if not amount or not from_currency or from_currency == to_currency:
+            return amount
+        company = project.company_id or self.env.company
+        key = (from_currency.id, to_currency.id, company.id, date)
+        if key not in self.factors:
+            self.factors[key] = from_currency._get_conversion_rate(
+                from_currency, to_currency, company, date
+            )
+        return to_currency.round(amount * self.factors[key])
