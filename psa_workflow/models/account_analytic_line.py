@@ -213,13 +213,16 @@ class AccountAnalyticLine(models.Model):
                         project=project.name,
                     )
                 )
-            if project.company_id and line.company_id != project.company_id:
+            company = project.company_id
+            if company and company not in (
+                line.company_id & line.employee_id.company_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(entry)s: the project %(project)s belongs to %(company)s.",
                         entry=name,
                         project=project.name,
-                        company=project.company_id.name,
+                        company=company.name,
                     )
                 )
             if line.psa_billable and not project.psa_is_billable:
@@ -334,8 +337,7 @@ class AccountAnalyticLine(models.Model):
         others = lines.filtered(lambda line: line.user_id != self.env.user)
         if others:
             others._psa_check_approver()
-        # State fields are written by these actions only, after their checks.
-        lines.sudo().write(
+        lines._psa_write_state(
             {
                 "psa_state": "submitted",
                 "psa_submitted_date": fields.Datetime.now(),
@@ -366,7 +368,7 @@ class AccountAnalyticLine(models.Model):
     def action_psa_approve(self):
         lines = self._psa_timesheets()
         lines._psa_check_can_approve()
-        lines.sudo().write(
+        lines._psa_write_state(
             {
                 "psa_state": "approved",
                 "psa_approved_by_id": self.env.uid,
@@ -390,7 +392,7 @@ class AccountAnalyticLine(models.Model):
             }
         lines = self._psa_timesheets()
         lines._psa_check_can_approve(states=("submitted", "approved"))
-        lines.sudo().write(
+        lines._psa_write_state(
             {
                 "psa_state": "rejected",
                 "psa_rejection_reason": reason,
@@ -407,7 +409,7 @@ class AccountAnalyticLine(models.Model):
         """Back to draft: an approved timesheet that is not invoiced yet."""
         lines = self._psa_timesheets()
         lines._psa_check_can_approve(states=("approved",))
-        lines.sudo().write(
+        lines._psa_write_state(
             {
                 "psa_state": "draft",
                 "psa_approved_by_id": False,
@@ -416,6 +418,30 @@ class AccountAnalyticLine(models.Model):
         )
         lines._psa_update_billing()
         return True
+
+    def _psa_write_state(self, vals):
+        """Write approval fields on all the lines in one UPDATE, whatever their
+        number. Only the actions above call this, after their checks (the state
+        fields cannot be written otherwise)."""
+        assert set(vals) <= STATE_FIELDS
+        self.env.flush_all()
+        assignments = SQL(", ").join(
+            # False means NULL in the ORM, whatever the column type.
+            SQL("%s = %s", SQL.identifier(fname), None if value is False else value)
+            for fname, value in vals.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_analytic_line SET %s, write_uid = %s, write_date = %s"
+                " WHERE id = ANY(%s)",
+                assignments,
+                self.env.uid,
+                fields.Datetime.now(),
+                self.ids,
+            )
+        )
+        self.invalidate_recordset([*vals, "write_uid", "write_date"])
+        self.modified(list(vals))
 
     def _psa_timesheets(self):
         lines = self.filtered("project_id")
@@ -521,6 +547,7 @@ class AccountAnalyticLine(models.Model):
                 "activity_type_id": activity_type.id,
                 "user_id": project.user_id.id,
                 "summary": self.env._("Timesheets to approve"),
+                "automated": True,
                 "date_deadline": fields.Date.context_today(self),
             }
             for project in projects
@@ -564,6 +591,7 @@ class AccountAnalyticLine(models.Model):
                         "%(count)s timesheet(s) rejected", count=count
                     ),
                     "note": reason,
+                    "automated": True,
                     "date_deadline": fields.Date.context_today(self),
                 }
             )

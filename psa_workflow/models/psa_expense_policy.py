@@ -1,11 +1,116 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-# STUB - being written.
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class PsaExpensePolicy(models.Model):
+    """The spending rules of one expense category in one company: a maximum per
+    expense, when a receipt is required, when an expense report is approved
+    without a manager, and whether a breach blocks the expense or only warns."""
+
     _name = "psa.expense.policy"
     _description = "PSA Expense Policy"
+    _rec_name = "product_id"
+    _order = "company_id, product_id"
+    _check_company_auto = True
 
-    name = fields.Char(required=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    active = fields.Boolean(default=True)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Expense Category",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        domain=[("can_be_expensed", "=", True)],
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    max_amount = fields.Monetary(
+        string="Maximum per Expense",
+        currency_field="currency_id",
+        help="The highest total of one expense of this category, in the company "
+        "currency. 0: no maximum.",
+    )
+    receipt_required = fields.Boolean(
+        default=True,
+        help="Expenses of this category need a receipt (a document attached to the "
+        "expense) to be submitted. Untick: receipts are never required.",
+    )
+    receipt_required_above = fields.Monetary(
+        currency_field="currency_id",
+        help="When a receipt is required: only for expenses whose total is above "
+        "this amount, in the company currency. 0: for every expense.",
+    )
+    auto_approve_below = fields.Monetary(
+        string="Auto-approve Below",
+        currency_field="currency_id",
+        help="An expense report is approved on submission, without a manager, when "
+        "each of its expenses has a policy, complies with it and totals less than "
+        "its policy's amount. 0: never approved automatically.",
+    )
+    action = fields.Selection(
+        selection=[("block", "Block"), ("warn", "Warn")],
+        string="On Violation",
+        default="warn",
+        required=True,
+        help="Block: an expense over the maximum is refused, and an expense report "
+        "with an expense breaking the policy cannot be submitted.\n"
+        "Warn: the violation is shown on the expense; the employee may submit it.",
+    )
+
+    _sql_constraints = [
+        (
+            "product_company_unique",
+            "UNIQUE(product_id, company_id)",
+            "An expense category has one policy per company.",
+        ),
+        (
+            "amounts_positive",
+            "CHECK(max_amount >= 0 AND receipt_required_above >= 0 "
+            "AND auto_approve_below >= 0)",
+            "The amounts of an expense policy cannot be negative.",
+        ),
+    ]
+
+    @api.constrains("product_id")
+    def _check_product_id(self):
+        for policy in self:
+            if not policy.product_id.can_be_expensed:
+                raise ValidationError(
+                    self.env._(
+                        "The expense policy for %(category)s needs a product that "
+                        "can be expensed.",
+                        category=policy.product_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        policies._psa_recompute_expenses()
+        return policies
+
+    def write(self, vals):
+        scope_changes = {"product_id", "company_id", "active"} & set(vals)
+        if scope_changes:
+            self._psa_recompute_expenses()  # the expenses the policy leaves
+        res = super().write(vals)
+        if scope_changes:
+            self._psa_recompute_expenses()  # the expenses it now applies to
+        return res
+
+    def unlink(self):
+        # browse() keeps the ids after the deletion: collect the scope first.
+        products, companies = self.product_id, self.company_id
+        res = super().unlink()
+        self.env["hr.expense"]._psa_recompute_policy(products, companies)
+        return res
+
+    def _psa_recompute_expenses(self):
+        self.env["hr.expense"]._psa_recompute_policy(self.product_id, self.company_id)

@@ -1,4 +1,6 @@
 from . import test_demo_data
+from . import test_expense_policy
+from . import test_expense_rebilling
 from . import test_forecast_report
 from . import test_mobile_jsonrpc
 from . import test_project_billing_type
@@ -6,5 +8,8 @@ from . import test_psa_allocation
 from . import test_psa_capacity
 from . import test_psa_rate
 from . import test_security
+from . import test_timesheet_approval
+from . import test_timesheet_billing
+from . import test_timesheet_performance
 from . import test_tour
 from . import test_workload_report
