@@ -29,27 +29,13 @@ report read under 2 seconds for 200 employees and 26 weeks.
 """
 
 import argparse
-import os
 import sys
-import time
 from datetime import date, timedelta
-from pathlib import Path
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tools import SQL, config
+from bench_common import DEFAULT_ADDONS, Step, rolled_back_env
 
-REPO = Path(__file__).resolve().parent.parent
-ODOO_PKG = Path(odoo.__file__).resolve().parent
-DEFAULT_ADDONS = ",".join(
-    [
-        str(path)
-        for path in (ODOO_PKG / "addons", ODOO_PKG.parent / "addons")
-        if (path / "web").is_dir()
-    ]
-    + [str(REPO)]
-)
+from odoo.tools import SQL
+
 # psa_employee_capacity.FRESH_PARAM (the addon is importable only once the
 # addons path is configured).
 FRESH_PARAM = "psa_workflow.capacity_refreshed_on"
@@ -59,24 +45,6 @@ MEASURES = [
     "logged_hours:sum",
     "free_hours:sum",
 ]
-
-
-class Step:
-    """Times a block and counts its SQL queries."""
-
-    def __init__(self, cr, label, results):
-        self.cr, self.label, self.results = cr, label, results
-
-    def __enter__(self):
-        self.queries = self.cr.sql_log_count
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        seconds = time.perf_counter() - self.start
-        queries = self.cr.sql_log_count - self.queries
-        self.results[self.label] = seconds
-        print(f"{self.label:<52} {seconds:8.3f} s {queries:7d} queries", flush=True)
 
 
 def make_employees(env, count):
@@ -290,20 +258,10 @@ def main():
     )
     args = parser.parse_args()
 
-    config.parse_config(["-d", args.db, "--addons-path", args.addons_path])
-    odoo.netsvc.init_logger()
-    registry = Registry(args.db)
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with rolled_back_env(args.db, args.addons_path) as env:
         run(env, args)
-    finally:
-        # Leave the database as it was: nothing of the benchmark is committed.
-        cr.rollback()
-        cr.close()
     return 0
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TZ", "UTC")
     sys.exit(main())

@@ -1,6 +1,7 @@
 from . import test_demo_data
 from . import test_expense_policy
 from . import test_expense_rebilling
+from . import test_external_api
 from . import test_forecast_report
 from . import test_mobile_jsonrpc
 from . import test_project_billing_type
