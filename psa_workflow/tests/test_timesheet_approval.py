@@ -131,6 +131,15 @@ class TestTimesheetApproval(PsaTimesheetCommon):
 
 @tagged("post_install", "-at_install")
 class TestTimesheetApprovalRights(PsaTimesheetCommon):
+    def test_employee_cannot_read_other_employees_timesheets_or_costs(self):
+        theirs = self._log(user=self.user_approver)
+        Line = self.env["account.analytic.line"].with_user(self.user_employee)
+        self.assertFalse(Line.search([("id", "=", theirs.id)]))
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.user_employee).read(["amount", "unit_amount"])
+        with self.assertRaises(AccessError):
+            self.approver_emp.with_user(self.user_employee).read(["hourly_cost"])
+
     def test_employee_cannot_approve_nor_write_states(self):
         line = self._log()
         line.with_user(self.user_employee).action_psa_submit()
