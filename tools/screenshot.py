@@ -1,0 +1,115 @@
+"""Screenshot pages of a running Odoo as a given user, with headless Chromium.
+
+    python3 tools/screenshot.py --url http://localhost:8069 --login pm \\
+        --password pm --out /tmp/shots "/odoo/action-psa_workflow.psa_allocation_action"
+
+Logs in through /web/login, then saves one PNG per path (to look at what users
+see). Needs chromium and the websocket-client package (both installed by
+tools/setup.sh).
+"""
+
+import argparse
+import base64
+import json
+import pathlib
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+
+class Browser:
+    def __init__(self, width=1400, height=900):
+        self.profile = tempfile.TemporaryDirectory()
+        self.process = subprocess.Popen(
+            [
+                "chromium",
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={self.profile.name}",
+                f"--window-size={width},{height}",
+                "--remote-debugging-port=9333",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _attempt in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:9333/json") as response:
+                    pages = [p for p in json.load(response) if p["type"] == "page"]
+                if pages:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.ws = websocket.create_connection(
+            pages[0]["webSocketDebuggerUrl"], timeout=60
+        )
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        return self.call("Runtime.evaluate", expression=expression, awaitPromise=True)
+
+    def goto(self, url, settle=4.0):
+        self.call("Page.navigate", url=url)
+        time.sleep(settle)
+
+    def screenshot(self, path):
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        pathlib.Path(path).write_bytes(base64.b64decode(data))
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+        self.process.wait()
+        self.profile.cleanup()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--out", default=".")
+    args = parser.parse_args()
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    browser = Browser()
+    try:
+        browser.goto(f"{args.url}/web/login", settle=2)
+        browser.evaluate(
+            f"document.querySelector('#login').value = {json.dumps(args.login)};"
+            f"document.querySelector('#password').value = {json.dumps(args.password)};"
+            "document.querySelector('form.oe_login_form').submit();"
+        )
+        time.sleep(4)
+        for index, path in enumerate(args.paths):
+            browser.goto(args.url + path)
+            target = out / f"shot_{index:02d}.png"
+            browser.screenshot(target)
+            print(target)
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
