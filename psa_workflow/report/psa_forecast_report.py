@@ -16,6 +16,7 @@ class PsaForecastReport(models.Model):
     """
 
     _name = "psa.forecast.report"
+    _inherit = ["psa.capacity.report.mixin"]
     _description = "PSA Forecast by Role"
     _auto = False
     _order = "week_start, role_id, project_id"
@@ -141,9 +142,7 @@ class PsaForecastReport(models.Model):
 
     @api.model
     def action_open_forecast(self):
-        # Capacity is derived data of every employee of every company, rebuilt
-        # whoever opens the report first in the day: not limited by their rights.
-        self.env["psa.employee.capacity"].sudo()._ensure_fresh()
+        self._psa_ensure_capacity()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_forecast_report_action"
         )

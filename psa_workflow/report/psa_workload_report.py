@@ -27,6 +27,7 @@ class PsaWorkloadReport(models.Model):
     """
 
     _name = "psa.workload.report"
+    _inherit = ["psa.capacity.report.mixin"]
     _description = "PSA Workload"
     _auto = False
     _order = "week_start, employee_id, project_id"
@@ -215,9 +216,7 @@ class PsaWorkloadReport(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def action_open_workload(self):
-        # Capacity is derived data of every employee of every company, rebuilt
-        # whoever opens the report first in the day: not limited by their rights.
-        self.env["psa.employee.capacity"].sudo()._ensure_fresh()
+        self._psa_ensure_capacity()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_workload_report_action"
         )
