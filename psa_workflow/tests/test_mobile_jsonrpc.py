@@ -63,6 +63,10 @@ class TestMobileJsonRpc(PsaHttpCommon):
         self.assertEqual(line.project_id, self.project_tm)
         self.assertEqual(line.account_id, self.project_tm.account_id)
         self.assertAlmostEqual(line.amount, -1.5 * employee.hourly_cost)
+        # Lands in draft, billable by default on a time & materials project.
+        self.assertEqual(line.psa_state, "draft")
+        self.assertTrue(line.psa_billable)
+        self.assertEqual(line.psa_billed_hours, 1.5)
 
     def test_external_jsonrpc_execute_kw_creates_and_reads_a_timesheet(self):
         # Integrations use the stateless /jsonrpc endpoint with login and password.
