@@ -69,6 +69,14 @@ class ProjectProject(models.Model):
         store=True,
         help="More hours logged than the project's allocated (budget) hours.",
     )
+    psa_invoice_product_id = fields.Many2one(
+        "product.product",
+        string="Invoiced Service",
+        domain="[('type', '=', 'service')]",
+        check_company=True,
+        help="Service product on the invoice lines: income account and taxes come "
+        "from it. Default: the PSA service product.",
+    )
     psa_member_ids = fields.One2many(
         "psa.project.member", "project_id", string="Team", copy=True
     )
@@ -192,3 +200,15 @@ class ProjectProject(models.Model):
             "pivot_column_groupby": ["week_start:week"],
         }
         return action
+
+    def _psa_invoice_product(self):
+        self.ensure_one()
+        return self.psa_invoice_product_id or self.env.ref(
+            "psa_workflow.product_psa_service"
+        )
+
+    def action_psa_create_invoices(self):
+        """Invoice the approved time and expenses of these projects (server
+        action "Create invoices"); report the projects skipped."""
+        result = self.env["psa.invoicing.engine"]._invoice_projects(self)
+        return self.env["psa.invoicing.engine"]._result_action(result)

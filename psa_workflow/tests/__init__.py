@@ -3,6 +3,8 @@ from . import test_expense_policy
 from . import test_expense_rebilling
 from . import test_external_api
 from . import test_forecast_report
+from . import test_invoicing_engine
+from . import test_invoicing_race
 from . import test_mobile_jsonrpc
 from . import test_project_billing_type
 from . import test_psa_allocation

@@ -1,0 +1,78 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class PsaInvoiceLink(models.Model):
+    """Which timesheet or expense an invoice line bills, for how many hours and
+    how much, and what became of it (cancelled, credited). The database allows
+    one *invoiced* link per entry: an entry cannot be billed twice."""
+
+    _name = "psa.invoice.link"
+    _description = "PSA Invoiced Entry"
+    _order = "move_id, move_line_id, id"
+
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    move_id = fields.Many2one(
+        related="move_line_id.move_id", store=True, index=True, string="Invoice"
+    )
+    company_id = fields.Many2one(related="move_line_id.company_id", store=True)
+    currency_id = fields.Many2one(related="move_line_id.currency_id", store=True)
+    timesheet_id = fields.Many2one(
+        "account.analytic.line",
+        ondelete="restrict",
+        index="btree_not_null",
+        readonly=True,
+    )
+    expense_id = fields.Many2one(
+        "hr.expense", ondelete="restrict", index="btree_not_null", readonly=True
+    )
+    hours = fields.Float(
+        digits=(16, 2), readonly=True, help="Billed hours (timesheets)."
+    )
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="This entry's share of the invoice line, in the invoice currency; the "
+        "shares of a line add up to its subtotal.",
+    )
+    state = fields.Selection(
+        selection=[
+            ("invoiced", "Invoiced"),
+            ("cancelled", "Invoice cancelled"),
+            ("credited", "Credited"),
+        ],
+        default="invoiced",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    credit_move_id = fields.Many2one(
+        "account.move", string="Credit Note", readonly=True
+    )
+
+    _sql_constraints = [
+        (
+            "one_entry",
+            "CHECK(num_nonnulls(timesheet_id, expense_id) = 1)",
+            "An invoiced entry is a timesheet or an expense.",
+        ),
+    ]
+
+    def init(self):
+        # The last line of defence against double billing: one live link per entry.
+        for column in ("timesheet_id", "expense_id"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS %s ON psa_invoice_link (%s)"
+                    " WHERE state = 'invoiced'",
+                    SQL.identifier(f"psa_invoice_link_{column}_invoiced_uniq"),
+                    SQL.identifier(column),
+                )
+            )

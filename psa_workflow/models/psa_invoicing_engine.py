@@ -1,0 +1,409 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The invoicing engine: approved time and expenses become draft customer
+invoices, once and only once.
+
+select what is billable -> lock those rows (stable order, skipping rows another
+transaction holds) -> check each project (skip and report the bad ones) ->
+group -> ``_prepare_invoice_vals`` / ``_prepare_line_vals`` -> one
+``account.move.create`` -> link entries to lines -> mark them invoiced.
+"""
+
+import logging
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_round
+
+_logger = logging.getLogger(__name__)
+
+
+class PsaInvoicingEngine(models.AbstractModel):
+    _name = "psa.invoicing.engine"
+    _description = "PSA Invoicing Engine"
+
+    # ------------------------------------------------------------------
+    # Entry point
+    # ------------------------------------------------------------------
+    @api.model
+    def _invoice_projects(self, projects, date_to=None, grouping="project"):
+        """Invoice the approved, billable, not yet invoiced time and the
+        re-billable expenses of ``projects`` up to ``date_to`` (default: today).
+
+        :param grouping: ``project`` (one invoice per project) or ``customer``
+        :return: ``{"moves": account.move, "skipped": {project: reason}}``
+        """
+        if not self.env.user.has_group("psa_workflow.group_psa_billing"):
+            raise AccessError(self.env._("Only billing users can create invoices."))
+        date_to = date_to or fields.Date.context_today(self)
+        skipped = {}
+        projects = projects.filtered(lambda p: self._check_project(p, skipped))
+        timesheets, expenses = self._select_entries(projects, date_to)
+        timesheets, expenses = self._lock_entries(timesheets, expenses)
+        if not timesheets and not expenses:
+            return {"moves": self.env["account.move"], "skipped": skipped}
+        groups = self._group_entries(timesheets, expenses, grouping)
+        moves = self._create_invoices(groups, skipped)
+        for project, reason in skipped.items():
+            _logger.info("PSA invoicing skipped %s: %s", project.display_name, reason)
+        return {"moves": moves, "skipped": skipped}
+
+    @api.model
+    def _result_action(self, result):
+        """The invoices created, with a notice of the projects skipped."""
+        moves, skipped = result["moves"], result["skipped"]
+        message = "\n".join(skipped.values())
+        if not moves:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Nothing invoiced"),
+                    "message": message or self.env._("No approved entry is waiting."),
+                    "type": "warning" if message else "info",
+                    "sticky": bool(message),
+                },
+            }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", moves.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        if len(moves) == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=moves.id)
+        if message:
+            action = {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Some projects were skipped"),
+                    "message": message,
+                    "type": "warning",
+                    "sticky": True,
+                    "next": action,
+                },
+            }
+        return action
+
+    # ------------------------------------------------------------------
+    # Steps (each overridable)
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_project(self, project, skipped):
+        """Bad configuration is reported per project and never blocks the others."""
+        company = project.company_id or self.env.company
+        partner = project.partner_id.commercial_partner_id
+        product = project._psa_invoice_product()
+        reason = None
+        if project.psa_billing_type != "time_material":
+            reason = self.env._(
+                "%(project)s is billed as %(model)s, not time & materials.",
+                project=project.display_name,
+                model=dict(project._fields["psa_billing_type"].selection)[
+                    project.psa_billing_type
+                ],
+            )
+        elif not partner:
+            reason = self.env._(
+                "%(project)s has no customer.", project=project.display_name
+            )
+        elif not partner.with_company(company).property_account_receivable_id:
+            reason = self.env._(
+                "The customer %(partner)s of %(project)s has no receivable account.",
+                partner=partner.display_name,
+                project=project.display_name,
+            )
+        elif not product.with_company(company)._get_product_accounts()["income"]:
+            reason = self.env._(
+                "The service product %(product)s of %(project)s has no income account.",
+                product=product.display_name,
+                project=project.display_name,
+            )
+        elif project.psa_currency_id != company.currency_id and not self.env[
+            "res.currency.rate"
+        ].search_count(
+            [
+                ("currency_id", "=", project.psa_currency_id.id),
+                ("company_id", "in", (company.id, False)),
+            ],
+            limit=1,
+        ):
+            reason = self.env._(
+                "%(project)s is billed in %(currency)s, which has no exchange rate.",
+                project=project.display_name,
+                currency=project.psa_currency_id.name,
+            )
+        if reason:
+            skipped[project] = reason
+        return not reason
+
+    @api.model
+    def _select_entries(self, projects, date_to):
+        # Billing users read every timesheet; expenses are read on their behalf.
+        timesheets = (
+            self.env["account.analytic.line"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "in", projects.ids),
+                    ("psa_state", "=", "approved"),
+                    ("psa_billable", "=", True),
+                    ("date", "<=", date_to),
+                ],
+                order="id",
+            )
+        )
+        expenses = (
+            self.env["hr.expense"]
+            .sudo()
+            .search(
+                [
+                    ("psa_project_id", "in", projects.ids),
+                    ("psa_billing_state", "=", "to_invoice"),
+                    ("date", "<=", date_to),
+                ],
+                order="id",
+            )
+        )
+        return timesheets, expenses
+
+    @api.model
+    def _lock_entries(self, timesheets, expenses):
+        """Lock the rows in id order; rows another transaction holds are left to
+        it (it is invoicing them). Rows it already invoiced no longer qualify."""
+        self.env.flush_all()
+        locked = []
+        for records, query in (
+            (
+                timesheets,
+                "SELECT id FROM account_analytic_line WHERE id = ANY(%s)"
+                " AND psa_state = 'approved' ORDER BY id FOR UPDATE SKIP LOCKED",
+            ),
+            (
+                expenses,
+                "SELECT id FROM hr_expense WHERE id = ANY(%s)"
+                " AND psa_invoiced IS NOT TRUE ORDER BY id FOR UPDATE SKIP LOCKED",
+            ),
+        ):
+            if not records:
+                locked.append(records)
+                continue
+            self.env.cr.execute(SQL(query, records.ids))
+            ids = {row[0] for row in self.env.cr.fetchall()}
+            locked.append(records.filtered(lambda r, ids=ids: r.id in ids))
+        return tuple(locked)
+
+    @api.model
+    def _group_entries(self, timesheets, expenses, grouping):
+        """``{(partner, currency, company, project or False): entries}`` where
+        entries is ``{"timesheets": ..., "expenses": ...}``."""
+        groups = defaultdict(
+            lambda: {
+                "timesheets": self.env["account.analytic.line"].sudo(),
+                "expenses": self.env["hr.expense"].sudo(),
+            }
+        )
+
+        def key(project):
+            return (
+                project.partner_id.commercial_partner_id,
+                project.psa_currency_id,
+                project.company_id or self.env.company,
+                project if grouping == "project" else False,
+            )
+
+        for line in timesheets:
+            groups[key(line.project_id)]["timesheets"] |= line
+        for expense in expenses:
+            groups[key(expense.psa_project_id)]["expenses"] |= expense
+        return groups
+
+    @api.model
+    def _create_invoices(self, groups, skipped):
+        plans = []  # (invoice vals, [entries of each product line, in order])
+        for (partner, currency, company, _project), entries in groups.items():
+            line_plans = self._plan_lines(entries, currency, company)
+            invoice_vals = self._prepare_invoice_vals(
+                partner, currency, company, entries
+            )
+            invoice_vals["invoice_line_ids"] = [
+                Command.create(vals) for vals, _entries in line_plans
+            ]
+            plans.append((invoice_vals, [e for _vals, e in line_plans]))
+        Move = self.env["account.move"].with_context(default_move_type="out_invoice")
+        moves = Move.create([vals for vals, _lines in plans])
+        self._link_entries(moves, [lines for _vals, lines in plans])
+        return moves
+
+    @api.model
+    def _prepare_invoice_vals(self, partner, currency, company, entries):
+        projects = entries["timesheets"].project_id | entries["expenses"].psa_project_id
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "currency_id": currency.id,
+            "company_id": company.id,
+            "invoice_date": False,
+            "invoice_origin": ", ".join(projects.sorted("name").mapped("name")),
+            "invoice_payment_term_id": partner.with_company(
+                company
+            ).property_payment_term_id.id,
+            "fiscal_position_id": self.env["account.fiscal.position"]
+            .with_company(company)
+            ._get_fiscal_position(partner)
+            .id,
+        }
+
+    @api.model
+    def _plan_lines(self, entries, currency, company):
+        """``[(line vals, entries billed by the line)]``: timesheets one line per
+        project, employee and rate; expenses one line each."""
+        plans = []
+        by_key = defaultdict(self.env["account.analytic.line"].sudo().browse)
+        for line in entries["timesheets"]:
+            by_key[line.project_id, line.employee_id, line.psa_bill_rate] |= line
+        for (project, employee, rate), lines in sorted(
+            by_key.items(),
+            key=lambda item: (item[0][0].name, item[0][1].name or "", item[0][2]),
+        ):
+            hours = float_round(sum(lines.mapped("psa_billed_hours")), 2)
+            plans.append(
+                (
+                    self._prepare_line_vals(
+                        project,
+                        self.env._(
+                            "%(project)s: %(employee)s, %(hours)s h",
+                            project=project.name,
+                            employee=employee.name,
+                            hours=hours,
+                        ),
+                        hours,
+                        rate,
+                    ),
+                    lines,
+                )
+            )
+        for expense in entries["expenses"]:
+            amount = expense.currency_id._convert(
+                expense.psa_rebill_amount, currency, company, expense.date
+            )
+            plans.append(
+                (
+                    self._prepare_line_vals(
+                        expense.psa_project_id,
+                        self.env._(
+                            "%(project)s: expense %(expense)s (%(date)s)",
+                            project=expense.psa_project_id.name,
+                            expense=expense.name,
+                            date=expense.date,
+                        ),
+                        1.0,
+                        amount,
+                    ),
+                    expense,
+                )
+            )
+        return plans
+
+    @api.model
+    def _prepare_line_vals(self, project, name, quantity, price_unit):
+        product = project._psa_invoice_product()
+        return {
+            "product_id": product.id,
+            "name": name,
+            "quantity": quantity,
+            "price_unit": price_unit,
+            "analytic_distribution": {str(project.account_id.id): 100}
+            if project.account_id
+            else False,
+        }
+
+    @api.model
+    def _link_entries(self, moves, lines_per_move):
+        """Record which entries each invoice line bills, splitting the line's
+        subtotal over its entries (by billed hours) so that the shares add up to
+        the cent; then mark the entries invoiced."""
+        links = []
+        timesheets = self.env["account.analytic.line"].sudo()
+        expenses = self.env["hr.expense"].sudo()
+        for move, planned in zip(moves, lines_per_move, strict=True):
+            product_lines = move.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            ).sorted("id")
+            for move_line, entries in zip(product_lines, planned, strict=True):
+                if entries._name == "hr.expense":
+                    links.append(
+                        {
+                            "move_line_id": move_line.id,
+                            "expense_id": entries.id,
+                            "amount": move_line.price_subtotal,
+                        }
+                    )
+                    expenses |= entries
+                    continue
+                shares = self._split(
+                    move_line.price_subtotal, entries, move.currency_id
+                )
+                links += [
+                    {
+                        "move_line_id": move_line.id,
+                        "timesheet_id": entry.id,
+                        "hours": entry.psa_billed_hours,
+                        "amount": share,
+                    }
+                    for entry, share in shares
+                ]
+                timesheets |= entries
+        self.env["psa.invoice.link"].sudo().create(links)
+        timesheets._psa_write_state({"psa_state": "invoiced"})
+        expenses.write({"psa_invoiced": True})
+
+    @api.model
+    def _split(self, total, entries, currency):
+        weights = [entry.psa_billed_hours for entry in entries]
+        whole = sum(weights) or 1.0
+        shares = [currency.round(total * weight / whole) for weight in weights]
+        shares[-1] = currency.round(total - sum(shares[:-1]))
+        return list(zip(entries, shares, strict=True))
+
+    # ------------------------------------------------------------------
+    # Releasing entries (cancelled, deleted or fully credited invoices)
+    # ------------------------------------------------------------------
+    @api.model
+    def _release(self, links, state, credit_move=None):
+        """Entries of ``links`` go back to "to invoice"; the links keep the
+        history (``cancelled`` or ``credited``). The addon's own bookkeeping:
+        done with sudo, whoever cancels or credits the invoice in Invoicing."""
+        links = links.sudo().filtered(lambda link: link.state == "invoiced")
+        if not links:
+            return
+        links.write(
+            {"state": state, "credit_move_id": credit_move.id if credit_move else False}
+        )
+        links.timesheet_id._psa_write_state({"psa_state": "approved"})
+        links.expense_id.write({"psa_invoiced": False})
+
+    @api.model
+    def _reclaim(self, links):
+        """A cancelled invoice set back to draft bills its entries again, unless
+        they were invoiced elsewhere meanwhile."""
+        links = links.sudo().filtered(lambda link: link.state == "cancelled")
+        if not links:
+            return
+        taken = links.timesheet_id.filtered(lambda line: line.psa_state != "approved")
+        taken_expenses = links.expense_id.filtered("psa_invoiced")
+        if taken or taken_expenses:
+            raise UserError(
+                self.env._(
+                    "Some entries of this invoice were invoiced again since it was "
+                    "cancelled; create a new invoice instead:\n%(entries)s",
+                    entries="\n".join(
+                        (taken.mapped("display_name") + taken_expenses.mapped("name"))[
+                            :20
+                        ]
+                    ),
+                )
+            )
+        links.write({"state": "invoiced"})
+        links.timesheet_id._psa_write_state({"psa_state": "invoiced"})
+        links.expense_id.write({"psa_invoiced": True})

@@ -1,0 +1,252 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .timesheet_common import DAY, PsaTimesheetCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingEngine(PsaTimesheetCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Engine = cls.env["psa.invoicing.engine"].with_user(cls.user_billing)
+
+    def _approved(self, *hours, project=None, user=None):
+        lines = self.env["account.analytic.line"]
+        for index, amount in enumerate(hours):
+            lines |= self._log(
+                hours=amount,
+                project=project,
+                user=user,
+                day=DAY + timedelta(days=index),
+            )
+        lines.with_user(user or self.user_employee).action_psa_submit()
+        approver = (
+            self.user_admin if project == self.project_fixed else self.user_approver
+        )
+        lines.with_user(approver).action_psa_approve()
+        return lines
+
+    def _invoice(self, projects=None, **kwargs):
+        kwargs.setdefault("date_to", DAY + timedelta(days=60))
+        result = self.Engine._invoice_projects(projects or self.project_tm, **kwargs)
+        return result["moves"].with_env(self.env), result["skipped"]
+
+    def test_time_and_materials_end_to_end(self):
+        lines = self._approved(2.0, 1.5, 0.25)
+        draft = self._log(day=DAY + timedelta(days=5))
+        internal = self._log(project=self.project_internal, day=DAY + timedelta(days=6))
+        move, skipped = self._invoice()
+        self.assertFalse(skipped)
+        self.assertEqual(len(move), 1)
+        self.assertEqual(
+            (move.move_type, move.state, move.partner_id, move.currency_id),
+            ("out_invoice", "draft", self.customer, self.company.currency_id),
+        )
+        [invoice_line] = move.invoice_line_ids
+        self.assertEqual(
+            (invoice_line.quantity, invoice_line.price_unit), (3.75, 100.0)
+        )
+        self.assertEqual(invoice_line.price_subtotal, 375.0)
+        self.assertEqual(
+            invoice_line.analytic_distribution,
+            {str(self.project_tm.account_id.id): 100},
+        )
+        self.assertEqual(set(lines.mapped("psa_state")), {"invoiced"})
+        self.assertEqual((draft.psa_state, internal.psa_state), ("draft", "draft"))
+        self.assertEqual(move.psa_link_ids.timesheet_id, lines)
+        self.assertEqual(sum(move.psa_link_ids.mapped("amount")), 375.0)
+        self.assertEqual(move.psa_timesheet_count, 3)
+        # Invoiced entries are locked like approved ones.
+        with self.assertRaises(UserError):
+            lines[0].with_user(self.user_admin).unit_amount = 9.0
+
+    def test_running_twice_never_bills_twice(self):
+        self._approved(2.0)
+        first, _skipped = self._invoice()
+        second, _skipped = self._invoice()
+        self.assertEqual(len(first), 1)
+        self.assertFalse(second)
+        # Even the database refuses a second live link for the same entry.
+        link = first.psa_link_ids
+        with self.assertRaises(Exception), self.env.cr.savepoint():  # noqa: B017
+            link.copy({"move_line_id": link.move_line_id.id})
+
+    def test_shares_add_up_to_the_cent(self):
+        self.env["psa.rate"].create(
+            {
+                "project_id": self.project_tm.id,
+                "employee_id": self.emp.id,
+                "amount": 133.33,
+            }
+        )
+        self._approved(0.33, 0.33, 0.33)
+        move, _skipped = self._invoice()
+        line = move.invoice_line_ids
+        self.assertEqual((line.quantity, line.price_subtotal), (0.99, 132.0))
+        self.assertEqual(sorted(move.psa_link_ids.mapped("amount")), [44.0, 44.0, 44.0])
+
+    def test_deleting_or_cancelling_a_draft_returns_the_entries(self):
+        lines = self._approved(2.0)
+        move, _skipped = self._invoice()
+        move.with_user(self.user_billing).unlink()
+        self.assertEqual(lines.psa_state, "approved")
+        move, _skipped = self._invoice()
+        self.assertEqual(lines.psa_state, "invoiced")
+        move.with_user(self.user_billing).button_cancel()
+        self.assertEqual(lines.psa_state, "approved")
+        self.assertEqual(move.psa_link_ids.state, "cancelled")
+        # Back to draft: the entries are billed by it again...
+        move.with_user(self.user_billing).button_draft()
+        self.assertEqual(lines.psa_state, "invoiced")
+        self.assertEqual(move.psa_link_ids.state, "invoiced")
+        # ...unless they were invoiced elsewhere meanwhile.
+        move.with_user(self.user_billing).button_cancel()
+        other, _skipped = self._invoice()
+        self.assertTrue(other)
+        with self.assertRaises(UserError):
+            move.with_user(self.user_billing).button_draft()
+
+    def _post(self, move):
+        move.invoice_date = fields.Date.today()
+        move.with_user(self.user_billing).action_post()
+
+    def _credit(self, move, quantity=None):
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.user_billing)
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": move.journal_id.id, "date": fields.Date.today()})
+        )
+        credit = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        if quantity is not None:
+            credit.invoice_line_ids[0].quantity = quantity
+        credit.with_user(self.user_billing).action_post()
+        return credit
+
+    def test_full_credit_note_returns_the_entries(self):
+        lines = self._approved(2.0, 1.0)
+        move, _skipped = self._invoice()
+        self._post(move)
+        credit = self._credit(move)
+        self.assertEqual(set(lines.mapped("psa_state")), {"approved"})
+        self.assertEqual(set(move.psa_link_ids.mapped("state")), {"credited"})
+        self.assertEqual(move.psa_link_ids.credit_move_id, credit)
+        again, _skipped = self._invoice()
+        self.assertEqual(again.invoice_line_ids.price_subtotal, 300.0)
+
+    def test_partial_credit_note_releases_nothing_and_asks_for_review(self):
+        lines = self._approved(2.0, 1.0)
+        move, _skipped = self._invoice()
+        self._post(move)
+        self._credit(move, quantity=1.0)
+        self.assertTrue(move.psa_needs_review)
+        self.assertEqual(set(lines.mapped("psa_state")), {"invoiced"})
+        again, _skipped = self._invoice()
+        self.assertFalse(again)
+
+    def test_a_bad_project_is_skipped_and_reported_the_others_invoiced(self):
+        orphan = self.env["project.project"].create(
+            {
+                "name": "PSA No Customer",
+                "company_id": self.company.id,
+                "user_id": self.user_approver.id,
+            }
+        )
+        self._approved(1.0)
+        self._approved(1.0, project=orphan, user=self.user_employee)
+        moves, skipped = self._invoice(self.project_tm | orphan)
+        self.assertEqual(len(moves), 1)
+        self.assertIn("has no customer", skipped[orphan])
+        action = self.env["psa.invoicing.engine"]._result_action(
+            {"moves": moves, "skipped": skipped}
+        )
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn(orphan.name, action["params"]["message"])
+
+    def test_only_billing_users_invoice(self):
+        self._approved(1.0)
+        for user in (self.user_employee, self.user_approver):
+            with self.assertRaises(AccessError):
+                self.Engine.with_user(user)._invoice_projects(self.project_tm)
+        moves, _skipped = self._invoice()
+        self.assertEqual(len(moves), 1)
+
+    def test_foreign_currency_customer_is_invoiced_in_its_currency(self):
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": self.currency_eur.id,
+                "name": DAY - timedelta(days=30),
+                "rate": 0.5,
+                "company_id": self.company.id,
+            }
+        )
+        project = self.env["project.project"].create(
+            {
+                "name": "PSA EUR T&M",
+                "company_id": self.company.id,
+                "partner_id": self.customer_eur.id,
+                "user_id": self.user_approver.id,
+            }
+        )
+        self._approved(2.0, project=project)
+        move, _skipped = self._invoice(project)
+        self.assertEqual(move.currency_id, self.currency_eur)
+        self.assertEqual(move.invoice_line_ids.price_subtotal, 100.0)  # 2 h x 50.00 EUR
+
+    def test_expenses_are_rebilled_with_their_markup(self):
+        product = self.env.ref("hr_expense.expense_product_meal")
+        expense = self.env["hr.expense"].create(
+            {
+                "name": "Client dinner",
+                "employee_id": self.emp.id,
+                "product_id": product.id,
+                "total_amount_currency": 80.0,
+                "date": DAY,
+                "psa_project_id": self.project_tm.id,
+                "psa_rebill_method": "markup",
+                "psa_markup_percent": 10.0,
+            }
+        )
+        sheet = self.env["hr.expense.sheet"].create(
+            {
+                "name": "Trip",
+                "employee_id": self.emp.id,
+                "expense_line_ids": [Command.set(expense.ids)],
+            }
+        )
+        sheet.action_submit_sheet()
+        sheet.with_user(self.user_admin).action_approve_expense_sheets()
+        self.assertEqual(expense.psa_billing_state, "to_invoice")
+        move, _skipped = self._invoice()
+        self.assertEqual(move.invoice_line_ids.price_subtotal, 88.0)
+        self.assertEqual(expense.psa_billing_state, "invoiced")
+        move.with_user(self.user_billing).unlink()
+        self.assertEqual(expense.psa_billing_state, "to_invoice")
+
+    def test_create_invoices_from_the_projects_action_menu(self):
+        self._approved(1.0)
+        action = self.env.ref("psa_workflow.psa_invoice_create_action")
+        self.assertEqual(action.binding_model_id.model, "project.project")
+        wizard = (
+            self.env["psa.invoice.create"]
+            .with_user(self.user_billing)
+            .with_context(
+                active_model="project.project", active_ids=self.project_tm.ids
+            )
+            .create({"date_to": DAY + timedelta(days=60)})
+        )
+        self.assertEqual(wizard.project_ids, self.project_tm)
+        result = wizard.action_create_invoices()
+        move = self.env["account.move"].browse(result["res_id"])
+        self.assertEqual(move.partner_id, self.customer)
+        with Form(move) as form:  # the accountant opens the draft and sees the lines
+            self.assertEqual(len(form.invoice_line_ids), 1)
+        with self.assertRaises(AccessError):
+            self.env["psa.invoice.create"].with_user(self.user_approver).create(
+                {"project_ids": [Command.set(self.project_tm.ids)]}
+            )
