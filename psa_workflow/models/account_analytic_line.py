@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -160,6 +161,13 @@ class AccountAnalyticLine(models.Model):
 
     @api.depends("project_id", "employee_id")
     def _compute_psa_role_id(self):
+        expected = self._psa_expected_roles()
+        for line in self:
+            line.psa_role_id = expected[line]
+
+    def _psa_expected_roles(self):
+        """``{line: role}``: the employee's role on the project team, else their
+        default role. One query for the whole batch."""
         lines = self.filtered(lambda line: line.project_id and line.employee_id)
         members = (
             self.env["psa.project.member"]
@@ -173,11 +181,22 @@ class AccountAnalyticLine(models.Model):
             )
         )
         team_role = {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
-        for line in self:
-            line.psa_role_id = (
-                team_role.get((line.project_id.id, line.employee_id.id))
-                or line.employee_id.sudo().psa_default_role_id
-            )
+        return {
+            line: team_role.get((line.project_id.id, line.employee_id.id))
+            or line.employee_id.sudo().psa_default_role_id
+            for line in self
+        }
+
+    def _psa_sync_roles(self):
+        """Open timesheets whose team or default role changed take the new role
+        (and so are priced again); approved ones keep theirs."""
+        lines = self.filtered(lambda line: line.psa_state not in LOCKED_STATES)
+        by_role = defaultdict(self.browse)
+        for line, role in lines._psa_expected_roles().items():
+            if line.psa_role_id != role:
+                by_role[role] |= line
+        for role, role_lines in by_role.items():
+            role_lines.write({"psa_role_id": role.id})
 
     def _is_readonly(self):
         # Odoo's timesheet views make a readonly timesheet's fields read-only.
@@ -198,6 +217,35 @@ class AccountAnalyticLine(models.Model):
                     )
                 )
         timesheets._psa_check_hours_per_day()
+
+    @api.constrains("psa_role_id", "employee_id", "project_id")
+    def _check_psa_role(self):
+        lines = self.filtered(lambda line: line.project_id and line.psa_role_id)
+        members = (
+            self.env["psa.project.member"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("project_id", "in", lines.project_id.ids),
+                    ("employee_id", "in", lines.employee_id.ids),
+                ],
+                ["project_id", "employee_id", "role_id"],
+            )
+        )
+        team_role = {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
+        for line in lines:
+            allowed = line.employee_id.sudo().psa_role_ids | team_role.get(
+                (line.project_id.id, line.employee_id.id), self.env["psa.role"]
+            )
+            if line.psa_role_id not in allowed:
+                raise ValidationError(
+                    self.env._(
+                        "%(entry)s: %(employee)s does not hold the role %(role)s.",
+                        entry=self._psa_entry_name(line),
+                        employee=line.employee_id.name,
+                        role=line.psa_role_id.name,
+                    )
+                )
 
     @api.constrains("project_id", "psa_billable", "date", "employee_id")
     def _check_psa_timesheet(self):
@@ -305,6 +353,30 @@ class AccountAnalyticLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_psa_locked(self):
         self._psa_check_unlocked()
+        self._psa_check_can_delete_others()
+
+    def _psa_check_can_delete_others(self):
+        """Someone else's timesheet is deleted by its project's manager or a
+        timesheet / PSA administrator only (accountants read them to bill them)."""
+        if self.env.su or self.env.user.has_group(
+            "hr_timesheet.group_hr_timesheet_approver"
+        ):
+            return
+        others = self.filtered(
+            lambda line: (
+                line.project_id
+                and not line._psa_is_own()
+                and line.project_id.user_id != self.env.user
+            )
+        )
+        if others:
+            raise UserError(
+                self.env._(
+                    "You can only delete your own timesheets or those of projects you "
+                    "manage:\n%(entries)s",
+                    entries=self._psa_list(others),
+                )
+            )
 
     def _psa_check_unlocked(self):
         locked = self.filtered(lambda line: line.psa_state in LOCKED_STATES)
@@ -334,7 +406,7 @@ class AccountAnalyticLine(models.Model):
                     entries=self._psa_list(wrong),
                 )
             )
-        others = lines.filtered(lambda line: line.user_id != self.env.user)
+        others = lines.filtered(lambda line: not line._psa_is_own())
         if others:
             others._psa_check_approver()
         lines._psa_write_state(
@@ -367,7 +439,7 @@ class AccountAnalyticLine(models.Model):
 
     def action_psa_approve(self):
         lines = self._psa_timesheets()
-        lines._psa_check_can_approve()
+        lines._psa_check_can_approve(check_rate=True)
         lines._psa_write_state(
             {
                 "psa_state": "approved",
@@ -474,7 +546,13 @@ class AccountAnalyticLine(models.Model):
                 )
             )
 
-    def _psa_check_can_approve(self, states=("submitted",)):
+    def _psa_is_own(self):
+        """The current user's own time: by the employee, whoever the line's
+        user field says (it can be written)."""
+        self.ensure_one()
+        return self.env.user in (self.employee_id.user_id | self.user_id)
+
+    def _psa_check_can_approve(self, states=("submitted",), check_rate=False):
         """Refuse, listing every reason, unless all lines can be approved by the
         current user: right state, a project they manage, not their own time
         (PSA administrators excepted), and a rate for billable lines."""
@@ -494,7 +572,7 @@ class AccountAnalyticLine(models.Model):
                 )
             )
         if not self.env.user.has_group("psa_workflow.group_psa_admin"):
-            own = self.filtered(lambda line: line.user_id == self.env.user)
+            own = self.filtered(lambda line: line._psa_is_own())
             if own:
                 problems.append(
                     self.env._(
@@ -502,7 +580,7 @@ class AccountAnalyticLine(models.Model):
                         entries=self._psa_list(own),
                     )
                 )
-        if "submitted" in states:
+        if check_rate:
             no_rate = self.filtered(
                 lambda line: line.psa_billable and line.psa_rate_missing
             )

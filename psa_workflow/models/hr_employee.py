@@ -54,4 +54,12 @@ class HrEmployee(models.Model):
         result = super().write(vals)
         if {"resource_calendar_id", "tz"} & set(vals):
             self.env["psa.employee.capacity"]._apply_calendar_change(self.sudo())
+        if "psa_default_role_id" in vals:
+            self.env["account.analytic.line"].sudo().search(
+                [
+                    ("employee_id", "in", self.ids),
+                    ("project_id", "!=", False),
+                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                ]
+            )._psa_sync_roles()
         return result

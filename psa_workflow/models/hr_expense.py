@@ -143,19 +143,20 @@ class HrExpense(models.Model):
         "psa_rebillable",
         "psa_rebill_method",
         "psa_markup_percent",
-        "total_amount_currency",
+        "untaxed_amount_currency",
         "currency_id",
     )
     def _compute_psa_rebill_amount(self):
+        # Re-billed on the cost without the input taxes: the customer invoice
+        # applies its own taxes.
         for expense in self:
+            cost = expense.untaxed_amount_currency
             if not expense.psa_rebillable:
                 amount = 0.0
             elif expense.psa_rebill_method == "markup":
-                amount = expense.total_amount_currency * (
-                    1 + expense.psa_markup_percent / 100
-                )
+                amount = cost * (1 + expense.psa_markup_percent / 100)
             else:
-                amount = expense.total_amount_currency
+                amount = cost
             expense.psa_rebill_amount = expense.currency_id.round(amount)
 
     @api.depends("psa_rebillable", "state", "psa_invoiced")

@@ -20,9 +20,11 @@ class HrExpenseSheet(models.Model):
         """Approve the submitted reports whose expenses all comply with their
         policies and are below their auto-approval amounts."""
         violations = self.expense_line_ids._psa_policy_violations()
+        # A possible duplicate of another expense always goes to a manager.
         sheets = self.filtered(
             lambda sheet: (
                 sheet.state == "submit"
+                and not sheet.expense_line_ids.duplicate_expense_ids
                 and sheet.expense_line_ids._psa_auto_approvable(violations)
             )
         )
@@ -35,6 +37,11 @@ class HrExpenseSheet(models.Model):
             sheet_sudo = sheet.sudo()
             try:
                 with self.env.cr.savepoint():
+                    sheet_sudo._validate_analytic_distribution()
+                    if not sheet_sudo.user_id:
+                        # Recorded as approved by the policy (OdooBot), not by the
+                        # employee whose submission triggered it.
+                        sheet_sudo.user_id = self.env.ref("base.user_root")
                     sheet_sudo._do_approve()
             except (UserError, RedirectWarning) as error:
                 _logger.info("Expense report %s not auto-approved: %s", sheet.id, error)

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
 
@@ -50,23 +50,22 @@ class ProjectProject(models.Model):
         default="up",
         required=True,
     )
+    # Not stored: every timesheet saved would otherwise rewrite its project's
+    # row, and consultants logging time on one project would collide.
     psa_logged_hours = fields.Float(
         string="Logged Hours",
         compute="_compute_psa_overrun",
-        store=True,
         help="Hours logged on the project's timesheets.",
     )
     psa_consumed_percent = fields.Float(
         string="Budget Consumed (%)",
         compute="_compute_psa_overrun",
-        store=True,
-        aggregator="avg",
         help="Logged hours over the project's allocated (budget) hours.",
     )
     psa_is_over_budget = fields.Boolean(
         string="Over Budget",
         compute="_compute_psa_overrun",
-        store=True,
+        search="_search_psa_is_over_budget",
         help="More hours logged than the project's allocated (budget) hours.",
     )
     psa_invoice_product_id = fields.Many2one(
@@ -120,6 +119,25 @@ class ProjectProject(models.Model):
             project.psa_logged_hours = hours
             project.psa_consumed_percent = 100.0 * hours / budget if budget else 0.0
             project.psa_is_over_budget = bool(budget) and hours > budget
+
+    def _search_psa_is_over_budget(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        self.env["account.analytic.line"].flush_model(["unit_amount", "project_id"])
+        self.flush_model(["allocated_hours"])
+        self.env.cr.execute(
+            """
+            SELECT p.id
+              FROM project_project p
+              JOIN account_analytic_line l ON l.project_id = p.id
+             WHERE p.allocated_hours > 0
+          GROUP BY p.id, p.allocated_hours
+            HAVING SUM(l.unit_amount) > p.allocated_hours
+            """
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
 
     def _compute_psa_allocation_count(self):
         counts = dict(

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ProjectTask(models.Model):
@@ -34,6 +34,33 @@ class ProjectTask(models.Model):
             task.psa_is_over_budget = bool(task.allocated_hours) and (
                 logged > task.allocated_hours
             )
+
+    def write(self, vals):
+        moving = self.filtered(
+            lambda task: task.project_id.id != vals.get("project_id")
+        )
+        if "project_id" in vals and moving:
+            locked = (
+                self.env["account.analytic.line"]
+                .sudo()
+                .search_count(
+                    [
+                        ("task_id", "in", moving.ids),
+                        ("psa_state", "in", ("approved", "invoiced")),
+                    ],
+                    limit=1,
+                )
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "%(tasks)s: approved or invoiced time is logged on these "
+                        "tasks; they cannot move to another project (their "
+                        "timesheets would).",
+                        tasks=", ".join(moving.mapped("display_name")[:10]),
+                    )
+                )
+        return super().write(vals)
 
     @api.constrains("psa_billable", "project_id")
     def _check_psa_billable(self):

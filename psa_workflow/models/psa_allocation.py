@@ -45,7 +45,11 @@ class PsaAllocation(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(
-        related="project_id.company_id", store=True, index=True, precompute=True
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
+        precompute=True,
     )
     employee_id = fields.Many2one(
         "hr.employee",
@@ -102,6 +106,16 @@ class PsaAllocation(models.Model):
         "more hours than their capacity.",
     )
     overallocated_weeks = fields.Char(compute="_compute_overallocation")
+
+    @api.depends("project_id.company_id", "employee_id.company_id")
+    def _compute_company_id(self):
+        # A project may have no company: the employee's, else the current one.
+        for allocation in self:
+            allocation.company_id = (
+                allocation.project_id.company_id
+                or allocation.employee_id.company_id
+                or self.env.company
+            )
 
     @api.depends("employee_id", "project_id")
     def _compute_role_id(self):

@@ -29,6 +29,7 @@ class PsaAllocationLine(models.Model):
     hours = fields.Float(digits=(16, 2))
     planned_revenue = fields.Monetary(
         currency_field="company_currency_id",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Hours x the rate of the project's rate chain, for time & materials "
         "projects, in company currency.",
     )

@@ -141,8 +141,10 @@ class PsaEmployeeCapacity(models.Model):
         and time-off changes refresh what they touch as they happen
         (``_apply_calendar_change``)."""
         params = self.env["ir.config_parameter"].sudo()
-        today = fields.Date.to_string(fields.Date.context_today(self))
-        if params.get_param(FRESH_PARAM) == today:
+        # One calendar for everyone (UTC): users in other time zones must not
+        # make the refresh run again and again.
+        today = fields.Date.to_string(fields.Date.today())
+        if (params.get_param(FRESH_PARAM) or "") >= today:
             return False
         self._refresh()
         params.set_param(FRESH_PARAM, today)

@@ -34,6 +34,7 @@ class PsaProjectMember(models.Model):
     )
     bill_rate = fields.Monetary(
         string="Current Rate",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         compute="_compute_bill_rate",
         currency_field="currency_id",
         help="The rate this member's time on the project is billed at today, "
@@ -63,3 +64,34 @@ class PsaProjectMember(models.Model):
         rates = self.env["psa.rate"]._resolve_rates(keys)
         for member, key in zip(self, keys, strict=True):
             member.bill_rate = rates[key][0]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        members = super().create(vals_list)
+        members._update_open_timesheets()
+        return members
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"role_id", "employee_id", "project_id", "active"} & set(vals):
+            self._update_open_timesheets()
+        return result
+
+    def unlink(self):
+        keys = [(m.project_id.id, m.employee_id.id) for m in self]
+        result = super().unlink()
+        self._update_open_timesheets(keys)
+        return result
+
+    def _update_open_timesheets(self, keys=None):
+        """Open timesheets of these members take their role on the project (or
+        the employee's default role once off the team) and are priced again."""
+        keys = keys or [(m.project_id.id, m.employee_id.id) for m in self]
+        if keys:
+            self.env["account.analytic.line"].sudo().search(
+                [
+                    ("project_id", "in", [k[0] for k in keys]),
+                    ("employee_id", "in", [k[1] for k in keys]),
+                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                ]
+            )._psa_sync_roles()

@@ -239,5 +239,7 @@ class PsaRate(models.Model):
                     return rate.amount, rate.currency_id, scope
         role = roles.browse(role_id) if role_id else roles.browse()
         if role and role.default_bill_rate:
-            return role.default_bill_rate, role.currency_id, "role_default"
+            # A role shared between companies is in the currency of the company
+            # billing it (False: the caller's company currency).
+            return role.default_bill_rate, role.company_id.currency_id, "role_default"
         return 0.0, False, False

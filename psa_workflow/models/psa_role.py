@@ -25,6 +25,7 @@ class PsaRole(models.Model):
     )
     default_bill_rate = fields.Monetary(
         currency_field="currency_id",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Hourly rate billed for this role when no more specific rate applies.",
     )
     default_cost = fields.Monetary(
@@ -53,3 +54,16 @@ class PsaRole(models.Model):
     def _compute_currency_id(self):
         for role in self:
             role.currency_id = (role.company_id or self.env.company).currency_id
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "default_bill_rate" in vals:
+            # Open timesheets billed at a role's default follow its new rate.
+            self.env["account.analytic.line"].sudo().search(
+                [
+                    ("psa_role_id", "in", self.ids),
+                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                    ("psa_billable", "=", True),
+                ]
+            )._psa_update_billing()
+        return result

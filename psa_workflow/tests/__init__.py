@@ -1,3 +1,4 @@
+from . import test_capture_integrity
 from . import test_demo_data
 from . import test_expense_policy
 from . import test_expense_rebilling

@@ -206,6 +206,7 @@ class TestInvoicingEngine(PsaTimesheetCommon):
                 "employee_id": self.emp.id,
                 "product_id": product.id,
                 "total_amount_currency": 80.0,
+                "tax_ids": [Command.clear()],  # re-billed on the untaxed cost
                 "date": DAY,
                 "psa_project_id": self.project_tm.id,
                 "psa_rebill_method": "markup",
