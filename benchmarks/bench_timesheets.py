@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Benchmark of timesheet capture: pricing, submitting and approving in batch.
 
-Usage: ``bash benchmarks/bench_timesheets.sh`` (a throwaway database), or on a
+Usage: ``bash benchmarks/bench.sh timesheets`` (a throwaway database), or on a
 database where psa_workflow is installed::
 
     python3 benchmarks/bench_timesheets.py --db DB [--lines 10000] [--priced 100000]

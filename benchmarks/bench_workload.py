@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Benchmark of the workload report (psa.workload.report) at firm scale.
 
-Usage: ``bash benchmarks/bench_workload.sh`` creates a throwaway database with
+Usage: ``bash benchmarks/bench.sh workload`` creates a throwaway database with
 psa_workflow (no demo data), runs this script on it and drops it. Directly, on a
 database where psa_workflow is installed::
 

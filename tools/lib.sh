@@ -142,6 +142,15 @@ ensure_postgres() {
     fi
 }
 
+# What every test script needs before it starts: Odoo (already installed),
+# the system packages, the test tools and a running PostgreSQL.
+prepare_test_machine() {
+    require_odoo
+    ensure_system_packages
+    ensure_python_packages
+    ensure_postgres
+}
+
 db_exists() {
     psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
 }

@@ -15,10 +15,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$PSA_ROOT"
 
-require_odoo
-ensure_system_packages
-ensure_python_packages
-ensure_postgres
+prepare_test_machine
 
 start=$(date +%s)
 bash tools/lint.sh

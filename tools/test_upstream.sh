@@ -10,10 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$PSA_ROOT"
 
-require_odoo
-ensure_system_packages
-ensure_python_packages
-ensure_postgres
+prepare_test_machine
 
 DB="psa_upstream_$(date +%Y%m%d%H%M%S)_$$"
 LOG="$(mktemp)"

@@ -169,18 +169,9 @@ class AccountAnalyticLine(models.Model):
         """``{line: role}``: the employee's role on the project team, else their
         default role. One query for the whole batch."""
         lines = self.filtered(lambda line: line.project_id and line.employee_id)
-        members = (
-            self.env["psa.project.member"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("project_id", "in", lines.project_id.ids),
-                    ("employee_id", "in", lines.employee_id.ids),
-                ],
-                ["project_id", "employee_id", "role_id"],
-            )
+        team_role = self.env["psa.project.member"]._team_roles(
+            lines.project_id, lines.employee_id
         )
-        team_role = {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
         return {
             line: team_role.get((line.project_id.id, line.employee_id.id))
             or line.employee_id.sudo().psa_default_role_id
@@ -221,18 +212,9 @@ class AccountAnalyticLine(models.Model):
     @api.constrains("psa_role_id", "employee_id", "project_id")
     def _check_psa_role(self):
         lines = self.filtered(lambda line: line.project_id and line.psa_role_id)
-        members = (
-            self.env["psa.project.member"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("project_id", "in", lines.project_id.ids),
-                    ("employee_id", "in", lines.employee_id.ids),
-                ],
-                ["project_id", "employee_id", "role_id"],
-            )
+        team_role = self.env["psa.project.member"]._team_roles(
+            lines.project_id, lines.employee_id
         )
-        team_role = {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
         for line in lines:
             allowed = line.employee_id.sudo().psa_role_ids | team_role.get(
                 (line.project_id.id, line.employee_id.id), self.env["psa.role"]

@@ -28,6 +28,17 @@ PSA_LOCKED_FIELDS = frozenset(
 )
 
 
+# What a policy verdict depends on.
+POLICY_INPUTS = (
+    "psa_policy_id.max_amount",
+    "psa_policy_id.receipt_required",
+    "psa_policy_id.receipt_required_above",
+    "psa_policy_id.action",
+    "total_amount",
+    "attachment_ids",
+)
+
+
 class HrExpense(models.Model):
     _inherit = "hr.expense"
 
@@ -189,27 +200,13 @@ class HrExpense(models.Model):
                 (expense.product_id.id, expense.company_id.id), False
             )
 
-    @api.depends(
-        "psa_policy_id.max_amount",
-        "psa_policy_id.receipt_required",
-        "psa_policy_id.receipt_required_above",
-        "psa_policy_id.action",
-        "total_amount",
-        "attachment_ids",
-    )
+    @api.depends(*POLICY_INPUTS)
     def _compute_psa_policy_violation(self):
         violations = self._psa_policy_violations()
         for expense in self:
             expense.psa_policy_violation = "\n".join(violations[expense]) or False
 
-    @api.depends(
-        "psa_policy_id.max_amount",
-        "psa_policy_id.receipt_required",
-        "psa_policy_id.receipt_required_above",
-        "psa_policy_id.action",
-        "total_amount",
-        "attachment_ids",
-    )
+    @api.depends(*POLICY_INPUTS)
     def _compute_psa_has_policy_violation(self):
         violations = self._psa_policy_violations()
         for expense in self:

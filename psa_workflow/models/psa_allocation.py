@@ -119,18 +119,9 @@ class PsaAllocation(models.Model):
 
     @api.depends("employee_id", "project_id")
     def _compute_role_id(self):
-        members = (
-            self.env["psa.project.member"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("project_id", "in", self.project_id.ids),
-                    ("employee_id", "in", self.employee_id.ids),
-                ],
-                ["project_id", "employee_id", "role_id"],
-            )
+        team_role = self.env["psa.project.member"]._team_roles(
+            self.project_id, self.employee_id
         )
-        team_role = {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
         for allocation in self:
             if not allocation.employee_id:
                 continue

@@ -51,6 +51,16 @@ class PsaProjectMember(models.Model):
         ),
     ]
 
+    @api.model
+    def _team_roles(self, projects, employees):
+        """``{(project_id, employee_id): role}`` of these projects' teams, one
+        query (with sudo: the role someone is billed as is not a secret)."""
+        members = self.sudo().search_fetch(
+            [("project_id", "in", projects.ids), ("employee_id", "in", employees.ids)],
+            ["project_id", "employee_id", "role_id"],
+        )
+        return {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
+
     @api.depends("employee_id")
     def _compute_role_id(self):
         for member in self:

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Run a benchmark on a throwaway database (psa_workflow without demo data):
+#   bash benchmarks/bench.sh workload [--employees 400 --first-opening]
+#   bash benchmarks/bench.sh timesheets [--lines 20000 --priced 100000]
+# Extra arguments go to benchmarks/bench_NAME.py.
+set -euo pipefail
+source "$(dirname "$0")/../tools/lib.sh"
+name="${1:?usage: bash benchmarks/bench.sh workload|timesheets [ARGS]}"
+shift
+script="$PSA_ROOT/benchmarks/bench_${name}.py"
+[ -f "$script" ] || die "no benchmark named $name (benchmarks/bench_${name}.py)"
+require_odoo
+ensure_postgres
+DB="psa_bench_$$"
+trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true' EXIT
+ADDONS="$(addons_path)"
+odoo_bin -d "$DB" --addons-path="$ADDONS" -i psa_workflow --without-demo=all \
+    --stop-after-init --log-level=warn
+"$PYTHON" "$script" --db "$DB" --addons-path "$ADDONS" "$@"
