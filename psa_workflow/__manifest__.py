@@ -39,6 +39,7 @@
         "views/hr_employee_views.xml",
         "views/account_analytic_line_views.xml",
         "views/project_task_views.xml",
+        "views/account_move_views.xml",
         "views/psa_expense_policy_views.xml",
         "views/hr_expense_views.xml",
         "views/project_project_views.xml",

@@ -149,6 +149,35 @@ class AccountAnalyticLine(models.Model):
         "approval.",
     )
 
+    psa_invoice_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        compute="_compute_psa_invoice_id",
+        help="The customer invoice billing this timesheet.",
+    )
+
+    def _compute_psa_invoice_id(self):
+        links = (
+            self.env["psa.invoice.link"]
+            .sudo()
+            .search_fetch(
+                [("timesheet_id", "in", self.ids), ("state", "=", "invoiced")],
+                ["timesheet_id", "move_id"],
+            )
+        )
+        invoice_of = {link.timesheet_id.id: link.move_id for link in links}
+        for line in self:
+            line.psa_invoice_id = invoice_of.get(line.id, False)
+
+    def action_psa_open_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "view_mode": "form",
+            "res_id": self.psa_invoice_id.id,
+        }
+
     @api.depends("task_id", "project_id")
     def _compute_psa_billable(self):
         for line in self:

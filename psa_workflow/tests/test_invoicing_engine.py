@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .timesheet_common import DAY, PsaTimesheetCommon
 
@@ -251,3 +252,23 @@ class TestInvoicingEngine(PsaTimesheetCommon):
             self.env["psa.invoice.create"].with_user(self.user_approver).create(
                 {"project_ids": [Command.set(self.project_tm.ids)]}
             )
+
+    def test_invoice_and_entries_point_at_each_other_and_wip_empties(self):
+        lines = self._approved(2.0, 1.0)
+        wip = self.env.ref("psa_workflow.account_analytic_line_action_wip")
+        in_progress = self.env["account.analytic.line"].search(
+            [*safe_eval(wip.domain), ("id", "in", lines.ids)]
+        )
+        self.assertEqual(in_progress, lines)
+        move, _skipped = self._invoice()
+        action = move.with_user(self.user_billing).action_psa_open_entries()
+        self.assertEqual(
+            self.env["account.analytic.line"].search(action["domain"]), lines
+        )
+        self.assertEqual(lines.psa_invoice_id, move)
+        self.assertEqual(lines[0].action_psa_open_invoice()["res_id"], move.id)
+        self.assertFalse(
+            self.env["account.analytic.line"].search(
+                [*safe_eval(wip.domain), ("id", "in", lines.ids)]
+            )
+        )
