@@ -27,7 +27,7 @@
         "data/project_project_data.xml",
         "data/mail_activity_type_data.xml",
         "data/product_product_data.xml",
-        "data/psa_employee_capacity_data.xml",
+        "data/ir_cron_data.xml",
         "report/psa_workload_report_views.xml",
         "report/psa_forecast_report_views.xml",
         "wizards/psa_allocation_staff_views.xml",

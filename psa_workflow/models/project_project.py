@@ -76,6 +76,35 @@ class ProjectProject(models.Model):
         help="Service product on the invoice lines: income account and taxes come "
         "from it. Default: the PSA service product.",
     )
+    psa_invoice_detail = fields.Selection(
+        selection=[
+            ("employee", "Per employee"),
+            ("role", "Per role"),
+            ("task", "Per task"),
+            ("entry", "Per timesheet"),
+            ("summary", "Summarised"),
+        ],
+        string="Invoice Lines",
+        default="employee",
+        required=True,
+        help="How the time of this project is gathered on invoice lines (always "
+        "one line per rate).",
+    )
+    psa_invoice_frequency = fields.Selection(
+        selection=[
+            ("manual", "On demand"),
+            ("weekly", "Weekly"),
+            ("monthly", "Monthly"),
+        ],
+        string="Invoicing",
+        default="manual",
+        required=True,
+        help="Weekly or monthly: the scheduled action invoices the approved work of "
+        "each past week or month.",
+    )
+    psa_last_invoice_date = fields.Date(
+        string="Invoiced Up To", readonly=True, copy=False
+    )
     psa_member_ids = fields.One2many(
         "psa.project.member", "project_id", string="Team", copy=True
     )

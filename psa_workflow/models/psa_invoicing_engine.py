@@ -10,6 +10,7 @@ group -> ``_prepare_invoice_vals`` / ``_prepare_line_vals`` -> one
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -26,11 +27,15 @@ class PsaInvoicingEngine(models.AbstractModel):
     # Entry point
     # ------------------------------------------------------------------
     @api.model
-    def _invoice_projects(self, projects, date_to=None, grouping="project"):
+    def _invoice_projects(
+        self, projects, date_to=None, grouping="project", detail=None
+    ):
         """Invoice the approved, billable, not yet invoiced time and the
         re-billable expenses of ``projects`` up to ``date_to`` (default: today).
 
         :param grouping: ``project`` (one invoice per project) or ``customer``
+        :param detail: invoice line detail (``employee``, ``role``, ``task``,
+            ``entry``, ``summary``); default: each project's own setting
         :return: ``{"moves": account.move, "skipped": {project: reason}}``
         """
         if not self.env.user.has_group("psa_workflow.group_psa_billing"):
@@ -43,10 +48,57 @@ class PsaInvoicingEngine(models.AbstractModel):
         if not timesheets and not expenses:
             return {"moves": self.env["account.move"], "skipped": skipped}
         groups = self._group_entries(timesheets, expenses, grouping)
-        moves = self._create_invoices(groups, skipped)
+        moves = self._create_invoices(groups, detail)
+        (
+            timesheets.project_id | expenses.psa_project_id
+        ).sudo().psa_last_invoice_date = date_to
         for project, reason in skipped.items():
             _logger.info("PSA invoicing skipped %s: %s", project.display_name, reason)
         return {"moves": moves, "skipped": skipped}
+
+    @api.model
+    def _cron_invoice_due_projects(self):
+        """Scheduled action: invoice the projects whose invoicing frequency is
+        due, company by company, up to the end of the last full period. Bad
+        projects are skipped and logged; the run is idempotent."""
+        today = fields.Date.context_today(self)
+        week_end = today - timedelta(days=today.weekday() + 1)  # last Sunday
+        month_end = today.replace(day=1) - timedelta(days=1)
+        Project = self.env["project.project"]
+        due = {
+            week_end: Project.search(
+                [
+                    ("psa_invoice_frequency", "=", "weekly"),
+                    "|",
+                    ("psa_last_invoice_date", "=", False),
+                    ("psa_last_invoice_date", "<", week_end),
+                ]
+            ),
+            month_end: Project.search(
+                [
+                    ("psa_invoice_frequency", "=", "monthly"),
+                    "|",
+                    ("psa_last_invoice_date", "=", False),
+                    ("psa_last_invoice_date", "<", month_end),
+                ]
+            ),
+        }
+        moves = self.env["account.move"]
+        for date_to, projects in due.items():
+            for company in projects.company_id:
+                company_projects = projects.filtered(
+                    lambda p, c=company: p.company_id == c
+                )
+                result = self.with_company(company)._invoice_projects(
+                    company_projects.with_company(company), date_to=date_to
+                )
+                moves |= result["moves"]
+                company_projects.psa_last_invoice_date = date_to
+                for project, reason in result["skipped"].items():
+                    _logger.warning(
+                        "Scheduled invoicing skipped %s: %s", project.name, reason
+                    )
+        return moves
 
     @api.model
     def _result_action(self, result):
@@ -219,10 +271,10 @@ class PsaInvoicingEngine(models.AbstractModel):
         return groups
 
     @api.model
-    def _create_invoices(self, groups, skipped):
+    def _create_invoices(self, groups, detail=None):
         plans = []  # (invoice vals, [entries of each product line, in order])
         for (partner, currency, company, _project), entries in groups.items():
-            line_plans = self._plan_lines(entries, currency, company)
+            line_plans = self._plan_lines(entries, currency, company, detail)
             invoice_vals = self._prepare_invoice_vals(
                 partner, currency, company, entries
             )
@@ -255,34 +307,57 @@ class PsaInvoicingEngine(models.AbstractModel):
         }
 
     @api.model
-    def _plan_lines(self, entries, currency, company):
-        """``[(line vals, entries billed by the line)]``: timesheets one line per
-        project, employee and rate; expenses one line each."""
+    def _timesheet_line_key(self, line, detail):
+        """What one invoice line gathers, by the project's line detail; always
+        per rate so that quantity x unit price is the amount billed."""
+        key = {
+            "employee": line.employee_id,
+            "role": line.psa_role_id,
+            "task": line.task_id,
+            "entry": line,
+            "summary": False,
+        }[detail]
+        return (line.project_id, key, line.psa_bill_rate)
+
+    @api.model
+    def _timesheet_line_name(self, project, key, hours, detail):
+        if detail == "entry":
+            return self.env._(
+                "%(project)s: %(date)s %(employee)s, %(description)s (%(hours)s h)",
+                project=project.name,
+                date=key.date,
+                employee=key.employee_id.name,
+                description=key.name or "",
+                hours=hours,
+            )
+        label = key.display_name if key else self.env._("services")
+        return self.env._(
+            "%(project)s: %(label)s, %(hours)s h",
+            project=project.name,
+            label=label,
+            hours=hours,
+        )
+
+    @api.model
+    def _plan_lines(self, entries, currency, company, detail=None):
+        """``[(line vals, entries billed by the line)]``: timesheets gathered by
+        the line detail (project setting, or ``detail``); expenses one line each."""
         plans = []
         by_key = defaultdict(self.env["account.analytic.line"].sudo().browse)
         for line in entries["timesheets"]:
-            by_key[line.project_id, line.employee_id, line.psa_bill_rate] |= line
-        for (project, employee, rate), lines in sorted(
+            line_detail = detail or line.project_id.psa_invoice_detail
+            by_key[self._timesheet_line_key(line, line_detail), line_detail] |= line
+        for ((project, key, rate), line_detail), lines in sorted(
             by_key.items(),
-            key=lambda item: (item[0][0].name, item[0][1].name or "", item[0][2]),
+            key=lambda item: (
+                item[0][0][0].name,
+                item[0][0][1].display_name if item[0][0][1] else "",
+                item[0][0][2],
+            ),
         ):
             hours = float_round(sum(lines.mapped("psa_billed_hours")), 2)
-            plans.append(
-                (
-                    self._prepare_line_vals(
-                        project,
-                        self.env._(
-                            "%(project)s: %(employee)s, %(hours)s h",
-                            project=project.name,
-                            employee=employee.name,
-                            hours=hours,
-                        ),
-                        hours,
-                        rate,
-                    ),
-                    lines,
-                )
-            )
+            name = self._timesheet_line_name(project, key, hours, line_detail)
+            plans.append((self._prepare_line_vals(project, name, hours, rate), lines))
         for expense in entries["expenses"]:
             amount = expense.currency_id._convert(
                 expense.psa_rebill_amount, currency, company, expense.date

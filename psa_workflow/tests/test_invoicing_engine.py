@@ -272,3 +272,41 @@ class TestInvoicingEngine(PsaTimesheetCommon):
                 [*safe_eval(wip.domain), ("id", "in", lines.ids)]
             )
         )
+
+    def test_invoice_line_detail(self):
+        other_task = self.env["project.task"].create(
+            {"name": "PSA Test Build", "project_id": self.project_tm.id}
+        )
+        lines = self._log(hours=2.0, task_id=self.task_tm.id) | self._log(
+            hours=1.0, task_id=other_task.id, day=DAY + timedelta(days=1)
+        )
+        lines.with_user(self.user_employee).action_psa_submit()
+        lines.with_user(self.user_approver).action_psa_approve()
+        move, _skipped = self._invoice(detail="task")
+        self.assertEqual(sorted(move.invoice_line_ids.mapped("quantity")), [1.0, 2.0])
+        self.assertIn("PSA Test Build", " ".join(move.invoice_line_ids.mapped("name")))
+        move.with_user(self.user_billing).unlink()
+        self.project_tm.psa_invoice_detail = "summary"
+        move, _skipped = self._invoice()
+        self.assertEqual(move.invoice_line_ids.quantity, 3.0)
+        move.with_user(self.user_billing).unlink()
+        move, _skipped = self._invoice(detail="entry")
+        self.assertEqual(len(move.invoice_line_ids), 2)
+
+    def test_scheduled_invoicing_by_frequency(self):
+        today = fields.Date.today()
+        last_week = today - timedelta(days=today.weekday() + 3)
+        line = self._log(day=last_week)
+        this_week = self._log(day=today, hours=1.0)
+        (line | this_week).with_user(self.user_employee).action_psa_submit()
+        (line | this_week).with_user(self.user_approver).action_psa_approve()
+        self.project_tm.psa_invoice_frequency = "weekly"
+        Engine = self.env["psa.invoicing.engine"]
+        moves = Engine._cron_invoice_due_projects()
+        self.assertEqual(moves.psa_link_ids.timesheet_id, line)
+        self.assertEqual(this_week.psa_state, "approved", "the current week waits")
+        self.assertEqual(
+            self.project_tm.psa_last_invoice_date,
+            today - timedelta(days=today.weekday() + 1),
+        )
+        self.assertFalse(Engine._cron_invoice_due_projects(), "idempotent")

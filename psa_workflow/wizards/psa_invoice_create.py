@@ -31,6 +31,20 @@ class PsaInvoiceCreate(models.TransientModel):
         default="project",
     )
 
+    detail = fields.Selection(
+        selection=[
+            ("project", "As set on each project"),
+            ("employee", "Per employee"),
+            ("role", "Per role"),
+            ("task", "Per task"),
+            ("entry", "Per timesheet"),
+            ("summary", "Summarised"),
+        ],
+        string="Invoice Lines",
+        required=True,
+        default="project",
+    )
+
     @api.model
     def _default_project_ids(self):
         if self.env.context.get("active_model") == "project.project":
@@ -41,6 +55,9 @@ class PsaInvoiceCreate(models.TransientModel):
         self.ensure_one()
         engine = self.env["psa.invoicing.engine"]
         result = engine._invoice_projects(
-            self.project_ids, date_to=self.date_to, grouping=self.grouping
+            self.project_ids,
+            date_to=self.date_to,
+            grouping=self.grouping,
+            detail=None if self.detail == "project" else self.detail,
         )
         return engine._result_action(result)
