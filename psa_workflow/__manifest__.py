@@ -40,6 +40,7 @@
         "views/account_analytic_line_views.xml",
         "views/project_task_views.xml",
         "views/account_move_views.xml",
+        "views/project_milestone_views.xml",
         "views/psa_expense_policy_views.xml",
         "views/hr_expense_views.xml",
         "views/project_project_views.xml",

@@ -16,6 +16,8 @@ from . import res_config_settings
 from . import psa_expense_policy
 from . import hr_expense
 from . import hr_expense_sheet
+from . import psa_project_installment
+from . import project_milestone
 from . import psa_invoice_link
 from . import psa_invoicing_engine
 from . import account_move

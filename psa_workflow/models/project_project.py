@@ -105,6 +105,15 @@ class ProjectProject(models.Model):
     psa_last_invoice_date = fields.Date(
         string="Invoiced Up To", readonly=True, copy=False
     )
+    psa_contract_amount = fields.Monetary(
+        string="Contract Amount",
+        currency_field="psa_currency_id",
+        help="Fixed price: the amount the installments add up to; milestones may be "
+        "a % of it.",
+    )
+    psa_installment_ids = fields.One2many(
+        "psa.project.installment", "project_id", string="Installments", copy=True
+    )
     psa_member_ids = fields.One2many(
         "psa.project.member", "project_id", string="Team", copy=True
     )
@@ -247,6 +256,35 @@ class ProjectProject(models.Model):
             "pivot_column_groupby": ["week_start:week"],
         }
         return action
+
+    def _psa_billing_schedule_problem(self, date_to=None):
+        """Why this project's fixed-price schedule or milestones cannot be
+        invoiced, or None."""
+        self.ensure_one()
+        currency = self.psa_currency_id
+        if self.psa_billing_type == "fixed_price":
+            scheduled = sum(self.psa_installment_ids.mapped("amount"))
+            if currency.compare_amounts(scheduled, self.psa_contract_amount):
+                return self.env._(
+                    "The installments of %(project)s add up to %(scheduled)s, not to "
+                    "the contract amount %(contract)s.",
+                    project=self.display_name,
+                    scheduled=currency.format(scheduled),
+                    contract=currency.format(self.psa_contract_amount),
+                )
+        if self.psa_billing_type == "milestone":
+            missing = self.milestone_ids.filtered(
+                lambda m: (
+                    m.is_reached and not m.psa_invoiced and not m.psa_invoice_amount
+                )
+            )
+            if missing:
+                return self.env._(
+                    "%(project)s: the reached milestone %(milestone)s has no amount.",
+                    project=self.display_name,
+                    milestone=missing[0].name,
+                )
+        return None
 
     def _psa_invoice_product(self):
         self.ensure_one()

@@ -33,6 +33,15 @@ class PsaInvoiceLink(models.Model):
     expense_id = fields.Many2one(
         "hr.expense", ondelete="restrict", index="btree_not_null", readonly=True
     )
+    installment_id = fields.Many2one(
+        "psa.project.installment",
+        ondelete="restrict",
+        index="btree_not_null",
+        readonly=True,
+    )
+    milestone_id = fields.Many2one(
+        "project.milestone", ondelete="restrict", index="btree_not_null", readonly=True
+    )
     hours = fields.Float(
         digits=(16, 2), readonly=True, help="Billed hours (timesheets)."
     )
@@ -60,14 +69,16 @@ class PsaInvoiceLink(models.Model):
     _sql_constraints = [
         (
             "one_entry",
-            "CHECK(num_nonnulls(timesheet_id, expense_id) = 1)",
-            "An invoiced entry is a timesheet or an expense.",
+            "CHECK(num_nonnulls(timesheet_id, expense_id, installment_id, milestone_id)"
+            " = 1)",
+            "An invoiced entry is a timesheet, an expense, an installment or a "
+            "milestone.",
         ),
     ]
 
     def init(self):
         # The last line of defence against double billing: one live link per entry.
-        for column in ("timesheet_id", "expense_id"):
+        for column in ("timesheet_id", "expense_id", "installment_id", "milestone_id"):
             self.env.cr.execute(
                 SQL(
                     "CREATE UNIQUE INDEX IF NOT EXISTS %s ON psa_invoice_link (%s)"

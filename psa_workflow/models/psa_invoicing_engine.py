@@ -18,6 +18,14 @@ from odoo.tools import SQL, float_round
 
 _logger = logging.getLogger(__name__)
 
+# What can be billed: {kind: (model, field on psa.invoice.link)}.
+KINDS = {
+    "timesheets": ("account.analytic.line", "timesheet_id"),
+    "expenses": ("hr.expense", "expense_id"),
+    "installments": ("psa.project.installment", "installment_id"),
+    "milestones": ("project.milestone", "milestone_id"),
+}
+
 
 class PsaInvoicingEngine(models.AbstractModel):
     _name = "psa.invoicing.engine"
@@ -42,19 +50,26 @@ class PsaInvoicingEngine(models.AbstractModel):
             raise AccessError(self.env._("Only billing users can create invoices."))
         date_to = date_to or fields.Date.context_today(self)
         skipped = {}
-        projects = projects.filtered(lambda p: self._check_project(p, skipped))
-        timesheets, expenses = self._select_entries(projects, date_to)
-        timesheets, expenses = self._lock_entries(timesheets, expenses)
-        if not timesheets and not expenses:
+        projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
+        entries = self._lock_entries(self._select_entries(projects, date_to))
+        if not any(entries.values()):
             return {"moves": self.env["account.move"], "skipped": skipped}
-        groups = self._group_entries(timesheets, expenses, grouping)
-        moves = self._create_invoices(groups, detail)
-        (
-            timesheets.project_id | expenses.psa_project_id
-        ).sudo().psa_last_invoice_date = date_to
+        moves = self._create_invoices(self._group_entries(entries, grouping), detail)
+        self._entries_projects(entries).sudo().psa_last_invoice_date = date_to
         for project, reason in skipped.items():
             _logger.info("PSA invoicing skipped %s: %s", project.display_name, reason)
         return {"moves": moves, "skipped": skipped}
+
+    @api.model
+    def _entries_projects(self, entries):
+        projects = self.env["project.project"]
+        for records in entries.values():
+            projects |= records.mapped(self._project_field(records))
+        return projects
+
+    @api.model
+    def _project_field(self, records):
+        return "psa_project_id" if records._name == "hr.expense" else "project_id"
 
     @api.model
     def _cron_invoice_due_projects(self):
@@ -141,19 +156,15 @@ class PsaInvoicingEngine(models.AbstractModel):
     # Steps (each overridable)
     # ------------------------------------------------------------------
     @api.model
-    def _check_project(self, project, skipped):
+    def _check_project(self, project, skipped, date_to=None):
         """Bad configuration is reported per project and never blocks the others."""
         company = project.company_id or self.env.company
         partner = project.partner_id.commercial_partner_id
         product = project._psa_invoice_product()
         reason = None
-        if project.psa_billing_type != "time_material":
+        if project.psa_billing_type == "non_billable":
             reason = self.env._(
-                "%(project)s is billed as %(model)s, not time & materials.",
-                project=project.display_name,
-                model=dict(project._fields["psa_billing_type"].selection)[
-                    project.psa_billing_type
-                ],
+                "%(project)s is not billable.", project=project.display_name
             )
         elif not partner:
             reason = self.env._(
@@ -185,28 +196,37 @@ class PsaInvoicingEngine(models.AbstractModel):
                 project=project.display_name,
                 currency=project.psa_currency_id.name,
             )
+        else:
+            reason = project._psa_billing_schedule_problem(date_to)
         if reason:
             skipped[project] = reason
         return not reason
 
     @api.model
     def _select_entries(self, projects, date_to):
-        # Billing users read every timesheet; expenses are read on their behalf.
-        timesheets = (
-            self.env["account.analytic.line"]
+        """``{kind: records}`` billable now: approved time of time & materials
+        projects, due installments of fixed-price ones, reached milestones of
+        milestone ones, re-billable expenses of all."""
+        by_type = {
+            billing_type: projects.filtered(
+                lambda p, t=billing_type: p.psa_billing_type == t
+            )
+            for billing_type in ("time_material", "fixed_price", "milestone")
+        }
+        # Billing users read every timesheet; the rest is read on their behalf.
+        return {
+            "timesheets": self.env["account.analytic.line"]
             .sudo()
             .search(
                 [
-                    ("project_id", "in", projects.ids),
+                    ("project_id", "in", by_type["time_material"].ids),
                     ("psa_state", "=", "approved"),
                     ("psa_billable", "=", True),
                     ("date", "<=", date_to),
                 ],
                 order="id",
-            )
-        )
-        expenses = (
-            self.env["hr.expense"]
+            ),
+            "expenses": self.env["hr.expense"]
             .sudo()
             .search(
                 [
@@ -215,59 +235,75 @@ class PsaInvoicingEngine(models.AbstractModel):
                     ("date", "<=", date_to),
                 ],
                 order="id",
-            )
-        )
-        return timesheets, expenses
+            ),
+            "installments": self.env["psa.project.installment"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "in", by_type["fixed_price"].ids),
+                    ("psa_invoiced", "=", False),
+                    ("date", "<=", date_to),
+                ],
+                order="id",
+            ),
+            "milestones": self.env["project.milestone"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "in", by_type["milestone"].ids),
+                    ("psa_invoiced", "=", False),
+                    ("is_reached", "=", True),
+                ],
+                order="id",
+            ),
+        }
 
     @api.model
-    def _lock_entries(self, timesheets, expenses):
+    def _lock_entries(self, entries):
         """Lock the rows in id order; rows another transaction holds are left to
         it (it is invoicing them). Rows it already invoiced no longer qualify."""
         self.env.flush_all()
-        locked = []
-        for records, query in (
-            (
-                timesheets,
-                "SELECT id FROM account_analytic_line WHERE id = ANY(%s)"
-                " AND psa_state = 'approved' ORDER BY id FOR UPDATE SKIP LOCKED",
-            ),
-            (
-                expenses,
-                "SELECT id FROM hr_expense WHERE id = ANY(%s)"
-                " AND psa_invoiced IS NOT TRUE ORDER BY id FOR UPDATE SKIP LOCKED",
-            ),
-        ):
+        locked = {}
+        for kind, records in entries.items():
             if not records:
-                locked.append(records)
+                locked[kind] = records
                 continue
-            self.env.cr.execute(SQL(query, records.ids))
+            still_open = (
+                SQL("psa_state = 'approved'")
+                if kind == "timesheets"
+                else SQL("psa_invoiced IS NOT TRUE")
+            )
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = ANY(%s) AND %s"
+                    " ORDER BY id FOR UPDATE SKIP LOCKED",
+                    SQL.identifier(records._table),
+                    records.ids,
+                    still_open,
+                )
+            )
             ids = {row[0] for row in self.env.cr.fetchall()}
-            locked.append(records.filtered(lambda r, ids=ids: r.id in ids))
-        return tuple(locked)
+            locked[kind] = records.filtered(lambda r, ids=ids: r.id in ids)
+        return locked
 
     @api.model
-    def _group_entries(self, timesheets, expenses, grouping):
-        """``{(partner, currency, company, project or False): entries}`` where
-        entries is ``{"timesheets": ..., "expenses": ...}``."""
+    def _group_entries(self, entries, grouping):
+        """``{(partner, currency, company, project or False): {kind: records}}``"""
         groups = defaultdict(
             lambda: {
-                "timesheets": self.env["account.analytic.line"].sudo(),
-                "expenses": self.env["hr.expense"].sudo(),
+                kind: self.env[model].sudo() for kind, (model, _f) in KINDS.items()
             }
         )
-
-        def key(project):
-            return (
-                project.partner_id.commercial_partner_id,
-                project.psa_currency_id,
-                project.company_id or self.env.company,
-                project if grouping == "project" else False,
-            )
-
-        for line in timesheets:
-            groups[key(line.project_id)]["timesheets"] |= line
-        for expense in expenses:
-            groups[key(expense.psa_project_id)]["expenses"] |= expense
+        for kind, records in entries.items():
+            for record in records:
+                project = record[self._project_field(record)]
+                key = (
+                    project.partner_id.commercial_partner_id,
+                    project.psa_currency_id,
+                    project.company_id or self.env.company,
+                    project if grouping == "project" else False,
+                )
+                groups[key][kind] |= record
         return groups
 
     @api.model
@@ -289,7 +325,7 @@ class PsaInvoicingEngine(models.AbstractModel):
 
     @api.model
     def _prepare_invoice_vals(self, partner, currency, company, entries):
-        projects = entries["timesheets"].project_id | entries["expenses"].psa_project_id
+        projects = self._entries_projects(entries)
         return {
             "move_type": "out_invoice",
             "partner_id": partner.id,
@@ -378,6 +414,35 @@ class PsaInvoicingEngine(models.AbstractModel):
                     expense,
                 )
             )
+        for installment in entries["installments"].sorted("date"):
+            name = self.env._(
+                "%(project)s: %(installment)s (due %(date)s)",
+                project=installment.project_id.name,
+                installment=installment.name,
+                date=installment.date,
+            )
+            plans.append(
+                (
+                    self._prepare_line_vals(
+                        installment.project_id, name, 1.0, installment.amount
+                    ),
+                    installment,
+                )
+            )
+        for milestone in entries["milestones"]:
+            name = self.env._(
+                "%(project)s: milestone %(milestone)s",
+                project=milestone.project_id.name,
+                milestone=milestone.name,
+            )
+            plans.append(
+                (
+                    self._prepare_line_vals(
+                        milestone.project_id, name, 1.0, milestone.psa_invoice_amount
+                    ),
+                    milestone,
+                )
+            )
         return plans
 
     @api.model
@@ -396,42 +461,55 @@ class PsaInvoicingEngine(models.AbstractModel):
     @api.model
     def _link_entries(self, moves, lines_per_move):
         """Record which entries each invoice line bills, splitting the line's
-        subtotal over its entries (by billed hours) so that the shares add up to
-        the cent; then mark the entries invoiced."""
+        subtotal over its timesheets (by billed hours) so that the shares add up
+        to the cent; then mark the entries invoiced."""
         links = []
-        timesheets = self.env["account.analytic.line"].sudo()
-        expenses = self.env["hr.expense"].sudo()
+        billed = {kind: self.env[model].sudo() for kind, (model, _f) in KINDS.items()}
+        kind_of = {model: kind for kind, (model, _f) in KINDS.items()}
         for move, planned in zip(moves, lines_per_move, strict=True):
             product_lines = move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "product"
             ).sorted("id")
-            for move_line, entries in zip(product_lines, planned, strict=True):
-                if entries._name == "hr.expense":
+            for move_line, records in zip(product_lines, planned, strict=True):
+                kind = kind_of[records._name]
+                link_field = KINDS[kind][1]
+                billed[kind] |= records
+                if kind != "timesheets":
                     links.append(
                         {
                             "move_line_id": move_line.id,
-                            "expense_id": entries.id,
+                            link_field: records.id,
                             "amount": move_line.price_subtotal,
                         }
                     )
-                    expenses |= entries
                     continue
                 shares = self._split(
-                    move_line.price_subtotal, entries, move.currency_id
+                    move_line.price_subtotal, records, move.currency_id
                 )
                 links += [
                     {
                         "move_line_id": move_line.id,
-                        "timesheet_id": entry.id,
+                        link_field: entry.id,
                         "hours": entry.psa_billed_hours,
                         "amount": share,
                     }
                     for entry, share in shares
                 ]
-                timesheets |= entries
         self.env["psa.invoice.link"].sudo().create(links)
-        timesheets._psa_write_state({"psa_state": "invoiced"})
-        expenses.write({"psa_invoiced": True})
+        self._mark(billed, invoiced=True)
+
+    @api.model
+    def _mark(self, billed, invoiced):
+        """Entries invoiced, or back to "to invoice"."""
+        billed["timesheets"]._psa_write_state(
+            {"psa_state": "invoiced" if invoiced else "approved"}
+        )
+        for kind in ("expenses", "installments", "milestones"):
+            billed[kind].sudo().write({"psa_invoiced": invoiced})
+
+    @api.model
+    def _linked(self, links):
+        return {kind: links[field].sudo() for kind, (_model, field) in KINDS.items()}
 
     @api.model
     def _split(self, total, entries, currency):
@@ -455,8 +533,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         links.write(
             {"state": state, "credit_move_id": credit_move.id if credit_move else False}
         )
-        links.timesheet_id._psa_write_state({"psa_state": "approved"})
-        links.expense_id.write({"psa_invoiced": False})
+        self._mark(self._linked(links), invoiced=False)
 
     @api.model
     def _reclaim(self, links):
@@ -465,20 +542,18 @@ class PsaInvoicingEngine(models.AbstractModel):
         links = links.sudo().filtered(lambda link: link.state == "cancelled")
         if not links:
             return
-        taken = links.timesheet_id.filtered(lambda line: line.psa_state != "approved")
-        taken_expenses = links.expense_id.filtered("psa_invoiced")
-        if taken or taken_expenses:
+        linked = self._linked(links)
+        taken = linked["timesheets"].filtered(lambda line: line.psa_state != "approved")
+        names = taken.mapped("display_name")
+        for kind in ("expenses", "installments", "milestones"):
+            names += linked[kind].filtered("psa_invoiced").mapped("display_name")
+        if names:
             raise UserError(
                 self.env._(
                     "Some entries of this invoice were invoiced again since it was "
                     "cancelled; create a new invoice instead:\n%(entries)s",
-                    entries="\n".join(
-                        (taken.mapped("display_name") + taken_expenses.mapped("name"))[
-                            :20
-                        ]
-                    ),
+                    entries="\n".join(names[:20]),
                 )
             )
         links.write({"state": "invoiced"})
-        links.timesheet_id._psa_write_state({"psa_state": "invoiced"})
-        links.expense_id.write({"psa_invoiced": True})
+        self._mark(linked, invoiced=True)

@@ -1,9 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from psycopg2.errors import UniqueViolation
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .timesheet_common import DAY, PsaTimesheetCommon
@@ -74,7 +77,11 @@ class TestInvoicingEngine(PsaTimesheetCommon):
         self.assertFalse(second)
         # Even the database refuses a second live link for the same entry.
         link = first.psa_link_ids
-        with self.assertRaises(Exception), self.env.cr.savepoint():  # noqa: B017
+        with (
+            self.assertRaises(UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
             link.copy({"move_line_id": link.move_line_id.id})
 
     def test_shares_add_up_to_the_cent(self):
@@ -310,3 +317,86 @@ class TestInvoicingEngine(PsaTimesheetCommon):
             today - timedelta(days=today.weekday() + 1),
         )
         self.assertFalse(Engine._cron_invoice_due_projects(), "idempotent")
+
+
+@tagged("post_install", "-at_install")
+class TestFixedPriceAndMilestones(PsaTimesheetCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Engine = cls.env["psa.invoicing.engine"].with_user(cls.user_billing)
+        cls.project_fixed.write(
+            {
+                "partner_id": cls.customer.id,  # company currency for exact figures
+                "psa_contract_amount": 10000.0,
+                "psa_installment_ids": [
+                    Command.create({"name": "Kick-off", "date": DAY, "percent": 30}),
+                    Command.create(
+                        {
+                            "name": "Go-live",
+                            "date": DAY + timedelta(days=60),
+                            "percent": 70,
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.project_ms = cls.env["project.project"].create(
+            {
+                "name": "PSA Test Milestone Project",
+                "company_id": cls.company.id,
+                "partner_id": cls.customer.id,
+                "psa_billing_type": "milestone",
+                "allow_milestones": True,
+                "psa_contract_amount": 8000.0,
+                "milestone_ids": [
+                    Command.create({"name": "Design", "psa_amount": 2500.0}),
+                    Command.create({"name": "Build", "psa_percent": 50.0}),
+                ],
+            }
+        )
+
+    def _invoice(self, project, day):
+        result = self.Engine._invoice_projects(project, date_to=day)
+        return result["moves"].with_env(self.env), result["skipped"]
+
+    def test_fixed_price_installments_billed_when_due_once(self):
+        installments = self.project_fixed.psa_installment_ids.sorted("date")
+        self.assertEqual(installments.mapped("amount"), [3000.0, 7000.0])
+        move, skipped = self._invoice(self.project_fixed, DAY)
+        self.assertFalse(skipped)
+        self.assertEqual(move.invoice_line_ids.price_subtotal, 3000.0)
+        self.assertEqual(installments.mapped("psa_invoiced"), [True, False])
+        again, _skipped = self._invoice(self.project_fixed, DAY)
+        self.assertFalse(again)
+        later, _skipped = self._invoice(self.project_fixed, DAY + timedelta(days=60))
+        self.assertEqual(later.invoice_line_ids.price_subtotal, 7000.0)
+        later.with_user(self.user_billing).unlink()
+        self.assertFalse(installments[1].psa_invoiced)
+
+    def test_fixed_price_schedule_must_sum_to_the_contract(self):
+        self.project_fixed.psa_installment_ids.sorted("date")[1].percent = 60.0
+        moves, skipped = self._invoice(self.project_fixed, DAY)
+        self.assertFalse(moves)
+        self.assertIn("add up to", skipped[self.project_fixed])
+
+    def test_milestones_billed_once_reached(self):
+        design, build = self.project_ms.milestone_ids.sorted("name")[::-1]
+        self.assertEqual(build.psa_invoice_amount, 4000.0)
+        nothing, _skipped = self._invoice(self.project_ms, DAY)
+        self.assertFalse(nothing)
+        design.is_reached = True
+        move, _skipped = self._invoice(self.project_ms, DAY)
+        self.assertEqual(move.invoice_line_ids.price_subtotal, 2500.0)
+        self.assertTrue(design.psa_invoiced)
+        build.is_reached = True
+        move, _skipped = self._invoice(self.project_ms, DAY)
+        self.assertEqual(move.invoice_line_ids.price_subtotal, 4000.0)
+
+    def test_reached_milestone_without_amount_is_reported(self):
+        self.env["project.milestone"].create(
+            {"name": "Extra", "project_id": self.project_ms.id, "is_reached": True}
+        )
+        moves, skipped = self._invoice(self.project_ms, DAY)
+        self.assertFalse(moves)
+        self.assertIn("has no amount", skipped[self.project_ms])

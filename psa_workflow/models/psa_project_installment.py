@@ -1,0 +1,49 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class PsaProjectInstallment(models.Model):
+    """One installment of a fixed-price project's contract: billed once due."""
+
+    _name = "psa.project.installment"
+    _description = "PSA Fixed-Price Installment"
+    _order = "project_id, date, sequence, id"
+
+    project_id = fields.Many2one(
+        "project.project", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="project_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, default=lambda self: self.env._("Installment"))
+    date = fields.Date(string="Due", required=True)
+    percent = fields.Float(
+        string="% of Contract",
+        digits=(16, 4),
+        help="Share of the contract amount; sets the amount.",
+    )
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Set directly, or from the % of the contract.",
+    )
+    currency_id = fields.Many2one(related="project_id.psa_currency_id")
+    psa_invoiced = fields.Boolean(string="Invoiced", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount >= 0)", "An installment cannot be negative."),
+    ]
+
+    @api.depends("percent", "project_id.psa_contract_amount")
+    def _compute_amount(self):
+        for installment in self:
+            if installment.percent:
+                installment.amount = installment.currency_id.round(
+                    installment.project_id.psa_contract_amount
+                    * installment.percent
+                    / 100
+                )
+            else:
+                installment.amount = installment.amount or 0.0
