@@ -28,6 +28,7 @@
         "data/mail_activity_type_data.xml",
         "data/product_product_data.xml",
         "data/ir_cron_data.xml",
+        "report/account_move_templates.xml",
         "report/psa_workload_report_views.xml",
         "report/psa_forecast_report_views.xml",
         "wizards/psa_allocation_staff_views.xml",

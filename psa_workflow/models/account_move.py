@@ -85,6 +85,18 @@ class AccountMove(models.Model):
                 # Never release hours that were not credited.
                 invoice.sudo().psa_needs_review = True
 
+    def _psa_annex_links(self):
+        """Timesheets billed by this invoice, for the annex of its PDF, when one
+        of its projects asks for it (read for the printing user, who may be an
+        accountant without timesheet rights)."""
+        self.ensure_one()
+        links = self.sudo().psa_link_ids.filtered(
+            lambda link: link.timesheet_id and link.state == "invoiced"
+        )
+        if not links.timesheet_id.project_id.filtered("psa_invoice_annex"):
+            return links.browse()
+        return links.sorted(lambda link: (link.timesheet_id.date, link.id))
+
     def action_psa_open_entries(self):
         self.ensure_one()
         return {

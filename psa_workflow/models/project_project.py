@@ -90,6 +90,11 @@ class ProjectProject(models.Model):
         help="How the time of this project is gathered on invoice lines (always "
         "one line per rate).",
     )
+    psa_invoice_annex = fields.Boolean(
+        string="Timesheet Annex",
+        help="Print the timesheets billed (date, employee, task, description, "
+        "hours, rate, amount) as an annex of the customer invoice.",
+    )
     psa_invoice_frequency = fields.Selection(
         selection=[
             ("manual", "On demand"),

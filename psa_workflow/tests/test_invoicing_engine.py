@@ -400,3 +400,33 @@ class TestFixedPriceAndMilestones(PsaTimesheetCommon):
         moves, skipped = self._invoice(self.project_ms, DAY)
         self.assertFalse(moves)
         self.assertIn("has no amount", skipped[self.project_ms])
+
+
+@tagged("post_install", "-at_install")
+class TestTimesheetAnnex(PsaTimesheetCommon):
+    def _render(self, move):
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "account.account_invoices", move.ids
+        )[0]
+        return html.decode() if isinstance(html, bytes) else html
+
+    def test_annex_lists_the_billed_timesheets_when_the_project_asks(self):
+        lines = self._log(hours=2.0, name="Data model review") | self._log(
+            hours=1.5, day=DAY + timedelta(days=1), name="Pipeline tests"
+        )
+        lines.with_user(self.user_employee).action_psa_submit()
+        lines.with_user(self.user_approver).action_psa_approve()
+        result = (
+            self.env["psa.invoicing.engine"]
+            .with_user(self.user_billing)
+            ._invoice_projects(self.project_tm, date_to=DAY + timedelta(days=30))
+        )
+        move = result["moves"].with_env(self.env)
+        self.assertNotIn("Timesheet Annex", self._render(move))
+        self.project_tm.psa_invoice_annex = True
+        html = self._render(move)
+        self.assertIn("Timesheet Annex", html)
+        self.assertIn("Data model review", html)
+        self.assertIn("Pipeline tests", html)
+        self.assertIn(self.emp.name, html)
+        self.assertIn("350.00", html)  # 3.5 h x 100.00

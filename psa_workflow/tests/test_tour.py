@@ -25,3 +25,41 @@ class TestPsaTour(PsaHttpCommon):
             }
         )
         self.start_tour("/odoo", "psa_workflow_planning_tour", login="psa_approver")
+
+    def test_approve_a_week_then_invoice_it(self):
+        role = self.env["psa.role"].create(
+            {"name": "Tour Role", "default_bill_rate": 100}
+        )
+        employee = self.user_employee.employee_id
+        employee.write(
+            {"psa_role_ids": [(6, 0, role.ids)], "psa_default_role_id": role.id}
+        )
+        monday = fields.Date.today() - timedelta(days=fields.Date.today().weekday() + 7)
+        lines = (
+            self.env["account.analytic.line"]
+            .with_user(self.user_employee)
+            .create(
+                [
+                    {
+                        "project_id": self.project_tm.id,
+                        "name": "Week of work",
+                        "unit_amount": 4.0,
+                        "date": monday + timedelta(days=day),
+                    }
+                    for day in range(5)
+                ]
+            )
+        )
+        lines.action_psa_submit()
+        self.start_tour("/odoo", "psa_workflow_approve_week_tour", login="psa_approver")
+        self.assertEqual(set(lines.mapped("psa_state")), {"approved"})
+        self.start_tour(
+            "/odoo", "psa_workflow_create_invoice_tour", login="psa_billing"
+        )
+        self.assertEqual(set(lines.mapped("psa_state")), {"invoiced"})
+        invoice = (
+            self.env["psa.invoice.link"]
+            .search([("timesheet_id", "in", lines.ids)])
+            .move_id
+        )
+        self.assertEqual((invoice.state, invoice.amount_untaxed), ("draft", 20 * 100.0))
