@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
 
 # A timesheet in one of these states is locked: its hours and billing are history.
@@ -149,6 +149,20 @@ class AccountAnalyticLine(models.Model):
         "approval.",
     )
 
+    psa_cap_held = fields.Boolean(
+        string="Held by Cap",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Beyond the project's not-to-exceed cap: not invoiced until a billing "
+        "user bills it anyway or writes it off.",
+    )
+    psa_cap_decision = fields.Selection(
+        selection=[("bill", "Bill anyway"), ("write_off", "Written off")],
+        string="Cap Decision",
+        readonly=True,
+        copy=False,
+    )
     psa_invoice_id = fields.Many2one(
         "account.move",
         string="Invoice",
@@ -168,6 +182,29 @@ class AccountAnalyticLine(models.Model):
         invoice_of = {link.timesheet_id.id: link.move_id for link in links}
         for line in self:
             line.psa_invoice_id = invoice_of.get(line.id, False)
+
+    def action_psa_cap_bill_anyway(self):
+        """Release time held by a cap: it is invoiced with the next invoice."""
+        self._psa_cap_decide("bill")
+
+    def action_psa_cap_write_off(self):
+        """Never invoice this time held by a cap (it stays approved, as history)."""
+        self._psa_cap_decide("write_off")
+
+    def _psa_cap_decide(self, decision):
+        if not self.env.user.has_group("psa_workflow.group_psa_billing"):
+            raise AccessError(self.env._("Only billing users decide on capped time."))
+        not_held = self.filtered(lambda line: not line.psa_cap_held)
+        if not_held:
+            raise UserError(
+                self.env._(
+                    "Only time held by a cap can be billed anyway or written off:"
+                    "\n%(entries)s",
+                    entries=self._psa_list(not_held),
+                )
+            )
+        # Billing users decide on time they cannot edit (locked, others').
+        self.sudo().write({"psa_cap_held": False, "psa_cap_decision": decision})
 
     def action_psa_open_invoice(self):
         self.ensure_one()

@@ -90,6 +90,18 @@ class ProjectProject(models.Model):
         help="How the time of this project is gathered on invoice lines (always "
         "one line per rate).",
     )
+    psa_cap_type = fields.Selection(
+        selection=[("none", "No cap"), ("amount", "Amount"), ("hours", "Hours")],
+        string="Not-to-exceed",
+        default="none",
+        required=True,
+        help="Time & materials: time beyond the cap is held from invoicing until "
+        "a billing user decides (bill anyway, or write off).",
+    )
+    psa_cap_amount = fields.Monetary(
+        string="Cap Amount", currency_field="psa_currency_id"
+    )
+    psa_cap_hours = fields.Float(string="Cap Hours", digits=(16, 2))
     psa_invoice_annex = fields.Boolean(
         string="Timesheet Annex",
         help="Print the timesheets billed (date, employee, task, description, "

@@ -52,6 +52,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         skipped = {}
         projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
         entries = self._lock_entries(self._select_entries(projects, date_to))
+        entries["timesheets"] = self._apply_caps(entries["timesheets"])
         if not any(entries.values()):
             return {"moves": self.env["account.move"], "skipped": skipped}
         moves = self._create_invoices(self._group_entries(entries, grouping), detail)
@@ -222,6 +223,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                     ("project_id", "in", by_type["time_material"].ids),
                     ("psa_state", "=", "approved"),
                     ("psa_billable", "=", True),
+                    ("psa_cap_decision", "!=", "write_off"),
                     ("date", "<=", date_to),
                 ],
                 order="id",
@@ -285,6 +287,54 @@ class PsaInvoicingEngine(models.AbstractModel):
             ids = {row[0] for row in self.env.cr.fetchall()}
             locked[kind] = records.filtered(lambda r, ids=ids: r.id in ids)
         return locked
+
+    @api.model
+    def _apply_caps(self, timesheets):
+        """Time & materials caps: in date order, time that would take a project
+        beyond its cap (amount or hours, counting what is already invoiced) is
+        held for a billing user's decision; the rest is billed."""
+        capped = timesheets.project_id.filtered(lambda p: p.psa_cap_type != "none")
+        if not capped:
+            return timesheets
+        invoiced = defaultdict(lambda: [0.0, 0.0])
+        links = (
+            self.env["psa.invoice.link"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("timesheet_id.project_id", "in", capped.ids),
+                    ("state", "=", "invoiced"),
+                ],
+                ["timesheet_id", "hours", "amount"],
+            )
+        )
+        for link in links:
+            totals = invoiced[link.timesheet_id.project_id]
+            totals[0] += link.hours
+            totals[1] += link.amount
+        held = timesheets.browse()
+        for project in capped:
+            hours, amount = invoiced.get(project, (0.0, 0.0))
+            exceeded = False
+            lines = timesheets.filtered(lambda line, p=project: line.project_id == p)
+            for line in lines.sorted(lambda line: (line.date, line.id)):
+                if line.psa_cap_decision == "bill":
+                    continue
+                hours += line.psa_billed_hours
+                amount += line.psa_bill_amount
+                exceeded = exceeded or (
+                    hours > project.psa_cap_hours + 0.005
+                    if project.psa_cap_type == "hours"
+                    else project.psa_currency_id.compare_amounts(
+                        amount, project.psa_cap_amount
+                    )
+                    > 0
+                )
+                if exceeded:
+                    held |= line
+        # Shown to billing users (filter "Held by Cap") until they decide.
+        held.sudo().write({"psa_cap_held": True})
+        return timesheets - held
 
     @api.model
     def _group_entries(self, entries, grouping):

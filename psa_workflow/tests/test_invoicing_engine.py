@@ -430,3 +430,49 @@ class TestTimesheetAnnex(PsaTimesheetCommon):
         self.assertIn("Pipeline tests", html)
         self.assertIn(self.emp.name, html)
         self.assertIn("350.00", html)  # 3.5 h x 100.00
+
+
+@tagged("post_install", "-at_install")
+class TestNotToExceedCap(PsaTimesheetCommon):
+    def _approved(self, *hours):
+        lines = self.env["account.analytic.line"]
+        for index, amount in enumerate(hours):
+            lines |= self._log(hours=amount, day=DAY + timedelta(days=index))
+        lines.with_user(self.user_employee).action_psa_submit()
+        lines.with_user(self.user_approver).action_psa_approve()
+        return lines
+
+    def _invoice(self):
+        result = (
+            self.env["psa.invoicing.engine"]
+            .with_user(self.user_billing)
+            ._invoice_projects(self.project_tm, date_to=DAY + timedelta(days=30))
+        )
+        return result["moves"].with_env(self.env)
+
+    def test_time_beyond_an_hours_cap_is_held_until_a_decision(self):
+        self.project_tm.write({"psa_cap_type": "hours", "psa_cap_hours": 5.0})
+        first, second, third = self._approved(2.0, 2.0, 3.0)
+        move = self._invoice()
+        self.assertEqual(move.invoice_line_ids.quantity, 4.0)
+        self.assertEqual((first | second).mapped("psa_state"), ["invoiced", "invoiced"])
+        self.assertTrue(third.psa_cap_held)
+        self.assertEqual(third.psa_state, "approved")
+        self.assertFalse(self._invoice(), "still held: nothing more to bill")
+        with self.assertRaises(AccessError):
+            third.with_user(self.user_approver).action_psa_cap_bill_anyway()
+        third.with_user(self.user_billing).action_psa_cap_bill_anyway()
+        self.assertEqual(self._invoice().invoice_line_ids.quantity, 3.0)
+        self.assertEqual(third.psa_state, "invoiced")
+
+    def test_amount_cap_and_write_off(self):
+        self.project_tm.write({"psa_cap_type": "amount", "psa_cap_amount": 250.0})
+        first, second = self._approved(2.0, 1.0)  # 200 + 100 > 250
+        self.assertEqual(self._invoice().invoice_line_ids.price_subtotal, 200.0)
+        self.assertTrue(second.psa_cap_held)
+        second.with_user(self.user_billing).action_psa_cap_write_off()
+        self.assertEqual(second.psa_cap_decision, "write_off")
+        self.assertFalse(self._invoice())
+        self.assertEqual(second.psa_state, "approved")
+        with self.assertRaises(UserError):
+            first.with_user(self.user_billing).action_psa_cap_write_off()
