@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+KIND_COLUMNS = ("timesheet_id", "expense_id", "installment_id", "milestone_id")
 
 
 class PsaInvoiceLink(models.Model):
@@ -76,9 +78,54 @@ class PsaInvoiceLink(models.Model):
         ),
     ]
 
+    @api.model
+    def _insert(self, vals_list):
+        """Create many links in one INSERT whatever their number (the engine's
+        bookkeeping; the ORM would insert and then update them in batches).
+        The related columns are read from the invoice lines in the same query."""
+        if not vals_list:
+            return self.browse()
+        columns = ("move_line_id", *KIND_COLUMNS, "hours", "amount")
+        rows = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    SQL("%s", vals.get(column) or None) for column in columns
+                ),
+            )
+            for vals in vals_list
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO psa_invoice_link
+                    (move_line_id, timesheet_id, expense_id, installment_id,
+                     milestone_id, hours, amount, move_id, company_id, currency_id,
+                     state, create_uid, create_date, write_uid, write_date)
+                SELECT v.move_line_id::integer, v.timesheet_id::integer,
+                       v.expense_id::integer, v.installment_id::integer,
+                       v.milestone_id::integer, v.hours::numeric, v.amount::numeric,
+                       aml.move_id, aml.company_id,
+                       aml.currency_id, 'invoiced', %(uid)s, now() AT TIME ZONE 'UTC',
+                       %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM (VALUES %(rows)s)
+                    AS v(move_line_id, timesheet_id, expense_id, installment_id,
+                         milestone_id, hours, amount)
+                  JOIN account_move_line aml ON aml.id = v.move_line_id::integer
+             RETURNING psa_invoice_link.id
+                """,
+                uid=self.env.uid,
+                rows=rows,
+            )
+        )
+        links = self.browse([row[0] for row in self.env.cr.fetchall()])
+        self.env["account.move"].invalidate_model(["psa_link_ids"])
+        return links
+
     def init(self):
         # The last line of defence against double billing: one live link per entry.
-        for column in ("timesheet_id", "expense_id", "installment_id", "milestone_id"):
+        for column in KIND_COLUMNS:
             self.env.cr.execute(
                 SQL(
                     "CREATE UNIQUE INDEX IF NOT EXISTS %s ON psa_invoice_link (%s)"

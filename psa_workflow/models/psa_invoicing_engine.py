@@ -545,7 +545,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                     }
                     for entry, share in shares
                 ]
-        self.env["psa.invoice.link"].sudo().create(links)
+        self.env["psa.invoice.link"]._insert(links)
         self._mark(billed, invoiced=True)
 
     @api.model

@@ -476,3 +476,43 @@ class TestNotToExceedCap(PsaTimesheetCommon):
         self.assertEqual(second.psa_state, "approved")
         with self.assertRaises(UserError):
             first.with_user(self.user_billing).action_psa_cap_write_off()
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingQueryCount(PsaTimesheetCommon):
+    """Invoicing issues as many queries for 200 timesheets as for 20: the count
+    grows with the invoices, not with the lines."""
+
+    def _approved_lines(self, count):
+        lines = self.env["account.analytic.line"].create(
+            [
+                {
+                    "project_id": self.project_tm.id,
+                    "employee_id": self.emp.id,
+                    "name": f"Line {i}",
+                    "unit_amount": 0.25 * (1 + i % 4),
+                    "date": DAY + timedelta(days=i // 6),
+                }
+                for i in range(count)
+            ]
+        )
+        lines._psa_write_state({"psa_state": "approved"})
+        return lines
+
+    def _queries(self, count):
+        self._approved_lines(count)
+        Engine = self.env["psa.invoicing.engine"].with_user(self.user_billing)
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = Engine._invoice_projects(
+            self.project_tm, date_to=DAY + timedelta(days=60)
+        )
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.assertEqual(len(result["moves"]), 1)
+        self.assertEqual(len(result["moves"].psa_link_ids), count)
+        return queries
+
+    def test_query_count_grows_with_invoices_not_lines(self):
+        self._queries(5)  # warm the registry caches
+        self.assertEqual(self._queries(20), self._queries(200))
