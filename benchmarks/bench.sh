@@ -17,4 +17,13 @@ trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true' EXIT
 ADDONS="$(addons_path)"
 odoo_bin -d "$DB" --addons-path="$ADDONS" -i psa_workflow --without-demo=all \
     --stop-after-init --log-level=warn
-"$PYTHON" "$script" --db "$DB" --addons-path "$ADDONS" "$@"
+EXTRA=()
+if [ "$name" = invoicing ]; then
+    # Odoo's own sale_timesheet invoicing of the same hours, in its own database.
+    DB2="psa_bench_sale_$$"
+    trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true; dropdb --if-exists "$DB2" >/dev/null 2>&1 || true' EXIT
+    odoo_bin -d "$DB2" --addons-path="$ADDONS" -i sale_timesheet --without-demo=all \
+        --stop-after-init --log-level=warn
+    EXTRA=(--compare-db "$DB2")
+fi
+"$PYTHON" "$script" --db "$DB" --addons-path "$ADDONS" "${EXTRA[@]}" "$@"

@@ -24,12 +24,17 @@ DEFAULT_ADDONS = ",".join(
 )
 
 
+_CONFIGURED = []  # Odoo's configuration is parsed once per process
+
+
 @contextlib.contextmanager
 def rolled_back_env(db, addons_path=DEFAULT_ADDONS):
     """A superuser environment on ``db``; nothing done in it is committed."""
     os.environ.setdefault("TZ", "UTC")
-    config.parse_config(["-d", db, "--addons-path", addons_path])
-    odoo.netsvc.init_logger()
+    if not _CONFIGURED:
+        config.parse_config(["-d", db, "--addons-path", addons_path])
+        odoo.netsvc.init_logger()
+        _CONFIGURED.append(True)
     cr = Registry(db).cursor()
     try:
         yield api.Environment(cr, SUPERUSER_ID, {})

@@ -339,11 +339,7 @@ class PsaInvoicingEngine(models.AbstractModel):
     @api.model
     def _group_entries(self, entries, grouping):
         """``{(partner, currency, company, project or False): {kind: records}}``"""
-        groups = defaultdict(
-            lambda: {
-                kind: self.env[model].sudo() for kind, (model, _f) in KINDS.items()
-            }
-        )
+        ids = defaultdict(lambda: defaultdict(list))
         for kind, records in entries.items():
             for record in records:
                 project = record[self._project_field(record)]
@@ -353,8 +349,15 @@ class PsaInvoicingEngine(models.AbstractModel):
                     project.company_id or self.env.company,
                     project if grouping == "project" else False,
                 )
-                groups[key][kind] |= record
-        return groups
+                ids[key][kind].append(record.id)
+        # Recordsets built once from id lists (unions in the loop are quadratic).
+        return {
+            key: {
+                kind: self.env[model].sudo().browse(ids[key][kind])
+                for kind, (model, _f) in KINDS.items()
+            }
+            for key in ids
+        }
 
     @api.model
     def _create_invoices(self, groups, detail=None):
@@ -429,10 +432,14 @@ class PsaInvoicingEngine(models.AbstractModel):
         """``[(line vals, entries billed by the line)]``: timesheets gathered by
         the line detail (project setting, or ``detail``); expenses one line each."""
         plans = []
-        by_key = defaultdict(self.env["account.analytic.line"].sudo().browse)
+        line_ids = defaultdict(list)
         for line in entries["timesheets"]:
             line_detail = detail or line.project_id.psa_invoice_detail
-            by_key[self._timesheet_line_key(line, line_detail), line_detail] |= line
+            line_ids[self._timesheet_line_key(line, line_detail), line_detail].append(
+                line.id
+            )
+        timesheets = entries["timesheets"]
+        by_key = {key: timesheets.browse(ids) for key, ids in line_ids.items()}
         for ((project, key, rate), line_detail), lines in sorted(
             by_key.items(),
             key=lambda item: (
