@@ -85,16 +85,13 @@ class PsaInvoiceLink(models.Model):
         The related columns are read from the invoice lines in the same query."""
         if not vals_list:
             return self.browse()
-        columns = ("move_line_id", *KIND_COLUMNS, "hours", "amount")
-        rows = SQL(", ").join(
-            SQL(
-                "(%s)",
-                SQL(", ").join(
-                    SQL("%s", vals.get(column) or None) for column in columns
-                ),
-            )
-            for vals in vals_list
-        )
+        # One array per column: one parameterised statement whatever the rows.
+        arrays = {
+            column: [vals.get(column) or None for vals in vals_list]
+            for column in ("move_line_id", *KIND_COLUMNS)
+        }
+        for column in ("hours", "amount"):
+            arrays[column] = [vals.get(column, 0.0) for vals in vals_list]
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -103,20 +100,27 @@ class PsaInvoiceLink(models.Model):
                     (move_line_id, timesheet_id, expense_id, installment_id,
                      milestone_id, hours, amount, move_id, company_id, currency_id,
                      state, create_uid, create_date, write_uid, write_date)
-                SELECT v.move_line_id::integer, v.timesheet_id::integer,
-                       v.expense_id::integer, v.installment_id::integer,
-                       v.milestone_id::integer, v.hours::numeric, v.amount::numeric,
-                       aml.move_id, aml.company_id,
+                SELECT v.move_line_id, v.timesheet_id, v.expense_id, v.installment_id,
+                       v.milestone_id, v.hours, v.amount, aml.move_id, aml.company_id,
                        aml.currency_id, 'invoiced', %(uid)s, now() AT TIME ZONE 'UTC',
                        %(uid)s, now() AT TIME ZONE 'UTC'
-                  FROM (VALUES %(rows)s)
+                  FROM unnest(%(move_line)s::integer[], %(timesheet)s::integer[],
+                              %(expense)s::integer[], %(installment)s::integer[],
+                              %(milestone)s::integer[], %(hours)s::numeric[],
+                              %(amount)s::numeric[])
                     AS v(move_line_id, timesheet_id, expense_id, installment_id,
                          milestone_id, hours, amount)
-                  JOIN account_move_line aml ON aml.id = v.move_line_id::integer
+                  JOIN account_move_line aml ON aml.id = v.move_line_id
              RETURNING psa_invoice_link.id
                 """,
                 uid=self.env.uid,
-                rows=rows,
+                move_line=arrays["move_line_id"],
+                timesheet=arrays["timesheet_id"],
+                expense=arrays["expense_id"],
+                installment=arrays["installment_id"],
+                milestone=arrays["milestone_id"],
+                hours=arrays["hours"],
+                amount=arrays["amount"],
             )
         )
         links = self.browse([row[0] for row in self.env.cr.fetchall()])
