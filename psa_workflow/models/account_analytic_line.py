@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
 
+from .psa_rate import RATE_SCOPES
+
 # A timesheet in one of these states is locked: its hours and billing are history.
 LOCKED_STATES = ("approved", "invoiced")
 LOCKED_FIELDS = {
@@ -128,14 +130,7 @@ class AccountAnalyticLine(models.Model):
         "res.currency", string="Billing Currency", readonly=True, copy=False
     )
     psa_rate_scope = fields.Selection(
-        selection=[
-            ("employee_project", "Employee on project"),
-            ("role_project", "Role on project"),
-            ("project", "Project default"),
-            ("employee", "Employee default"),
-            ("role", "Role default"),
-            ("role_default", "Role default rate"),
-        ],
+        selection=[*RATE_SCOPES, ("role_default", "Role default rate")],
         string="Rate From",
         readonly=True,
         copy=False,

@@ -14,6 +14,16 @@ RATE_CHAIN = (
 )
 
 
+# The scopes a rate can have, most specific first (labels for the selections).
+RATE_SCOPES = [
+    ("employee_project", "Employee on project"),
+    ("role_project", "Role on project"),
+    ("project", "Project default"),
+    ("employee", "Employee default"),
+    ("role", "Role default"),
+]
+
+
 class PsaRate(models.Model):
     """One date-effective hourly bill rate, for a scope of project, employee and
     role. The scope is given by which of the three is set (see ``RATE_CHAIN``)."""
@@ -33,13 +43,7 @@ class PsaRate(models.Model):
         "psa.role", ondelete="cascade", index=True, check_company=True
     )
     scope = fields.Selection(
-        selection=[
-            ("employee_project", "Employee on project"),
-            ("role_project", "Role on project"),
-            ("project", "Project default"),
-            ("employee", "Employee default"),
-            ("role", "Role default"),
-        ],
+        selection=RATE_SCOPES,
         compute="_compute_scope",
         store=True,
     )
