@@ -23,18 +23,7 @@ class TestForecastReport(WorkloadDatasetMixin, PsaCommon):
         super().setUpClass()
         cls._setup_workload_dataset()
         cls.Report = cls.env["psa.forecast.report"]
-
-    def _figures(self, groupby, domain=None, user=None):
-        report = self.Report.with_user(user) if user else self.Report
-        base = [("week_start", ">=", W1), ("week_start", "<=", W2)]
-        rows = report._read_group(base + (domain or []), groupby, MEASURES)
-        names = [m.split(":")[0] for m in MEASURES]
-        return {
-            tuple(
-                key.id if hasattr(key, "id") else key for key in row[: len(groupby)]
-            ): dict(zip(names, row[len(groupby) :], strict=True))
-            for row in rows
-        }
+        cls.MEASURES = MEASURES
 
     def test_demand_supply_and_gap_per_role_and_week(self):
         figures = self._figures(["role_id", "week_start:day"])

@@ -40,6 +40,20 @@ class WorkloadDatasetMixin:
     architect (default architect); the billing user has no role.
     """
 
+    def _figures(self, groupby, domain=None, user=None):
+        """``{group key: {measure: value}}`` of ``self.Report`` over weeks 1 and 2
+        (``self.MEASURES``)."""
+        report = self.Report.with_user(user) if user else self.Report
+        base = [("week_start", ">=", W1), ("week_start", "<=", W2)]
+        rows = report._read_group(base + (domain or []), groupby, self.MEASURES)
+        names = [m.split(":")[0] for m in self.MEASURES]
+        return {
+            tuple(
+                key.id if hasattr(key, "id") else key for key in row[: len(groupby)]
+            ): dict(zip(names, row[len(groupby) :], strict=True))
+            for row in rows
+        }
+
     @classmethod
     def _setup_workload_dataset(cls):
         env = cls.env
@@ -170,19 +184,7 @@ class TestWorkloadReport(WorkloadDatasetMixin, PsaCommon):
         super().setUpClass()
         cls._setup_workload_dataset()
         cls.Report = cls.env["psa.workload.report"]
-
-    def _figures(self, groupby, domain=None, user=None):
-        """``{group key: {measure: value}}`` over weeks 1 and 2."""
-        report = self.Report.with_user(user) if user else self.Report
-        base = [("week_start", ">=", W1), ("week_start", "<=", W2)]
-        rows = report._read_group(base + (domain or []), groupby, MEASURES)
-        names = [m.split(":")[0] for m in MEASURES]
-        return {
-            tuple(
-                key.id if hasattr(key, "id") else key for key in row[: len(groupby)]
-            ): dict(zip(names, row[len(groupby) :], strict=True))
-            for row in rows
-        }
+        cls.MEASURES = MEASURES
 
     def _flags(self, employee):
         rows = self.Report._read_group(
