@@ -33,6 +33,8 @@
         "report/psa_forecast_report_views.xml",
         "wizards/psa_allocation_staff_views.xml",
         "wizards/psa_invoice_create_views.xml",
+        "views/psa_invoice_link_views.xml",
+        "wizards/psa_invoice_credit_views.xml",
         "views/psa_role_views.xml",
         "views/psa_rate_views.xml",
         "views/psa_project_member_views.xml",

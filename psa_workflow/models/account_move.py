@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 
@@ -44,6 +47,7 @@ class AccountMove(models.Model):
 
     def button_cancel(self):
         result = super().button_cancel()
+        self._psa_forget_credit_choice()
         self.env["psa.invoicing.engine"]._release(
             self.filtered(lambda m: m.state == "cancel").sudo().psa_link_ids,
             "cancelled",
@@ -66,6 +70,21 @@ class AccountMove(models.Model):
         engine = self.env["psa.invoicing.engine"]
         for credit_note in self:
             invoice = credit_note.reversed_entry_id
+            chosen = (
+                self.env["psa.invoice.link"]
+                .sudo()
+                .search(
+                    [
+                        ("credit_line_id.move_id", "=", credit_note.id),
+                        ("state", "=", "invoiced"),
+                    ]
+                )
+            )
+            if chosen:
+                # Made by the Credit Entries action: exactly these entries.
+                credit_note._psa_check_credit_lines(chosen)
+                engine._release(chosen, "credited", credit_move=credit_note)
+                continue
             links = invoice.sudo().psa_link_ids.filtered(
                 lambda link: link.state == "invoiced"
             )
@@ -80,10 +99,173 @@ class AccountMove(models.Model):
                 == 0
             )
             if full:
+                # After entries were credited one by one, a full reversal credits
+                # them a second time: the accountant has to look.
+                if invoice.sudo().psa_link_ids.filtered(
+                    lambda link: link.state == "credited"
+                ):
+                    invoice.sudo().psa_needs_review = True
                 engine._release(links, "credited", credit_move=credit_note)
             else:
                 # Never release hours that were not credited.
                 invoice.sudo().psa_needs_review = True
+
+    def _psa_forget_credit_choice(self):
+        """A cancelled draft credit note credits nothing: its entries may be
+        chosen again."""
+        refunds = self.filtered(lambda move: move.move_type == "out_refund")
+        if refunds:
+            self.env["psa.invoice.link"].sudo().search(
+                [
+                    ("credit_line_id.move_id", "in", refunds.ids),
+                    ("state", "=", "invoiced"),
+                ]
+            ).write({"credit_line_id": False, "credit_move_id": False})
+
+    def _psa_check_credit_lines(self, links):
+        """The lines of a PSA credit note must still credit what their entries
+        were billed for: a credit note edited since would release entries for
+        an amount it does not credit."""
+        self.ensure_one()
+        for line in links.credit_line_id:
+            line_links = links.filtered(lambda link, ln=line: link.credit_line_id == ln)
+            expected = sum(line_links.mapped("credit_amount"))
+            if self.currency_id.compare_amounts(line.price_subtotal, expected):
+                raise UserError(
+                    self.env._(
+                        'The credit note line "%(line)s" now credits %(credited)s '
+                        "instead of the %(expected)s its entries were credited for. "
+                        "Restore the line, or cancel this credit note and credit the "
+                        "entries again.",
+                        line=line.name,
+                        credited=line.price_subtotal,
+                        expected=expected,
+                    )
+                )
+
+    def _psa_create_credit_note(self, links, reason=None, date=None):
+        """A draft credit note of this posted invoice for exactly ``links``
+        (entries it bills): per invoice line, the hours chosen at its price, or
+        when that would not be their invoiced share to the cent, their amount.
+        Posting it returns those entries, and only those, to "to invoice"."""
+        self.ensure_one()
+        links = links.sudo()
+        if self.move_type != "out_invoice" or self.state != "posted":
+            raise UserError(
+                self.env._(
+                    "Only posted customer invoices can be credited by entries; "
+                    "%(invoice)s is not one.",
+                    invoice=self.display_name,
+                )
+            )
+        wrong = links.filtered(
+            lambda link: (
+                link.move_id != self or link.state != "invoiced" or link.credit_line_id
+            )
+        )
+        if wrong or not links:
+            raise UserError(
+                self.env._(
+                    "Choose entries of %(invoice)s that are invoiced and not on "
+                    "another credit note: %(entries)s",
+                    invoice=self.display_name,
+                    entries=", ".join(wrong.mapped("entry_name")) or "-",
+                )
+            )
+        by_line = defaultdict(list)
+        for link in links:
+            by_line[link.move_line_id].append(link.id)
+        plans = [
+            (
+                links.browse(ids),
+                self._psa_credit_line_vals(move_line, links.browse(ids)),
+            )
+            for move_line, ids in sorted(by_line.items(), key=lambda item: item[0].id)
+        ]
+        day = date or fields.Date.context_today(self)
+        credit_note = self.create(
+            {
+                "move_type": "out_refund",
+                "reversed_entry_id": self.id,
+                "partner_id": self.partner_id.id,
+                "currency_id": self.currency_id.id,
+                "company_id": self.company_id.id,
+                "journal_id": self.journal_id.id,
+                "fiscal_position_id": self.fiscal_position_id.id,
+                "invoice_user_id": self.invoice_user_id.id,
+                "invoice_date": day,
+                "date": day,
+                "ref": self.env._(
+                    "Credit of entries of %(invoice)s%(reason)s",
+                    invoice=self.name,
+                    reason=f": {reason}" if reason else "",
+                ),
+                "invoice_line_ids": [Command.create(vals) for _k, vals in plans],
+            }
+        )
+        credit_lines = credit_note.invoice_line_ids.sorted("id")
+        for (line_links, _vals), credit_line in zip(plans, credit_lines, strict=True):
+            for link, share in self._psa_shares(credit_line, line_links):
+                link.write(
+                    {
+                        "credit_line_id": credit_line.id,
+                        "credit_move_id": credit_note.id,
+                        "credit_amount": share,
+                    }
+                )
+        return credit_note
+
+    @api.model
+    def _psa_shares(self, credit_line, links):
+        """The credit line's subtotal split over its entries by hours, to the
+        cent (entries without hours: one line each)."""
+        currency = credit_line.currency_id
+        weights = [link.hours or 1.0 for link in links]
+        whole = sum(weights)
+        shares = [
+            currency.round(credit_line.price_subtotal * weight / whole)
+            for weight in weights
+        ]
+        shares[-1] = currency.round(credit_line.price_subtotal - sum(shares[:-1]))
+        return list(zip(links, shares, strict=True))
+
+    @api.model
+    def _psa_credit_line_vals(self, move_line, links):
+        hours = sum(links.mapped("hours"))
+        amount = sum(links.mapped("amount"))
+        vals = {
+            "product_id": move_line.product_id.id,
+            "name": move_line.name,
+            "account_id": move_line.account_id.id,
+            "tax_ids": [Command.set(move_line.tax_ids.ids)],
+            "analytic_distribution": move_line.analytic_distribution,
+            "quantity": move_line.quantity,
+            "price_unit": move_line.price_unit,
+            "discount": move_line.discount,
+        }
+        every_link = (
+            move_line.env["psa.invoice.link"]
+            .sudo()
+            .search_count([("move_line_id", "=", move_line.id)])
+        )
+        if every_link == len(links):
+            return vals  # the whole line, as invoiced
+        currency = move_line.currency_id
+        at_price = currency.round(
+            hours * move_line.price_unit * (1 - move_line.discount / 100.0)
+        )
+        # With taxes included in the price, a unit price is not an untaxed amount.
+        included = any(move_line.tax_ids.mapped("price_include"))
+        if hours and (not currency.compare_amounts(at_price, amount) or included):
+            vals["quantity"] = hours
+        else:
+            vals.update(quantity=1.0, price_unit=amount, discount=0.0)
+        vals["name"] = self.env._(
+            "%(line)s - credited: %(hours)s h",
+            line=move_line.name,
+            hours=round(hours, 2),
+        )
+        return vals
 
     def _psa_annex_links(self):
         """Timesheets billed by this invoice, for the annex of its PDF, when one

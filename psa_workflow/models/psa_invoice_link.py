@@ -67,6 +67,34 @@ class PsaInvoiceLink(models.Model):
     credit_move_id = fields.Many2one(
         "account.move", string="Credit Note", readonly=True
     )
+    credit_line_id = fields.Many2one(
+        "account.move.line",
+        string="Credit Note Line",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Set by the Credit Entries action: the credit note line that credits "
+        "this entry. The entry returns to 'to invoice' when that credit note is "
+        "posted.",
+    )
+    credit_amount = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="This entry's share of the credit note line that credits it.",
+    )
+    entry_name = fields.Char(string="Entry", compute="_compute_entry_name")
+
+    @api.depends("timesheet_id", "expense_id", "installment_id", "milestone_id")
+    def _compute_entry_name(self):
+        for link in self:
+            if link.timesheet_id:
+                line = link.timesheet_id
+                link.entry_name = (
+                    f"{line.date} {line.employee_id.name}: {line.name or ''}"
+                )
+            else:
+                entry = link.expense_id or link.installment_id or link.milestone_id
+                link.entry_name = entry.display_name
 
     _sql_constraints = [
         (

@@ -17,3 +17,4 @@ from . import test_timesheet_billing
 from . import test_timesheet_performance
 from . import test_tour
 from . import test_workload_report
+from . import test_invoice_credit

@@ -9,37 +9,12 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from .invoicing_common import PsaInvoicingCommon
 from .timesheet_common import DAY, PsaTimesheetCommon
 
 
 @tagged("post_install", "-at_install")
-class TestInvoicingEngine(PsaTimesheetCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Engine = cls.env["psa.invoicing.engine"].with_user(cls.user_billing)
-
-    def _approved(self, *hours, project=None, user=None):
-        lines = self.env["account.analytic.line"]
-        for index, amount in enumerate(hours):
-            lines |= self._log(
-                hours=amount,
-                project=project,
-                user=user,
-                day=DAY + timedelta(days=index),
-            )
-        lines.with_user(user or self.user_employee).action_psa_submit()
-        approver = (
-            self.user_admin if project == self.project_fixed else self.user_approver
-        )
-        lines.with_user(approver).action_psa_approve()
-        return lines
-
-    def _invoice(self, projects=None, **kwargs):
-        kwargs.setdefault("date_to", DAY + timedelta(days=60))
-        result = self.Engine._invoice_projects(projects or self.project_tm, **kwargs)
-        return result["moves"].with_env(self.env), result["skipped"]
-
+class TestInvoicingEngine(PsaInvoicingCommon):
     def test_time_and_materials_end_to_end(self):
         lines = self._approved(2.0, 1.5, 0.25)
         draft = self._log(day=DAY + timedelta(days=5))
@@ -118,23 +93,6 @@ class TestInvoicingEngine(PsaTimesheetCommon):
         self.assertTrue(other)
         with self.assertRaises(UserError):
             move.with_user(self.user_billing).button_draft()
-
-    def _post(self, move):
-        move.invoice_date = fields.Date.today()
-        move.with_user(self.user_billing).action_post()
-
-    def _credit(self, move, quantity=None):
-        wizard = (
-            self.env["account.move.reversal"]
-            .with_user(self.user_billing)
-            .with_context(active_model="account.move", active_ids=move.ids)
-            .create({"journal_id": move.journal_id.id, "date": fields.Date.today()})
-        )
-        credit = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-        if quantity is not None:
-            credit.invoice_line_ids[0].quantity = quantity
-        credit.with_user(self.user_billing).action_post()
-        return credit
 
     def test_full_credit_note_returns_the_entries(self):
         lines = self._approved(2.0, 1.0)

@@ -63,3 +63,19 @@ class TestPsaTour(PsaHttpCommon):
             .move_id
         )
         self.assertEqual((invoice.state, invoice.amount_untaxed), ("draft", 20 * 100.0))
+        # The invoice posted, the billing user credits one of its days.
+        invoice.invoice_date = fields.Date.today()
+        invoice.action_post()
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "psa_workflow_credit_entries_tour",
+            login="psa_billing",
+        )
+        credit = self.env["account.move"].search(
+            [("reversed_entry_id", "=", invoice.id)]
+        )
+        self.assertEqual((credit.state, credit.amount_untaxed), ("draft", 400.0))
+        credit.action_post()
+        self.assertEqual(
+            sorted(lines.mapped("psa_state")), ["approved"] + ["invoiced"] * 4
+        )

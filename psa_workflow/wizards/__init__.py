@@ -2,3 +2,4 @@ from . import psa_allocation_staff
 from . import psa_allocation_staff_line
 from . import psa_timesheet_reject
 from . import psa_invoice_create
+from . import psa_invoice_credit

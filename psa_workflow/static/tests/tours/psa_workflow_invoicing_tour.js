@@ -60,3 +60,40 @@ registry.category("web_tour.tours").add("psa_workflow_create_invoice_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("psa_workflow_credit_entries_tour", {
+    steps: () => [
+        {
+            content: "Credit some entries of the posted invoice",
+            trigger: 'button:contains("Credit Entries")',
+            run: "click",
+        },
+        {
+            content: "Add an entry",
+            trigger: '.modal .o_field_widget[name="link_ids"] .o_field_x2many_list_row_add a',
+            run: "click",
+        },
+        {
+            content: "Pick the first entry billed by the invoice",
+            trigger: '.modal .o_data_row:contains("Week of work") td.o_data_cell',
+            run: "click",
+        },
+        {
+            content: "Its hours are counted",
+            trigger: '.modal .o_field_widget[name="hours"]:contains("4.00")',
+        },
+        {
+            content: "Create the credit note",
+            trigger: '.modal button[name="action_credit"]',
+            run: "click",
+        },
+        {
+            content: "The draft credit note opens",
+            trigger: '.o_breadcrumb:contains("Draft Credit Note")',
+        },
+        {
+            content: "It credits the 4 hours",
+            trigger: '.o_form_view .o_data_row td[name="quantity"]:contains("4.00")',
+        },
+    ],
+});

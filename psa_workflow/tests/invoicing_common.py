@@ -1,0 +1,53 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
+
+from .timesheet_common import DAY, PsaTimesheetCommon
+
+
+class PsaInvoicingCommon(PsaTimesheetCommon):
+    """Approved time invoiced, posted and credited by the billing user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Engine = cls.env["psa.invoicing.engine"].with_user(cls.user_billing)
+
+    def _approved(self, *hours, project=None, user=None):
+        lines = self.env["account.analytic.line"]
+        for index, amount in enumerate(hours):
+            lines |= self._log(
+                hours=amount,
+                project=project,
+                user=user,
+                day=DAY + timedelta(days=index),
+            )
+        lines.with_user(user or self.user_employee).action_psa_submit()
+        approver = (
+            self.user_admin if project == self.project_fixed else self.user_approver
+        )
+        lines.with_user(approver).action_psa_approve()
+        return lines
+
+    def _invoice(self, projects=None, **kwargs):
+        kwargs.setdefault("date_to", DAY + timedelta(days=60))
+        result = self.Engine._invoice_projects(projects or self.project_tm, **kwargs)
+        return result["moves"].with_env(self.env), result["skipped"]
+
+    def _post(self, move):
+        move.invoice_date = fields.Date.today()
+        move.with_user(self.user_billing).action_post()
+
+    def _credit(self, move, quantity=None):
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.user_billing)
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": move.journal_id.id, "date": fields.Date.today()})
+        )
+        credit = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        if quantity is not None:
+            credit.invoice_line_ids[0].quantity = quantity
+        credit.with_user(self.user_billing).action_post()
+        return credit
