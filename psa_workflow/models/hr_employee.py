@@ -22,6 +22,14 @@ class HrEmployee(models.Model):
         help="The role used when the employee is allocated or logs time without one.",
     )
 
+    psa_utilization_target = fields.Float(
+        string="Utilization Target (%)",
+        digits=(5, 1),
+        groups="hr.group_hr_user",
+        help="Billable hours as a share of capacity this employee aims at; empty "
+        "(0): the target of their default role.",
+    )
+
     psa_project_member_ids = fields.One2many(
         "psa.project.member",
         "employee_id",

@@ -34,6 +34,12 @@ class PsaRole(models.Model):
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Typical hourly cost of the role, for planning before people are staffed.",
     )
+    utilization_target = fields.Float(
+        string="Utilization Target (%)",
+        digits=(5, 1),
+        default=75.0,
+        help="Billable hours as a share of capacity expected of this role.",
+    )
     employee_ids = fields.Many2many(
         "hr.employee",
         "hr_employee_psa_role_rel",

@@ -1,0 +1,199 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+SOURCES = [
+    ("invoice", "Posted Invoice"),
+    ("timesheet", "Timesheet"),
+    ("expense", "Expense"),
+    ("installment", "Installment"),
+    ("milestone", "Milestone"),
+]
+
+
+class PsaProfitabilityReport(models.Model):
+    """Revenue, costs and margin per customer and project, in company
+    currency. One row per source (an invoice's analytic line, a timesheet, an
+    expense, an installment, a milestone) so that a figure drills down to the
+    entries behind it:
+
+    - invoiced revenue: posted customer invoices and credit notes of the
+      project (its analytic account), at the invoice's rate;
+    - earned, not invoiced: approved billable time, re-billable expenses, due
+      installments and reached milestones that no posted invoice bills yet
+      (drafts included), at the entry's date;
+    - costs: timesheet cost (hours x the employee's hourly cost, as Odoo books
+      it) and approved expenses at their untaxed cost;
+    - margin = revenue - costs; margin % = margin / revenue.
+    """
+
+    _name = "psa.profitability.report"
+    _inherit = ["psa.ratio.report.mixin"]
+    _description = "PSA Client Profitability"
+    _auto = False
+    _order = "date desc, id"
+    _rec_name = "project_id"
+    _psa_ratios = {"margin_percent": ("margin", "revenue")}
+    _depends = {
+        "account.analytic.line": [
+            "amount",
+            "account_id",
+            "move_line_id",
+            "project_id",
+            "date",
+            "psa_state",
+            "psa_billable",
+            "psa_bill_amount",
+            "psa_currency_id",
+            "psa_cap_decision",
+        ],
+        "account.move": ["state", "move_type"],
+        "hr.expense": [
+            "psa_project_id",
+            "state",
+            "total_amount",
+            "tax_amount",
+            "psa_billing_state",
+            "psa_rebill_amount",
+        ],
+        "psa.project.installment": ["amount", "date", "psa_invoiced"],
+        "project.milestone": [
+            "psa_amount",
+            "psa_percent",
+            "is_reached",
+            "psa_invoiced",
+        ],
+        "psa.invoice.link": ["state", "move_id"],
+        "project.project": ["partner_id", "account_id", "psa_contract_amount"],
+    }
+
+    date = fields.Date(readonly=True)
+    source = fields.Selection(SOURCES, readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    project_id = fields.Many2one("project.project", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    timesheet_id = fields.Many2one("account.analytic.line", readonly=True)
+    expense_id = fields.Many2one("hr.expense", readonly=True)
+    revenue_invoiced = fields.Monetary(string="Invoiced", readonly=True)
+    revenue_earned = fields.Monetary(
+        string="Earned, Not Invoiced",
+        readonly=True,
+        help="Work in progress: earned, on no posted invoice yet.",
+    )
+    revenue = fields.Monetary(readonly=True, help="Invoiced + earned, not invoiced.")
+    timesheet_cost = fields.Monetary(readonly=True)
+    expense_cost = fields.Monetary(readonly=True)
+    cost = fields.Monetary(readonly=True)
+    margin = fields.Monetary(readonly=True)
+    margin_percent = fields.Float(
+        string="Margin (%)", readonly=True, aggregator="avg", help="Margin / revenue."
+    )
+
+    @property
+    def _table_query(self):
+        sources = self.env["psa.report.sources"]
+
+        return SQL(
+            """
+            SELECT s.id, s.date, s.source,
+                   COALESCE(rp.commercial_partner_id, p.partner_id) AS partner_id,
+                   s.project_id, s.company_id,
+                   co.currency_id, s.move_id, s.timesheet_id, s.expense_id,
+                   s.invoiced AS revenue_invoiced, s.earned AS revenue_earned,
+                   s.invoiced + s.earned AS revenue,
+                   s.timesheet_cost, s.expense_cost,
+                   s.timesheet_cost + s.expense_cost AS cost,
+                   s.invoiced + s.earned - s.timesheet_cost - s.expense_cost
+                       AS margin,
+                   0.0 AS margin_percent
+              FROM (
+                -- Posted invoices and credit notes.
+                SELECT i.analytic_line_id::bigint * 5 AS id, i.date,
+                       'invoice' AS source, i.project_id, i.company_id, i.move_id,
+                       NULL::integer AS timesheet_id, NULL::integer AS expense_id,
+                       i.revenue AS invoiced, 0.0 AS earned,
+                       0.0 AS timesheet_cost, 0.0 AS expense_cost
+                  FROM (%(invoices)s) i
+                UNION ALL
+                -- Timesheets: their cost; their value while no posted invoice
+                -- bills them.
+                SELECT a.id::bigint * 5 + 1, a.date, 'timesheet', a.project_id,
+                       a.company_id, NULL, a.id, NULL, 0.0,
+                       CASE WHEN a.psa_billable AND p.psa_billing_type = 'time_material'
+                             AND (a.psa_state = 'approved'
+                                  OR (a.psa_state = 'invoiced'
+                                      AND km.state IS DISTINCT FROM 'posted'))
+                             AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
+                            THEN COALESCE(%(timesheet_value)s, 0.0) ELSE 0.0 END,
+                       -a.amount, 0.0
+                  FROM account_analytic_line a
+                  JOIN project_project p ON p.id = a.project_id
+                  JOIN res_company co ON co.id = a.company_id
+                  LEFT JOIN psa_invoice_link k
+                         ON k.timesheet_id = a.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE a.project_id IS NOT NULL
+                   AND a.psa_state IS DISTINCT FROM 'rejected'
+                UNION ALL
+                -- Expenses: their untaxed cost once approved; the re-bill amount
+                -- while no posted invoice bills it.
+                SELECT x.id::bigint * 5 + 2, x.date, 'expense', x.psa_project_id,
+                       x.company_id, NULL, NULL, x.id, 0.0,
+                       CASE WHEN x.psa_billing_state = 'to_invoice'
+                              OR (x.psa_billing_state = 'invoiced'
+                                  AND km.state IS DISTINCT FROM 'posted')
+                            THEN COALESCE(%(expense_value)s, 0.0) ELSE 0.0 END,
+                       0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
+                  FROM (SELECT *, currency_id AS currency FROM hr_expense) x
+                  JOIN res_company co ON co.id = x.company_id
+                  LEFT JOIN psa_invoice_link k
+                         ON k.expense_id = x.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE x.psa_project_id IS NOT NULL
+                   AND x.state IN ('approved', 'done')
+                UNION ALL
+                -- Installments due, not on a posted invoice.
+                SELECT t.id::bigint * 5 + 3, t.date, 'installment', t.project_id,
+                       t.company_id, NULL, NULL, NULL, 0.0,
+                       COALESCE(%(installment_value)s, 0.0), 0.0, 0.0
+                  FROM (%(installments)s) t
+                  JOIN res_company co ON co.id = t.company_id
+                  LEFT JOIN psa_invoice_link k
+                         ON k.installment_id = t.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE t.date <= CURRENT_DATE
+                   AND km.state IS DISTINCT FROM 'posted'
+                UNION ALL
+                -- Milestones reached, not on a posted invoice.
+                SELECT ms.id::bigint * 5 + 4, ms.reached_date, 'milestone',
+                       ms.project_id, ms.company_id, NULL, NULL, NULL, 0.0,
+                       COALESCE(%(milestone_value)s, 0.0), 0.0, 0.0
+                  FROM (%(milestones)s) ms
+                  JOIN res_company co ON co.id = ms.company_id
+                  LEFT JOIN psa_invoice_link k
+                         ON k.milestone_id = ms.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
+              ) s
+              JOIN project_project p ON p.id = s.project_id
+              JOIN res_company co ON co.id = s.company_id
+              LEFT JOIN res_partner rp ON rp.id = p.partner_id
+            """,
+            invoices=sources._posted_invoice_lines(),
+            installments=sources._installments(),
+            milestones=sources._milestones(),
+            timesheet_value=sources._in_company_currency(
+                SQL("a.psa_bill_amount"),
+                SQL("a.psa_currency_id"),
+                SQL("a.company_id"),
+                SQL("a.date"),
+            ),
+            expense_value=sources._converted(SQL("x.psa_rebill_amount"), "x", "date"),
+            installment_value=sources._converted(SQL("t.amount"), "t", "date"),
+            milestone_value=sources._converted(SQL("ms.value"), "ms", "reached_date"),
+        )
+
+    def init(self):
+        self.env["psa.report.sources"]._create_view(self)

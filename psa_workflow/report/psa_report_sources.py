@@ -1,0 +1,143 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""SQL shared by the reporting views: amounts in the company currency at the
+entry's date, the value of what was earned, and ratios of sums in groups."""
+
+from odoo import api, models
+from odoo.tools import SQL
+from odoo.tools.sql import drop_view_if_exists
+
+
+class PsaReportSources(models.AbstractModel):
+    _name = "psa.report.sources"
+    _description = "PSA reporting: shared SQL"
+
+    @api.model
+    def _create_functions(self):
+        """``psa_to_company_currency(amount, currency, company, day)``: Odoo's
+        conversion (the last rate on or before ``day`` of the company's root or
+        of all companies, else 1), rounded to the company currency."""
+        self.env.cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION psa_currency_rate(
+                currency integer, company integer, day date
+            ) RETURNS numeric LANGUAGE sql STABLE AS $$
+                SELECT COALESCE((
+                    SELECT r.rate FROM res_currency_rate r
+                     WHERE r.currency_id = currency AND r.name <= day
+                       AND (r.company_id IS NULL OR r.company_id = (
+                            SELECT split_part(c.parent_path, '/', 1)::integer
+                              FROM res_company c WHERE c.id = company))
+                  ORDER BY r.company_id, r.name DESC LIMIT 1), 1.0)
+            $$;
+            CREATE OR REPLACE FUNCTION psa_to_company_currency(
+                amount numeric, currency integer, company integer, day date
+            ) RETURNS numeric LANGUAGE sql STABLE AS $$
+                SELECT CASE WHEN amount IS NULL OR currency IS NULL
+                                 OR currency = co.currency_id
+                            THEN amount
+                            ELSE round(amount
+                                 * psa_currency_rate(co.currency_id, company, day)
+                                 / psa_currency_rate(currency, company, day),
+                                 cur.decimal_places)
+                       END
+                  FROM res_company co
+                  JOIN res_currency cur ON cur.id = co.currency_id
+                 WHERE co.id = company
+            $$;
+            """
+        )
+
+    @api.model
+    def _create_view(self, report):
+        """(Re)create the SQL view of the ``report`` model."""
+        self._create_functions()
+        drop_view_if_exists(self.env.cr, report._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(report._table),
+                report._table_query,
+            )
+        )
+
+    @api.model
+    def _in_company_currency(self, amount, currency, company, day):
+        """``amount`` (an SQL expression) in the company currency; the function
+        is called only for foreign-currency rows."""
+        return SQL(
+            "CASE WHEN %(currency)s IS NULL OR %(currency)s = co.currency_id"
+            " THEN %(amount)s"
+            " ELSE psa_to_company_currency(%(amount)s, %(currency)s, %(company)s,"
+            " %(day)s) END",
+            amount=amount,
+            currency=currency,
+            company=company,
+            day=day,
+        )
+
+    @api.model
+    def _converted(self, amount, table, day):
+        """``amount`` of a row of ``table`` (with ``currency`` and
+        ``company_id`` columns) in company currency at the row's ``day``."""
+        return self._in_company_currency(
+            amount,
+            SQL.identifier(table, "currency"),
+            SQL.identifier(table, "company_id"),
+            SQL.identifier(table, day),
+        )
+
+    @api.model
+    def _installments(self):
+        """Installments of fixed-price projects, in the project's currency."""
+        return SQL(
+            """
+            SELECT i.id, i.project_id, i.date, i.amount, p.company_id,
+                   p.psa_currency_id AS currency
+              FROM psa_project_installment i
+              JOIN project_project p ON p.id = i.project_id
+             WHERE p.psa_billing_type = 'fixed_price'
+            """
+        )
+
+    @api.model
+    def _milestones(self):
+        """Milestones of milestone projects with the amount they invoice (their
+        own, else their % of the contract), in the project's currency."""
+        return SQL(
+            """
+            SELECT m.id, m.project_id, m.deadline, m.is_reached, m.reached_date,
+                   p.company_id, p.psa_currency_id AS currency,
+                   COALESCE(NULLIF(m.psa_amount, 0),
+                            round(p.psa_contract_amount * m.psa_percent / 100.0,
+                                  cur.decimal_places)) AS value
+              FROM project_milestone m
+              JOIN project_project p ON p.id = m.project_id
+              JOIN res_currency cur ON cur.id = p.psa_currency_id
+             WHERE p.psa_billing_type = 'milestone'
+            """
+        )
+
+    @api.model
+    def _posted_invoice_lines(self):
+        """Revenue of posted customer invoices and credit notes: their
+        analytic lines (the project's analytic account, company currency at the
+        invoice's rate; credit notes negative)."""
+        return SQL(
+            """
+            SELECT a.id AS analytic_line_id, a.date, a.company_id, p.id AS project_id,
+                   a.amount AS revenue, m.id AS move_id
+              FROM account_analytic_line a
+              JOIN account_move_line aml ON aml.id = a.move_line_id
+              JOIN account_move m ON m.id = aml.move_id
+              JOIN project_project p ON p.account_id = a.account_id
+             WHERE m.move_type IN ('out_invoice', 'out_refund')
+               AND m.state = 'posted'
+            """
+        )
+
+    @api.model
+    def _ratio(self, numerator, denominator, percent=True):
+        """A ratio of two sums of a group, ``0`` when the denominator is."""
+        if not denominator:
+            return 0.0
+        return numerator / denominator * (100.0 if percent else 1.0)

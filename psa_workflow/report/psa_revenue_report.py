@@ -1,0 +1,133 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class PsaRevenueReport(models.Model):
+    """Revenue projected, earned and invoiced per project and day (grouped
+    by month in the views), in company currency:
+
+    - projected: time & materials allocations x rates (their planned
+      revenue), fixed-price installments at their due date, milestones at
+      their deadline;
+    - earned: approved billable time at its date, re-billable expenses,
+      installments once due, milestones once reached;
+    - invoiced: posted customer invoices and credit notes of the project;
+    - work in progress = earned - invoiced.
+    """
+
+    _name = "psa.revenue.report"
+    _description = "PSA Revenue Earned vs Projected"
+    _auto = False
+    _order = "date desc, id"
+    _rec_name = "project_id"
+    _depends = {
+        "psa.allocation.line": ["planned_revenue", "date", "project_id"],
+        "account.analytic.line": [
+            "amount",
+            "account_id",
+            "move_line_id",
+            "date",
+            "psa_state",
+            "psa_billable",
+            "psa_bill_amount",
+            "psa_currency_id",
+            "psa_cap_decision",
+        ],
+        "account.move": ["state", "move_type"],
+        "hr.expense": ["psa_billing_state", "psa_rebill_amount", "date"],
+        "psa.project.installment": ["amount", "date"],
+        "project.milestone": ["psa_amount", "psa_percent", "deadline", "is_reached"],
+        "project.project": ["partner_id", "psa_billing_type", "account_id"],
+    }
+
+    date = fields.Date(readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    project_id = fields.Many2one("project.project", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    projected = fields.Monetary(readonly=True)
+    earned = fields.Monetary(readonly=True)
+    invoiced = fields.Monetary(readonly=True)
+    wip = fields.Monetary(
+        string="Work in Progress", readonly=True, help="Earned - invoiced."
+    )
+
+    @property
+    def _table_query(self):
+        sources = self.env["psa.report.sources"]
+        return SQL(
+            """
+            SELECT s.id, s.date, COALESCE(rp.commercial_partner_id, p.partner_id)
+                       AS partner_id,
+                   s.project_id, s.company_id, co.currency_id,
+                   s.projected, s.earned, s.invoiced, s.earned - s.invoiced AS wip
+              FROM (
+                SELECT l.id::bigint * 7 AS id, l.date, l.project_id, l.company_id,
+                       COALESCE(l.planned_revenue, 0.0) AS projected,
+                       0.0 AS earned, 0.0 AS invoiced
+                  FROM psa_allocation_line l
+                  JOIN project_project lp ON lp.id = l.project_id
+                 WHERE lp.psa_billing_type = 'time_material'
+                UNION ALL
+                SELECT a.id::bigint * 7 + 1, a.date, a.project_id, a.company_id,
+                       0.0, COALESCE(%(timesheet_value)s, 0.0), 0.0
+                  FROM account_analytic_line a
+                  JOIN project_project ap ON ap.id = a.project_id
+                  JOIN res_company co ON co.id = a.company_id
+                 WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
+                   AND a.psa_state IN ('approved', 'invoiced')
+                   AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
+                UNION ALL
+                SELECT x.id::bigint * 7 + 2, x.date, x.psa_project_id, x.company_id,
+                       0.0, COALESCE(%(expense_value)s, 0.0), 0.0
+                  FROM (SELECT *, currency_id AS currency FROM hr_expense
+                         WHERE psa_billing_state IN ('to_invoice', 'invoiced')
+                           AND psa_project_id IS NOT NULL) x
+                  JOIN res_company co ON co.id = x.company_id
+                UNION ALL
+                SELECT t.id::bigint * 7 + 3, t.date, t.project_id, t.company_id,
+                       %(installment_value)s,
+                       CASE WHEN t.date <= CURRENT_DATE
+                            THEN %(installment_value)s ELSE 0.0 END,
+                       0.0
+                  FROM (%(installments)s) t
+                  JOIN res_company co ON co.id = t.company_id
+                UNION ALL
+                SELECT ms.id::bigint * 7 + 4, ms.deadline, ms.project_id,
+                       ms.company_id, COALESCE(%(milestone_projected)s, 0.0), 0.0, 0.0
+                  FROM (%(milestones)s) ms
+                  JOIN res_company co ON co.id = ms.company_id
+                 WHERE ms.deadline IS NOT NULL
+                UNION ALL
+                SELECT ms.id::bigint * 7 + 5, ms.reached_date, ms.project_id,
+                       ms.company_id, 0.0, COALESCE(%(milestone_earned)s, 0.0), 0.0
+                  FROM (%(milestones)s) ms
+                  JOIN res_company co ON co.id = ms.company_id
+                 WHERE ms.is_reached
+                UNION ALL
+                SELECT i.analytic_line_id::bigint * 7 + 6, i.date, i.project_id,
+                       i.company_id, 0.0, 0.0, i.revenue
+                  FROM (%(invoices)s) i
+              ) s
+              JOIN project_project p ON p.id = s.project_id
+              JOIN res_company co ON co.id = s.company_id
+              LEFT JOIN res_partner rp ON rp.id = p.partner_id
+            """,
+            timesheet_value=sources._in_company_currency(
+                SQL("a.psa_bill_amount"),
+                SQL("a.psa_currency_id"),
+                SQL("a.company_id"),
+                SQL("a.date"),
+            ),
+            expense_value=sources._converted(SQL("x.psa_rebill_amount"), "x", "date"),
+            installments=sources._installments(),
+            installment_value=sources._converted(SQL("t.amount"), "t", "date"),
+            milestones=sources._milestones(),
+            milestone_projected=sources._converted(SQL("ms.value"), "ms", "deadline"),
+            milestone_earned=sources._converted(SQL("ms.value"), "ms", "reached_date"),
+            invoices=sources._posted_invoice_lines(),
+        )
+
+    def init(self):
+        self.env["psa.report.sources"]._create_view(self)

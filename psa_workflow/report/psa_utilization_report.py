@@ -1,0 +1,171 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+BILLING_GROUPS = "psa_workflow.group_psa_approver,psa_workflow.group_psa_billing"
+
+
+class PsaUtilizationReport(models.Model):
+    """Capacity, logged, billable and non-billable hours per employee and day,
+    with the billable value at the rates of the rate chain and what of it was
+    invoiced. One row per capacity day and one per timesheet (so every measure
+    sums, and a row opens its entry); percentages are ratios of the sums of a
+    group (see ``psa.ratio.report.mixin``):
+
+    - utilization = billable hours / capacity hours
+    - target = target hours / capacity hours (the employee's target, else
+      their default role's)
+    - realization = invoiced amount / billable value
+    """
+
+    _name = "psa.utilization.report"
+    _inherit = ["psa.capacity.report.mixin", "psa.ratio.report.mixin"]
+    _description = "PSA Utilization"
+    _auto = False
+    _order = "date desc, employee_id"
+    _rec_name = "employee_id"
+    _psa_ratios = {
+        "utilization": ("billable_hours", "capacity_hours"),
+        "target": ("target_hours", "capacity_hours"),
+        "realization": ("invoiced_amount", "billable_value"),
+    }
+    _depends = {
+        "psa.employee.capacity": ["employee_id", "company_id", "date", "hours"],
+        "account.analytic.line": [
+            "employee_id",
+            "project_id",
+            "company_id",
+            "date",
+            "unit_amount",
+            "psa_billable",
+            "psa_state",
+            "psa_bill_amount",
+            "psa_currency_id",
+        ],
+        "hr.employee": [
+            "active",
+            "department_id",
+            "psa_default_role_id",
+            "psa_utilization_target",
+        ],
+        "psa.role": ["utilization_target"],
+        "psa.invoice.link": ["timesheet_id", "move_line_id", "state", "amount"],
+    }
+
+    date = fields.Date(readonly=True)
+    employee_id = fields.Many2one("hr.employee", readonly=True)
+    department_id = fields.Many2one("hr.department", readonly=True)
+    role_id = fields.Many2one("psa.role", readonly=True, help="Default role.")
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    project_id = fields.Many2one(
+        "project.project", readonly=True, help="Empty on capacity rows."
+    )
+    timesheet_id = fields.Many2one("account.analytic.line", readonly=True)
+    capacity_hours = fields.Float(
+        string="Capacity",
+        readonly=True,
+        help="Working hours of the calendar minus time off and public holidays.",
+    )
+    target_hours = fields.Float(readonly=True, help="Capacity x utilization target.")
+    logged_hours = fields.Float(
+        string="Logged", readonly=True, help="Timesheets on projects, not rejected."
+    )
+    billable_hours = fields.Float(string="Billable", readonly=True)
+    non_billable_hours = fields.Float(string="Non-billable", readonly=True)
+    billable_value = fields.Monetary(
+        readonly=True,
+        groups=BILLING_GROUPS,
+        help="Billable hours at the rates of the rate chain, in company currency at "
+        "the date of the entry.",
+    )
+    invoiced_amount = fields.Monetary(
+        string="Invoiced",
+        readonly=True,
+        groups=BILLING_GROUPS,
+        help="What posted invoices bill for this time, in company currency at the "
+        "invoice's rate.",
+    )
+    utilization = fields.Float(
+        string="Utilization (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Billable hours / capacity hours.",
+    )
+    target = fields.Float(
+        string="Target (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Target hours / capacity hours.",
+    )
+    realization = fields.Float(
+        string="Realization (%)",
+        readonly=True,
+        aggregator="avg",
+        groups=BILLING_GROUPS,
+        help="Invoiced amount / billable value.",
+    )
+
+    @property
+    def _table_query(self):
+        sources = self.env["psa.report.sources"]
+        value = sources._in_company_currency(
+            SQL("a.psa_bill_amount"),
+            SQL("a.psa_currency_id"),
+            SQL("a.company_id"),
+            SQL("a.date"),
+        )
+        return SQL(
+            """
+            SELECT c.id::bigint * 2 AS id, c.date, c.employee_id, e.department_id,
+                   e.psa_default_role_id AS role_id, c.company_id,
+                   co.currency_id, NULL::integer AS project_id,
+                   NULL::integer AS timesheet_id,
+                   c.hours AS capacity_hours,
+                   c.hours * COALESCE(NULLIF(e.psa_utilization_target, 0),
+                                      r.utilization_target, 0) / 100.0
+                       AS target_hours,
+                   0.0 AS logged_hours, 0.0 AS billable_hours,
+                   0.0 AS non_billable_hours, 0.0 AS billable_value,
+                   0.0 AS invoiced_amount, 0.0 AS utilization,
+                   COALESCE(NULLIF(e.psa_utilization_target, 0),
+                            r.utilization_target, 0) AS target,
+                   0.0 AS realization
+              FROM psa_employee_capacity c
+              JOIN hr_employee e ON e.id = c.employee_id
+              JOIN res_company co ON co.id = c.company_id
+              LEFT JOIN psa_role r ON r.id = e.psa_default_role_id
+             WHERE e.active
+            UNION ALL
+            SELECT a.id::bigint * 2 + 1, a.date, a.employee_id, e.department_id,
+                   e.psa_default_role_id, a.company_id, co.currency_id, a.project_id,
+                   a.id, 0.0, 0.0, a.unit_amount,
+                   CASE WHEN a.psa_billable THEN a.unit_amount ELSE 0.0 END,
+                   CASE WHEN a.psa_billable THEN 0.0 ELSE a.unit_amount END,
+                   CASE WHEN a.psa_billable THEN COALESCE(%(value)s, 0.0)
+                        ELSE 0.0 END,
+                   COALESCE(round(k.amount * aml.balance
+                                  / NULLIF(aml.amount_currency, 0), 2), 0.0),
+                   0.0, 0.0, 0.0
+              FROM account_analytic_line a
+              JOIN hr_employee e ON e.id = a.employee_id
+              JOIN res_company co ON co.id = a.company_id
+              LEFT JOIN psa_invoice_link k
+                     ON k.timesheet_id = a.id AND k.state = 'invoiced'
+              LEFT JOIN account_move_line aml
+                     ON aml.id = k.move_line_id AND aml.parent_state = 'posted'
+             WHERE a.project_id IS NOT NULL AND e.active
+               AND a.psa_state IS DISTINCT FROM 'rejected'
+            """,
+            value=value,
+        )
+
+    def init(self):
+        self.env["psa.report.sources"]._create_view(self)
+
+    @api.model
+    def action_open_utilization(self):
+        self._psa_ensure_capacity()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.psa_utilization_report_action"
+        )

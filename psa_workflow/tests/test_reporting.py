@@ -1,0 +1,285 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .invoicing_common import PsaInvoicingCommon
+from .timesheet_common import DAY
+
+WEEK = (DAY, DAY + timedelta(days=4))
+
+
+@tagged("post_install", "-at_install")
+class TestReporting(PsaInvoicingCommon):
+    """A constructed week whose every figure is known: the reports must give
+    exactly these numbers, equal to the sums of the entries and invoices.
+
+    The employee (cost 40.00/h, billed 100.00/h, a 40 h week) logs on the
+    time & materials project 2.0 + 1.5 h (invoiced, posted: 350.00), 3.0 h
+    (approved, not invoiced: 300.00), 0.5 h (draft), 4.0 h (rejected, left
+    out), and 1.0 h on the internal project. An approved expense of 100.00
+    is re-billed at cost.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["psa.employee.capacity"]._refresh(cls.emp, *WEEK)
+        cls.product_taxi = cls.env["product.product"].create(
+            {
+                "name": "PSA Test Report Taxi",
+                "type": "service",
+                "can_be_expensed": True,
+                "standard_price": 0.0,
+                "supplier_taxes_id": [Command.clear()],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.invoiced_lines = self._approved(2.0, 1.5)
+        self.invoice, _skipped = self._invoice(date_to=DAY + timedelta(days=1))
+        self._post(self.invoice)
+        self.approved_line = self._log(hours=3.0, day=DAY + timedelta(days=2))
+        self.approved_line.with_user(self.user_employee).action_psa_submit()
+        self.approved_line.with_user(self.user_approver).action_psa_approve()
+        self.draft_line = self._log(hours=0.5, day=DAY + timedelta(days=3))
+        rejected = self._log(hours=4.0, day=DAY + timedelta(days=3))
+        rejected.with_user(self.user_employee).action_psa_submit()
+        rejected.with_user(self.user_approver).action_psa_reject(reason="No")
+        self.internal_line = self._log(
+            hours=1.0, project=self.project_internal, day=DAY + timedelta(days=4)
+        )
+        self.expense = self._approved_expense(100.0)
+
+    def _approved_expense(self, amount):
+        expense = (
+            self.env["hr.expense"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "name": "Taxi to the customer",
+                    "product_id": self.product_taxi.id,
+                    "total_amount_currency": amount,
+                    "employee_id": self.emp.id,
+                    "psa_project_id": self.project_tm.id,
+                    "date": DAY,
+                }
+            )
+        )
+        sheet = (
+            self.env["hr.expense.sheet"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "name": "PSA Report Expenses",
+                    "employee_id": self.emp.id,
+                    "expense_line_ids": [Command.set(expense.ids)],
+                }
+            )
+        )
+        sheet.action_submit_sheet()
+        sheet.with_user(self.user_admin).action_approve_expense_sheets()
+        return expense
+
+    def _totals(self, model, fields_list, domain=None, user=None):
+        Report = self.env[model].with_user(user or self.user_billing)
+        [row] = Report.read_group(domain or [], fields_list, [])
+        return {name.split(":")[0]: row[name.split(":")[0]] for name in fields_list}
+
+    def test_utilization_of_the_week(self):
+        figures = self._totals(
+            "psa.utilization.report",
+            [
+                "capacity_hours:sum",
+                "target_hours:sum",
+                "logged_hours:sum",
+                "billable_hours:sum",
+                "non_billable_hours:sum",
+                "billable_value:sum",
+                "invoiced_amount:sum",
+                "utilization",
+                "target",
+                "realization",
+            ],
+            [
+                ("employee_id", "=", self.emp.id),
+                ("date", ">=", WEEK[0]),
+                ("date", "<=", WEEK[1]),
+            ],
+        )
+        self.assertEqual(
+            figures,
+            {
+                "capacity_hours": 40.0,
+                "target_hours": 30.0,
+                "logged_hours": 8.0,
+                "billable_hours": 7.0,
+                "non_billable_hours": 1.0,
+                "billable_value": 700.0,
+                "invoiced_amount": 350.0,
+                "utilization": 17.5,
+                "target": 75.0,
+                "realization": 50.0,
+            },
+        )
+
+    def test_utilization_target_of_the_employee_overrides_the_role(self):
+        self.emp.psa_utilization_target = 50.0
+        figures = self._totals(
+            "psa.utilization.report",
+            ["target_hours:sum", "target"],
+            [
+                ("employee_id", "=", self.emp.id),
+                ("date", ">=", WEEK[0]),
+                ("date", "<=", WEEK[1]),
+            ],
+        )
+        self.assertEqual(figures, {"target_hours": 20.0, "target": 50.0})
+
+    def test_client_profitability(self):
+        figures = self._totals(
+            "psa.profitability.report",
+            [
+                "revenue_invoiced:sum",
+                "revenue_earned:sum",
+                "revenue:sum",
+                "timesheet_cost:sum",
+                "expense_cost:sum",
+                "margin:sum",
+                "margin_percent",
+            ],
+            [("partner_id", "=", self.customer.id)],
+        )
+        self.assertEqual(
+            figures,
+            {
+                "revenue_invoiced": 350.0,
+                "revenue_earned": 400.0,  # 3.0 h + the expense re-billed
+                "revenue": 750.0,
+                "timesheet_cost": 280.0,  # 7.0 h x 40.00
+                "expense_cost": 100.0,
+                "margin": 370.0,
+                "margin_percent": 370.0 / 750.0 * 100,
+            },
+        )
+        # They reconcile with the posted invoice and Odoo's timesheet costs.
+        self.assertEqual(figures["revenue_invoiced"], self.invoice.amount_untaxed)
+        timesheets = self.env["account.analytic.line"].search(
+            [("project_id", "=", self.project_tm.id), ("psa_state", "!=", "rejected")]
+        )
+        self.assertEqual(figures["timesheet_cost"], -sum(timesheets.mapped("amount")))
+
+    def test_a_credit_note_and_a_new_invoice_move_revenue_not_double_it(self):
+        credit = self._credit(self.invoice)
+        figures = self._totals(
+            "psa.profitability.report",
+            ["revenue_invoiced:sum", "revenue_earned:sum"],
+            [("project_id", "=", self.project_tm.id)],
+        )
+        self.assertEqual(figures, {"revenue_invoiced": 0.0, "revenue_earned": 750.0})
+        again, _skipped = self._invoice()
+        self._post(again)
+        figures = self._totals(
+            "psa.profitability.report",
+            ["revenue_invoiced:sum", "revenue_earned:sum"],
+            [("project_id", "=", self.project_tm.id)],
+        )
+        self.assertEqual(
+            figures,
+            {
+                "revenue_invoiced": self.invoice.amount_untaxed
+                - credit.amount_untaxed
+                + again.amount_untaxed,
+                "revenue_earned": 0.0,
+            },
+        )
+        self.assertEqual(figures["revenue_invoiced"], 750.0)
+
+    def test_drill_down_from_customer_to_entries(self):
+        Report = self.env["psa.profitability.report"].with_user(self.user_billing)
+        rows = Report.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(
+            rows.filtered("timesheet_id").timesheet_id,
+            self.invoiced_lines | self.approved_line | self.draft_line,
+        )
+        self.assertEqual(rows.filtered("expense_id").expense_id, self.expense)
+        self.assertEqual(rows.filtered("move_id").move_id, self.invoice)
+
+    def test_earned_vs_projected_by_month(self):
+        self.env["psa.allocation"].create(
+            {
+                "project_id": self.project_tm.id,
+                "employee_id": self.emp.id,
+                "date_from": WEEK[0],
+                "date_to": WEEK[1],
+                "hours_per_day": 2.0,
+                "state": "confirmed",
+            }
+        )
+        figures = self._totals(
+            "psa.revenue.report",
+            ["projected:sum", "earned:sum", "invoiced:sum", "wip:sum"],
+            [("project_id", "=", self.project_tm.id)],
+        )
+        self.assertEqual(
+            figures,
+            {
+                "projected": 1000.0,  # 10 h planned x 100.00
+                "earned": 750.0,  # 6.5 h approved + the expense
+                "invoiced": 350.0,
+                "wip": 400.0,
+            },
+        )
+
+    def test_fixed_price_and_milestones_projected_then_earned(self):
+        today = fields.Date.today()
+        self.project_fixed.psa_contract_amount = 1000.0
+        self.env["psa.project.installment"].create(
+            [
+                {"project_id": self.project_fixed.id, "date": today, "amount": 400.0},
+                {
+                    "project_id": self.project_fixed.id,
+                    "date": today + timedelta(days=40),
+                    "amount": 600.0,
+                },
+            ]
+        )
+        figures = self._totals(
+            "psa.revenue.report",
+            ["projected:sum", "earned:sum"],
+            [("project_id", "=", self.project_fixed.id)],
+        )
+        eur, usd = self.project_fixed.psa_currency_id, self.company.currency_id
+        self.assertEqual(eur, self.currency_eur)
+        due, later = (
+            eur._convert(400.0, usd, self.company, today),
+            eur._convert(600.0, usd, self.company, today + timedelta(days=40)),
+        )
+        self.assertEqual(figures, {"projected": usd.round(due + later), "earned": due})
+
+    def test_access(self):
+        with self.assertRaises(AccessError):
+            self.env["psa.profitability.report"].with_user(self.user_employee).search(
+                []
+            )
+        with self.assertRaises(AccessError):
+            self.env["psa.revenue.report"].with_user(self.user_employee).search([])
+        # Employees see their own utilization, never amounts.
+        own = self.env["psa.utilization.report"].with_user(self.user_employee)
+        self.assertEqual(own.search([]).employee_id, self.emp)
+        with self.assertRaises(AccessError):
+            own.search([]).read(["billable_value"])
+        # Approvers: the projects they manage.
+        managed = self.env["psa.profitability.report"].with_user(self.user_approver)
+        self.assertEqual(
+            managed.search([]).project_id, self.project_tm | self.project_internal
+        )
+        # Other companies' rows are never shown.
+        self.assertFalse(
+            self.env["psa.utilization.report"]
+            .with_user(self.user_billing)
+            .search([("company_id", "=", self.company_b.id)])
+        )
