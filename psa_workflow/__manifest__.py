@@ -35,6 +35,8 @@
         "report/psa_utilization_report_views.xml",
         "report/psa_profitability_report_views.xml",
         "report/psa_revenue_report_views.xml",
+        "report/psa_report_templates.xml",
+        "wizards/psa_report_print_views.xml",
         "wizards/psa_allocation_staff_views.xml",
         "wizards/psa_invoice_create_views.xml",
         "views/psa_invoice_link_views.xml",

@@ -169,3 +169,7 @@ class PsaUtilizationReport(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_utilization_report_action"
         )
+
+    @api.model
+    def action_psa_print(self):
+        return self.env["psa.report.print"]._open("utilization")

@@ -283,3 +283,65 @@ class TestReporting(PsaInvoicingCommon):
             .with_user(self.user_billing)
             .search([("company_id", "=", self.company_b.id)])
         )
+
+    def _print(self, report, user=None, **vals):
+        wizard = (
+            self.env["psa.report.print"]
+            .with_user(user or self.user_billing)
+            .create(
+                {"report": report, "date_from": WEEK[0], "date_to": WEEK[1], **vals}
+            )
+        )
+        action = wizard.action_print()
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(user or self.user_billing)
+            ._render_qweb_html(action["report_name"], wizard.ids)[0]
+            .decode()
+        )
+        return wizard, html
+
+    def test_resource_utilization_pdf(self):
+        wizard, html = self._print("utilization")
+        data = wizard._utilization_lines()
+        [line] = [line for line in data["lines"] if line["employee"] == self.emp]
+        self.assertEqual(
+            (line["capacity_hours"], line["billable_hours"], line["utilization"]),
+            (40.0, 7.0, 17.5),
+        )
+        self.assertEqual((line["invoiced_amount"], line["realization"]), (350.0, 50.0))
+        self.assertEqual(
+            data["total"]["billable_hours"],
+            sum(line["billable_hours"] for line in data["lines"]),
+        )
+        self.assertIn("Resource Utilization", html)
+        self.assertIn("17.5", html)
+        self.assertIn("Realization", html)
+        # An employee prints their own line, without any amount.
+        wizard, html = self._print("utilization", user=self.user_employee)
+        data = wizard._utilization_lines()
+        self.assertEqual([line["employee"] for line in data["lines"]], [self.emp])
+        self.assertFalse(data["money"])
+        self.assertNotIn("Realization", html)
+
+    def test_client_profitability_pdf(self):
+        # The invoice is dated today (its revenue too), the time in 2030.
+        wizard, html = self._print(
+            "profitability",
+            partner_ids=[self.customer.id],
+            date_from=fields.Date.today(),
+        )
+        data = wizard._profitability_lines()
+        [customer] = data["lines"]
+        self.assertEqual(customer["partner"], self.customer)
+        self.assertEqual(
+            (customer["revenue"], customer["cost"], customer["margin"]),
+            (750.0, 380.0, 370.0),
+        )
+        self.assertEqual(
+            [project["project"] for project in customer["projects"]], [self.project_tm]
+        )
+        self.assertIn("Client Profitability", html)
+        self.assertIn("370.00", html)
+        with self.assertRaises(AccessError):
+            self._print("profitability", user=self.user_employee)

@@ -1,0 +1,166 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import date_utils
+
+REPORTS = {
+    "utilization": "psa_workflow.action_report_psa_utilization",
+    "profitability": "psa_workflow.action_report_psa_profitability",
+}
+
+
+class PsaReportPrint(models.TransientModel):
+    """Print the Resource Utilization or Client Profitability report of a
+    period. The figures are those of the reporting models, read as the
+    printing user (their record rules apply), aggregated in SQL."""
+
+    _name = "psa.report.print"
+    _description = "Print a PSA Report"
+
+    report = fields.Selection(
+        selection=[
+            ("utilization", "Resource Utilization"),
+            ("profitability", "Client Profitability"),
+        ],
+        required=True,
+        default="utilization",
+    )
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        default=lambda self: date_utils.start_of(
+            fields.Date.context_today(self), "month"
+        ),
+    )
+    date_to = fields.Date(
+        string="To",
+        required=True,
+        default=lambda self: date_utils.end_of(
+            fields.Date.context_today(self), "month"
+        ),
+    )
+    department_ids = fields.Many2many("hr.department", string="Departments")
+    partner_ids = fields.Many2many("res.partner", string="Customers")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    _sql_constraints = [
+        (
+            "period",
+            "CHECK(date_from <= date_to)",
+            "The report's period must end after it starts.",
+        )
+    ]
+
+    @api.model
+    def _open(self, report):
+        """The wizard, set on ``report``: from the reporting views."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.psa_report_print_action"
+        )
+        action["context"] = {"default_report": report}
+        return action
+
+    def action_print(self):
+        self.ensure_one()
+        # Refused here, with Odoo's access message, rather than mid-rendering.
+        self.env[f"psa.{self.report}.report"].check_access("read")
+        return self.env.ref(REPORTS[self.report]).report_action(self)
+
+    # ------------------------------------------------------------------
+    # Figures for the templates
+    # ------------------------------------------------------------------
+    def _domain(self):
+        domain = [
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+            ("company_id", "=", self.company_id.id),
+        ]
+        if self.report == "utilization" and self.department_ids:
+            domain.append(("department_id", "in", self.department_ids.ids))
+        if self.report == "profitability" and self.partner_ids:
+            domain.append(("partner_id", "in", self.partner_ids.ids))
+        return domain
+
+    def _sums(self, model, groupby, measures):
+        """``[(group, {measure: sum})]`` with one ``_read_group`` query."""
+        rows = self.env[model]._read_group(
+            self._domain(), groupby, [f"{name}:sum" for name in measures]
+        )
+        return [
+            (row[: len(groupby)], dict(zip(measures, row[len(groupby) :], strict=True)))
+            for row in rows
+        ]
+
+    def _utilization_lines(self):
+        """Per employee and in total: hours, utilization vs target, value,
+        invoiced and realization."""
+        measures = [
+            "capacity_hours",
+            "target_hours",
+            "logged_hours",
+            "billable_hours",
+            "non_billable_hours",
+        ]
+        money = self.env.user.has_group(
+            "psa_workflow.group_psa_approver"
+        ) or self.env.user.has_group("psa_workflow.group_psa_billing")
+        if money:
+            measures += ["billable_value", "invoiced_amount"]
+        Report = self.env["psa.utilization.report"]
+        Report._psa_ensure_capacity()
+        groups = self._sums("psa.utilization.report", ["employee_id"], measures)
+        lines = [
+            dict(figures, employee=employee)
+            for (employee,), figures in sorted(
+                groups, key=lambda group: group[0][0].name or ""
+            )
+        ]
+        total = {name: sum(line[name] for line in lines) for name in measures}
+        for line in [*lines, total]:
+            self._add_ratios(line, money)
+        return {"lines": lines, "total": total, "money": money}
+
+    @api.model
+    def _add_ratios(self, line, money):
+        ratio = self.env["psa.report.sources"]._ratio
+        line["utilization"] = ratio(line["billable_hours"], line["capacity_hours"])
+        line["target"] = ratio(line["target_hours"], line["capacity_hours"])
+        if money:
+            line["realization"] = ratio(line["invoiced_amount"], line["billable_value"])
+
+    def _profitability_lines(self):
+        """Per customer, with its projects: revenue, costs, margin."""
+        measures = [
+            "revenue_invoiced",
+            "revenue_earned",
+            "revenue",
+            "timesheet_cost",
+            "expense_cost",
+            "cost",
+            "margin",
+        ]
+        groups = self._sums(
+            "psa.profitability.report", ["partner_id", "project_id"], measures
+        )
+        ratio = self.env["psa.report.sources"]._ratio
+        customers = {}
+        for (partner, project), figures in groups:
+            customer = customers.setdefault(
+                partner,
+                {"partner": partner, "projects": [], **dict.fromkeys(measures, 0.0)},
+            )
+            figures["margin_percent"] = ratio(figures["margin"], figures["revenue"])
+            customer["projects"].append(dict(figures, project=project))
+            for name in measures:
+                customer[name] += figures[name]
+        lines = sorted(customers.values(), key=lambda c: -c["margin"])
+        total = {name: sum(line[name] for line in lines) for name in measures}
+        widest = max([abs(line["margin"]) for line in lines] or [0.0]) or 1.0
+        for line in [*lines, total]:
+            line["margin_percent"] = ratio(line["margin"], line["revenue"])
+            line["bar"] = abs(line["margin"]) / widest * 100.0
+        for line in lines:
+            line["projects"].sort(key=lambda p: p["project"].name or "")
+        return {"lines": lines, "total": total}
