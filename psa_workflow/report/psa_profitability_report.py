@@ -63,8 +63,20 @@ class PsaProfitabilityReport(models.Model):
             "is_reached",
             "psa_invoiced",
         ],
-        "psa.invoice.link": ["state", "move_id"],
-        "project.project": ["partner_id", "account_id", "psa_contract_amount"],
+        "psa.invoice.link": [
+            "state",
+            "move_id",
+            "timesheet_id",
+            "expense_id",
+            "installment_id",
+            "milestone_id",
+        ],
+        "project.project": [
+            "partner_id",
+            "account_id",
+            "psa_billing_type",
+            "psa_contract_amount",
+        ],
     }
 
     date = fields.Date(readonly=True)

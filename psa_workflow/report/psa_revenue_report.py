@@ -38,7 +38,12 @@ class PsaRevenueReport(models.Model):
         "hr.expense": ["psa_billing_state", "psa_rebill_amount", "date"],
         "psa.project.installment": ["amount", "date"],
         "project.milestone": ["psa_amount", "psa_percent", "deadline", "is_reached"],
-        "project.project": ["partner_id", "psa_billing_type", "account_id"],
+        "project.project": [
+            "partner_id",
+            "psa_billing_type",
+            "account_id",
+            "psa_contract_amount",
+        ],
     }
 
     date = fields.Date(readonly=True)

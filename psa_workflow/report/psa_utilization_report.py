@@ -50,6 +50,7 @@ class PsaUtilizationReport(models.Model):
         ],
         "psa.role": ["utilization_target"],
         "psa.invoice.link": ["timesheet_id", "move_line_id", "state", "amount"],
+        "account.move.line": ["parent_state", "balance", "amount_currency"],
     }
 
     date = fields.Date(readonly=True)

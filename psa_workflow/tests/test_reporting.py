@@ -345,3 +345,53 @@ class TestReporting(PsaInvoicingCommon):
         self.assertIn("370.00", html)
         with self.assertRaises(AccessError):
             self._print("profitability", user=self.user_employee)
+
+    def test_foreign_currency_at_the_entry_and_invoice_dates(self):
+        Rate = self.env["res.currency.rate"]
+        today = fields.Date.today()
+        Rate.search(
+            [("currency_id", "=", self.currency_eur.id), ("name", "=", today)]
+        ).unlink()
+        Rate.create(
+            [
+                {
+                    "currency_id": self.currency_eur.id,
+                    "name": day,
+                    "rate": rate,
+                    "company_id": self.company.id,
+                }
+                for day, rate in ((today, 0.8), (DAY - timedelta(days=30), 0.5))
+            ]
+        )
+        project = self.env["project.project"].create(
+            {
+                "name": "PSA EUR Reporting",
+                "company_id": self.company.id,
+                "partner_id": self.customer_eur.id,
+                "user_id": self.user_approver.id,
+            }
+        )
+        lines = self._approved(2.0, project=project)
+        self.assertEqual(
+            (lines.psa_currency_id, lines.psa_bill_amount), (self.currency_eur, 100.0)
+        )
+        move, _skipped = self._invoice(project)
+        self._post(move)
+        domain = [("project_id", "=", project.id)]
+        # 100.00 EUR earned in 2030 at 0.5 EUR/USD, invoiced today at 0.8.
+        self.assertEqual(
+            self._totals(
+                "psa.utilization.report",
+                ["billable_value:sum", "invoiced_amount:sum", "realization"],
+                domain,
+            ),
+            {"billable_value": 200.0, "invoiced_amount": 125.0, "realization": 62.5},
+        )
+        self.assertEqual(
+            self._totals("psa.profitability.report", ["revenue_invoiced:sum"], domain),
+            {"revenue_invoiced": 125.0},
+        )
+        self.assertEqual(
+            self._totals("psa.revenue.report", ["earned:sum", "invoiced:sum"], domain),
+            {"earned": 200.0, "invoiced": 125.0},
+        )
