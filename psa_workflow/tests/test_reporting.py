@@ -395,3 +395,19 @@ class TestReporting(PsaInvoicingCommon):
             self._totals("psa.revenue.report", ["earned:sum", "invoiced:sum"], domain),
             {"earned": 200.0, "invoiced": 125.0},
         )
+
+    def test_the_web_client_reads_ratios_of_sums(self):
+        """Pivot and graph read through ``read_group``/``web_read_group``: the
+        percentage of a group is the ratio of its sums, not a sum or average of
+        the rows' percentages."""
+        Report = self.env["psa.utilization.report"].with_user(self.user_billing)
+        result = Report.web_read_group(
+            [("employee_id", "=", self.emp.id), ("date", ">=", WEEK[0])],
+            ["utilization:avg", "realization:avg"],
+            ["date:day"],
+        )
+        by_day = {group["date:day"]: group for group in result["groups"]}
+        monday = by_day[DAY.strftime("%d %b %Y")]
+        # 2.0 h billable of 8.0 h capacity; 2.0 h of 3.5 h invoiced at 100.00.
+        self.assertEqual(monday["utilization"], 25.0)
+        self.assertEqual(monday["realization"], 100.0)
