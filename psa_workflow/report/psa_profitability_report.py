@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 SOURCES = [
@@ -210,6 +210,6 @@ class PsaProfitabilityReport(models.Model):
     def init(self):
         self.env["psa.report.sources"]._create_view(self)
 
-    @api.model
     def action_psa_print(self):
+        """The print wizard (a list header button: called on the selection)."""
         return self.env["psa.report.print"]._open("profitability")

@@ -171,6 +171,6 @@ class PsaUtilizationReport(models.Model):
             "psa_workflow.psa_utilization_report_action"
         )
 
-    @api.model
     def action_psa_print(self):
+        """The print wizard (a list header button: called on the selection)."""
         return self.env["psa.report.print"]._open("utilization")

@@ -26,6 +26,34 @@ class TestPsaTour(PsaHttpCommon):
         )
         self.start_tour("/odoo", "psa_workflow_planning_tour", login="psa_approver")
 
+    def test_project_manager_reads_the_reports(self):
+        # 3 h approved at 100.00, costing 3 x 30.00: a 70 % margin.
+        role = self.env["psa.role"].create(
+            {"name": "Report Role", "default_bill_rate": 100}
+        )
+        employee = self.user_employee.employee_id
+        employee.write(
+            {
+                "psa_role_ids": [(6, 0, role.ids)],
+                "psa_default_role_id": role.id,
+                "hourly_cost": 30.0,
+            }
+        )
+        line = (
+            self.env["account.analytic.line"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "project_id": self.project_tm.id,
+                    "name": "Reported work",
+                    "unit_amount": 3.0,
+                }
+            )
+        )
+        line.action_psa_submit()
+        line.with_user(self.user_approver).action_psa_approve()
+        self.start_tour("/odoo", "psa_workflow_reporting_tour", login="psa_approver")
+
     def test_approve_a_week_then_invoice_it(self):
         role = self.env["psa.role"].create(
             {"name": "Tour Role", "default_bill_rate": 100}
@@ -79,3 +107,25 @@ class TestPsaTour(PsaHttpCommon):
         self.assertEqual(
             sorted(lines.mapped("psa_state")), ["approved"] + ["invoiced"] * 4
         )
+
+    def test_project_manager_reads_the_dashboard(self):
+        role = self.env["psa.role"].create(
+            {"name": "Dashboard Tour Role", "default_bill_rate": 100}
+        )
+        self.user_employee.employee_id.write(
+            {"psa_role_ids": [(6, 0, role.ids)], "psa_default_role_id": role.id}
+        )
+        line = (
+            self.env["account.analytic.line"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "project_id": self.project_tm.id,
+                    "name": "Workshop",
+                    "unit_amount": 4.0,
+                    "date": fields.Date.today(),
+                }
+            )
+        )
+        line.action_psa_submit()
+        self.start_tour("/odoo", "psa_workflow_dashboard_tour", login="psa_approver")
