@@ -278,6 +278,7 @@ class PsaDemoGenerator(models.AbstractModel):
         lines = self.env["account.analytic.line"].create(vals_list)
         self._set_demo_approval_states(lines, today)
         self._generate_demo_expenses(today)
+        self._generate_demo_invoices(today)
 
     @api.model
     def _set_demo_approval_states(self, lines, today):
@@ -315,6 +316,24 @@ class PsaDemoGenerator(models.AbstractModel):
                 ),
             }
         )
+
+    @api.model
+    def _generate_demo_invoices(self, today):
+        """The accountant has invoiced the approved work of the first month
+        (invoices posted, so that the reports show revenue and realization)."""
+        accountant = self.env.ref("psa_workflow.user_accountant_demo")
+        day = today - timedelta(days=today.weekday() + 28)
+        projects = self.env["project.project"].search(
+            [("psa_billing_type", "=", "time_material"), ("partner_id", "!=", False)]
+        )
+        result = (
+            self.env["psa.invoicing.engine"]
+            .with_user(accountant)
+            ._invoice_projects(projects, date_to=day)
+        )
+        moves = result["moves"].sudo()
+        moves.write({"invoice_date": day})
+        moves.action_post()
 
     @api.model
     def _demo_project_open(self, project, day):

@@ -126,3 +126,22 @@ class TestDemoData(TransactionCase):
         self.assertTrue(
             all(set(e.analytic_distribution or {}) & project_accounts for e in expenses)
         )
+
+    def test_the_first_month_is_invoiced_and_reported(self):
+        invoices = self.env["psa.invoice.link"].search([]).move_id
+        self.assertTrue(invoices)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        Report = self.env["psa.profitability.report"]
+        [[invoiced]] = Report._read_group(
+            [("move_id", "in", invoices.ids)], [], ["revenue_invoiced:sum"]
+        )
+        self.assertAlmostEqual(
+            invoiced, sum(invoices.mapped("amount_untaxed_signed")), places=2
+        )
+        [[earned, cost]] = Report._read_group(
+            [("project_id", "in", self.projects.ids)],
+            [],
+            ["revenue_earned:sum", "cost:sum"],
+        )
+        self.assertGreater(earned, 0.0)
+        self.assertGreater(cost, 0.0)
