@@ -15,7 +15,8 @@ class PsaUtilizationReport(models.Model):
     - utilization = billable hours / capacity hours
     - target = target hours / capacity hours (the employee's target, else
       their default role's)
-    - realization = invoiced amount / billable value
+    - realization = invoiced amount / standard value (billable hours at the
+      standard rate of the role the time was logged as)
     """
 
     _name = "psa.utilization.report"
@@ -27,7 +28,7 @@ class PsaUtilizationReport(models.Model):
     _psa_ratios = {
         "utilization": ("billable_hours", "capacity_hours"),
         "target": ("target_hours", "capacity_hours"),
-        "realization": ("invoiced_amount", "billable_value"),
+        "realization": ("invoiced_amount", "standard_value"),
     }
     _depends = {
         "psa.employee.capacity": ["employee_id", "company_id", "date", "hours"],
@@ -41,6 +42,7 @@ class PsaUtilizationReport(models.Model):
             "psa_state",
             "psa_bill_amount",
             "psa_currency_id",
+            "psa_role_id",
         ],
         "hr.employee": [
             "active",
@@ -48,7 +50,7 @@ class PsaUtilizationReport(models.Model):
             "psa_default_role_id",
             "psa_utilization_target",
         ],
-        "psa.role": ["utilization_target"],
+        "psa.role": ["utilization_target", "default_bill_rate"],
         "psa.invoice.link": ["timesheet_id", "move_line_id", "state", "amount"],
         "account.move.line": ["parent_state", "balance", "amount_currency"],
     }
@@ -80,6 +82,12 @@ class PsaUtilizationReport(models.Model):
         help="Billable hours at the rates of the rate chain, in company currency at "
         "the date of the entry.",
     )
+    standard_value = fields.Monetary(
+        readonly=True,
+        groups=BILLING_GROUPS,
+        help="Billable hours at the standard rate (default bill rate) of the role "
+        "the time was logged as, else the employee's default role.",
+    )
     invoiced_amount = fields.Monetary(
         string="Invoiced",
         readonly=True,
@@ -104,7 +112,7 @@ class PsaUtilizationReport(models.Model):
         readonly=True,
         aggregator="avg",
         groups=BILLING_GROUPS,
-        help="Invoiced amount / billable value.",
+        help="Invoiced amount / standard value.",
     )
 
     @property
@@ -128,6 +136,7 @@ class PsaUtilizationReport(models.Model):
                        AS target_hours,
                    0.0 AS logged_hours, 0.0 AS billable_hours,
                    0.0 AS non_billable_hours, 0.0 AS billable_value,
+                   0.0 AS standard_value,
                    0.0 AS invoiced_amount, 0.0 AS utilization,
                    COALESCE(NULLIF(e.psa_utilization_target, 0),
                             r.utilization_target, 0) AS target,
@@ -145,12 +154,17 @@ class PsaUtilizationReport(models.Model):
                    CASE WHEN a.psa_billable THEN 0.0 ELSE a.unit_amount END,
                    CASE WHEN a.psa_billable THEN COALESCE(%(value)s, 0.0)
                         ELSE 0.0 END,
+                   CASE WHEN a.psa_billable
+                        THEN a.unit_amount * COALESCE(sr.default_bill_rate, 0.0)
+                        ELSE 0.0 END,
                    COALESCE(round(k.amount * aml.balance
                                   / NULLIF(aml.amount_currency, 0), 2), 0.0),
                    0.0, 0.0, 0.0
               FROM account_analytic_line a
               JOIN hr_employee e ON e.id = a.employee_id
               JOIN res_company co ON co.id = a.company_id
+              LEFT JOIN psa_role sr
+                     ON sr.id = COALESCE(a.psa_role_id, e.psa_default_role_id)
               LEFT JOIN psa_invoice_link k
                      ON k.timesheet_id = a.id AND k.state = 'invoiced'
               LEFT JOIN account_move_line aml

@@ -99,6 +99,7 @@ class TestReporting(PsaInvoicingCommon):
                 "billable_hours:sum",
                 "non_billable_hours:sum",
                 "billable_value:sum",
+                "standard_value:sum",
                 "invoiced_amount:sum",
                 "utilization",
                 "target",
@@ -119,6 +120,7 @@ class TestReporting(PsaInvoicingCommon):
                 "billable_hours": 7.0,
                 "non_billable_hours": 1.0,
                 "billable_value": 700.0,
+                "standard_value": 700.0,
                 "invoiced_amount": 350.0,
                 "utilization": 17.5,
                 "target": 75.0,
@@ -411,3 +413,36 @@ class TestReporting(PsaInvoicingCommon):
         # 2.0 h billable of 8.0 h capacity; 2.0 h of 3.5 h invoiced at 100.00.
         self.assertEqual(monday["utilization"], 25.0)
         self.assertEqual(monday["realization"], 100.0)
+
+    def test_realization_against_standard_rates(self):
+        """A project billed at a discount realizes less than the standard rate."""
+        project = self.env["project.project"].create(
+            {
+                "name": "PSA Discounted",
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "user_id": self.user_approver.id,
+            }
+        )
+        self.env["psa.rate"].create({"project_id": project.id, "amount": 80.0})
+        self._approved(2.0, project=project)
+        move, _skipped = self._invoice(project)
+        self._post(move)
+        self.assertEqual(
+            self._totals(
+                "psa.utilization.report",
+                [
+                    "billable_value:sum",
+                    "standard_value:sum",
+                    "invoiced_amount:sum",
+                    "realization",
+                ],
+                [("project_id", "=", project.id)],
+            ),
+            {
+                "billable_value": 160.0,
+                "standard_value": 200.0,
+                "invoiced_amount": 160.0,
+                "realization": 80.0,
+            },
+        )

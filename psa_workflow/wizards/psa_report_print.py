@@ -107,7 +107,7 @@ class PsaReportPrint(models.TransientModel):
             "psa_workflow.group_psa_approver"
         ) or self.env.user.has_group("psa_workflow.group_psa_billing")
         if money:
-            measures += ["billable_value", "invoiced_amount"]
+            measures += ["billable_value", "standard_value", "invoiced_amount"]
         Report = self.env["psa.utilization.report"]
         Report._psa_ensure_capacity()
         groups = self._sums("psa.utilization.report", ["employee_id"], measures)
@@ -128,7 +128,7 @@ class PsaReportPrint(models.TransientModel):
         line["utilization"] = ratio(line["billable_hours"], line["capacity_hours"])
         line["target"] = ratio(line["target_hours"], line["capacity_hours"])
         if money:
-            line["realization"] = ratio(line["invoiced_amount"], line["billable_value"])
+            line["realization"] = ratio(line["invoiced_amount"], line["standard_value"])
 
     def _profitability_lines(self):
         """Per customer, with its projects: revenue, costs, margin."""
