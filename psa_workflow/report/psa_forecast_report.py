@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import drop_view_if_exists
 
 from .psa_workload_report import week_start_sql
 
@@ -131,14 +130,7 @@ class PsaForecastReport(models.Model):
         )
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._table_query,
-            )
-        )
+        self.env["psa.report.sources"]._create_view(self)
 
     @api.model
     def action_open_forecast(self):

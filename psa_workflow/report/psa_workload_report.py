@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import drop_view_if_exists
 
 # Over-allocation tolerance, in hours (the allocation days are rounded to 0.01 h).
 TOLERANCE = 0.005
@@ -184,14 +183,7 @@ class PsaWorkloadReport(models.Model):
 
     def init(self):
         cr = self.env.cr
-        drop_view_if_exists(cr, self._table)
-        cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._table_query,
-            )
-        )
+        self.env["psa.report.sources"]._create_view(self)
         # Indexes on the week of the days, in the very expression of the view:
         # a filter on weeks is pushed down to these tables and scans a range of
         # the index instead of the whole table (timesheets grow for years), and
