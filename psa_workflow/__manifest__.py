@@ -55,6 +55,7 @@
         "views/project_project_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_workflow_menus.xml",
+        "views/psa_dashboard_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -66,6 +67,9 @@
         "demo/psa_demo_entries_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "psa_workflow/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "psa_workflow/static/tests/tours/**/*",
         ],

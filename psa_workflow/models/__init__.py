@@ -21,3 +21,4 @@ from . import project_milestone
 from . import psa_invoice_link
 from . import psa_invoicing_engine
 from . import account_move
+from . import psa_dashboard

@@ -18,3 +18,4 @@ from . import test_timesheet_performance
 from . import test_tour
 from . import test_workload_report
 from . import test_invoice_credit
+from . import test_dashboard

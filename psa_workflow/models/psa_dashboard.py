@@ -1,0 +1,204 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import date_utils, format_date
+
+UTILIZATION_HOURS = (
+    "capacity_hours",
+    "target_hours",
+    "logged_hours",
+    "billable_hours",
+    "non_billable_hours",
+)
+UTILIZATION_AMOUNTS = ("billable_value", "standard_value", "invoiced_amount")
+PROFITABILITY = ("revenue_invoiced", "revenue_earned", "revenue", "cost", "margin")
+REVENUE = ("projected", "earned", "invoiced", "wip")
+TOP_CUSTOMERS = 5
+
+# The reports a card opens (the dashboard's period as their domain).
+REPORT_ACTIONS = {
+    "utilization": "psa_workflow.psa_utilization_report_action",
+    "profitability": "psa_workflow.psa_profitability_report_action",
+    "revenue": "psa_workflow.psa_revenue_report_action",
+}
+
+
+class PsaDashboard(models.AbstractModel):
+    """The key figures of a period for the PSA dashboard (client action
+    ``psa_workflow.dashboard``), read from the reporting models as the current
+    user: their record rules decide which rows count, their access rights which
+    sections there are. An employee gets their own hours only; approvers the
+    projects they manage (and their teams' capacity); billing users and
+    administrators everything. Amounts are in the company currency; sums are
+    computed by the database (``_read_group``), whatever the number of entries.
+    """
+
+    _name = "psa.dashboard"
+    _description = "PSA Dashboard"
+
+    @api.model
+    def _period(self, date_from=None, date_to=None):
+        today = fields.Date.context_today(self)
+        date_from = fields.Date.to_date(date_from) or date_utils.start_of(
+            today, "month"
+        )
+        date_to = fields.Date.to_date(date_to) or date_utils.end_of(date_from, "month")
+        if date_from > date_to:
+            raise UserError(
+                self.env._("The start of the period must be before its end.")
+            )
+        return date_from, date_to
+
+    @api.model
+    def _sums(self, model, domain, measures):
+        """{measure: sum} of ``model``'s rows matching ``domain`` (one query)."""
+        [row] = self.env[model]._read_group(
+            domain, aggregates=[f"{name}:sum" for name in measures]
+        )
+        return {name: value or 0.0 for name, value in zip(measures, row, strict=True)}
+
+    @api.model
+    def get_figures(self, date_from=None, date_to=None):
+        """The dashboard's figures between two dates (default: this month).
+
+        Returns a dict with the period (``date_from``, ``date_to``) and, as far
+        as the current user's rights go:
+
+        - ``utilization``: hours and percentages (with the billable and
+          standard values, the invoiced amount and the realization for approvers
+          and billing users);
+        - ``profitability`` (with the top customers by margin) and ``revenue``:
+          for the users who may read these reports, in the company currency
+          (``currency``);
+        - ``to_approve``: for approvers, the submitted timesheets they may
+          approve, whatever their date.
+        """
+        date_from, date_to = self._period(date_from, date_to)
+        in_period = [("date", ">=", date_from), ("date", "<=", date_to)]
+        result = {
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to),
+        }
+        if self.env["psa.utilization.report"].has_access("read"):
+            result["utilization"] = self._utilization(in_period)
+        # Amounts of the selected companies in the current company's currency:
+        # never a sum of amounts in different currencies.
+        currency = self.env.company.currency_id
+        same_currency = self.env.companies.filtered(
+            lambda company: company.currency_id == currency
+        )
+        in_period = [*in_period, ("company_id", "in", same_currency.ids)]
+        if self.env["psa.profitability.report"].has_access("read"):
+            result["profitability"] = self._profitability(in_period)
+        if self.env["psa.revenue.report"].has_access("read"):
+            result["revenue"] = self._sums("psa.revenue.report", in_period, REVENUE)
+        if {"profitability", "revenue"} & set(result) or "billable_value" in result.get(
+            "utilization", {}
+        ):
+            result["currency"] = {
+                "id": currency.id,
+                "symbol": currency.symbol,
+                "position": currency.position,
+                "decimal_places": currency.decimal_places,
+            }
+        if self.env.user.has_group("psa_workflow.group_psa_approver"):
+            result["to_approve"] = self.env["account.analytic.line"].search_count(
+                self._to_approve_domain()
+            )
+            result["approve_all_projects"] = self._approves_all_projects()
+        return result
+
+    @api.model
+    def _ratios(self, model, figures):
+        """The report's percentages (ratios of sums) of ``figures``, for those
+        whose measures the user may read."""
+        ratio = self.env["psa.report.sources"]._ratio
+        for name, (numerator, denominator) in self.env[model]._psa_ratios.items():
+            if numerator in figures and denominator in figures:
+                figures[name] = ratio(figures[numerator], figures[denominator])
+        return figures
+
+    @api.model
+    def _utilization(self, domain):
+        """Hours of the utilization report (and its amounts when the user may
+        read them), with its utilization, target and realization."""
+        Utilization = self.env["psa.utilization.report"]
+        Utilization._psa_ensure_capacity()
+        measures = UTILIZATION_HOURS + tuple(
+            name
+            for name in UTILIZATION_AMOUNTS
+            if Utilization._fields[name].is_accessible(self.env)
+        )
+        return self._ratios(
+            Utilization._name, self._sums(Utilization._name, domain, measures)
+        )
+
+    @api.model
+    def _profitability(self, domain):
+        """Revenue, cost and margin, and the top customers by margin."""
+        ratio = self.env["psa.report.sources"]._ratio
+        Profitability = self.env["psa.profitability.report"]
+        figures = self._ratios(
+            Profitability._name, self._sums(Profitability._name, domain, PROFITABILITY)
+        )
+        top = Profitability._read_group(
+            [*domain, ("partner_id", "!=", False)],
+            groupby=["partner_id"],
+            aggregates=["margin:sum", "revenue:sum"],
+            order="margin:sum desc",
+            limit=TOP_CUSTOMERS,
+        )
+        figures["top_customers"] = [
+            {
+                "partner_id": partner.id,
+                "name": partner.display_name,
+                "margin": margin or 0.0,
+                "revenue": revenue or 0.0,
+                "margin_percent": ratio(margin or 0.0, revenue or 0.0),
+            }
+            for partner, margin, revenue in top
+        ]
+        return figures
+
+    @api.model
+    def _approves_all_projects(self):
+        return self.env.user.has_group("psa_workflow.group_psa_admin")
+
+    @api.model
+    def _to_approve_domain(self):
+        """Submitted timesheets the current user may approve: on projects they
+        manage, not their own time (PSA administrators: all)."""
+        domain = [("psa_state", "=", "submitted"), ("project_id", "!=", False)]
+        if self._approves_all_projects():
+            return domain
+        user = self.env.user
+        return [
+            *domain,
+            ("project_id.user_id", "=", user.id),
+            ("employee_id", "not in", user.sudo().employee_ids.ids),
+            ("user_id", "!=", user.id),
+        ]
+
+    @api.model
+    def open_report(self, report, date_from=None, date_to=None, partner_id=None):
+        """The action of a report (``utilization``, ``profitability`` or
+        ``revenue``) on the dashboard's period, and on one customer if given."""
+        if report not in REPORT_ACTIONS:
+            raise UserError(self.env._("Unknown report: %(report)s", report=report))
+        date_from, date_to = self._period(date_from, date_to)
+        action = self.env["ir.actions.act_window"]._for_xml_id(REPORT_ACTIONS[report])
+        domain = [
+            ("date", ">=", fields.Date.to_string(date_from)),
+            ("date", "<=", fields.Date.to_string(date_to)),
+        ]
+        # The period (and customer) are in the domain: say so in the title.
+        what = f"{format_date(self.env, date_from)} - {format_date(self.env, date_to)}"
+        if partner_id:
+            partner = self.env["res.partner"].browse(int(partner_id))
+            domain.append(("partner_id", "=", partner.id))
+            what = f"{partner.display_name}, {what}"
+        action["domain"] = domain
+        action["display_name"] = f"{action['name']} ({what})"
+        # The period is the domain: not the report's default date filter.
+        action["context"] = {}
+        return action

@@ -1,0 +1,78 @@
+/** @odoo-module **/
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+// A project manager opens the PSA dashboard: the utilization of the month, the
+// hours logged on the projects they manage, the timesheets waiting for them;
+// changes the period, then opens the timesheets to approve and the
+// utilization report from their cards.
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the PSA app",
+            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
+            run: "click",
+        },
+        {
+            content: "Open the Reporting menu",
+            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_reporting"]',
+            run: "click",
+        },
+        {
+            content: "Open the dashboard",
+            trigger: '.dropdown-item[data-menu-xmlid="psa_workflow.menu_psa_dashboard"]',
+            run: "click",
+        },
+        {
+            content: "The utilization card shows a percentage",
+            trigger: ".o_psa_dashboard_utilization .o_psa_dashboard_value:contains(%)",
+        },
+        {
+            content: "The hours logged on my project this month",
+            trigger: '.o_psa_dashboard_hours .o_psa_dashboard_billable:contains("4.0 h")',
+        },
+        {
+            content: "Money figures of my projects",
+            trigger: ".o_psa_dashboard_margin .o_psa_dashboard_margin_percent",
+        },
+        {
+            content: "One timesheet waits for my approval",
+            trigger: '.o_psa_dashboard_to_approve .o_psa_dashboard_value:contains("1")',
+        },
+        {
+            content: "Show this year",
+            trigger: '.o_psa_dashboard_periods button[data-period="this_year"]',
+            run: "click",
+        },
+        {
+            content: "This year is shown",
+            trigger: '.o_psa_dashboard_periods button.active[data-period="this_year"]',
+        },
+        {
+            content: "Open the timesheets to approve",
+            trigger: ".o_psa_dashboard_to_approve",
+            run: "click",
+        },
+        {
+            content: "The timesheets to approve are listed",
+            trigger: '.o_breadcrumb:contains("Timesheets to Approve")',
+        },
+        {
+            content: "Back to the dashboard",
+            trigger: '.o_breadcrumb a:contains("PSA Dashboard")',
+            run: "click",
+        },
+        {
+            content: "Open the utilization report",
+            trigger: ".o_psa_dashboard_utilization",
+            run: "click",
+        },
+        {
+            content: "The utilization report is shown",
+            trigger: '.o_breadcrumb .active:contains("Utilization")',
+        },
+    ],
+});
