@@ -548,11 +548,12 @@ class AccountAnalyticLine(models.Model):
         self.env.cr.execute(
             SQL(
                 "UPDATE account_analytic_line SET %s, write_uid = %s, write_date = %s"
-                " WHERE id = ANY(%s)",
+                " WHERE id = ANY(%s::integer[])",
                 assignments,
                 self.env.uid,
                 fields.Datetime.now(),
-                self.ids,
+                # An array literal: psycopg2 adapts a list id by id, slowly.
+                "{" + ",".join(map(str, self.ids)) + "}",
             )
         )
         self.invalidate_recordset([*vals, "write_uid", "write_date"])

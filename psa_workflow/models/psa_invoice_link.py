@@ -114,12 +114,17 @@ class PsaInvoiceLink(models.Model):
         if not vals_list:
             return self.browse()
         # One array per column: one parameterised statement whatever the rows.
+        # Sent as array literals: psycopg2 would adapt the lists element by
+        # element (tenths of a second on 50,000 links, on both ends).
         arrays = {
             column: [vals.get(column) or None for vals in vals_list]
             for column in ("move_line_id", *KIND_COLUMNS)
         }
         for column in ("hours", "amount"):
             arrays[column] = [vals.get(column, 0.0) for vals in vals_list]
+        for column, values in arrays.items():
+            items = ("NULL" if value is None else repr(value) for value in values)
+            arrays[column] = "{" + ",".join(items) + "}"
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

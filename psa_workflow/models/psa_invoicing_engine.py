@@ -3,13 +3,15 @@
 invoices, once and only once.
 
 select what is billable -> lock those rows (stable order, skipping rows another
-transaction holds) -> check each project (skip and report the bad ones) ->
-group -> ``_prepare_invoice_vals`` / ``_prepare_line_vals`` -> one
-``account.move.create`` -> link entries to lines -> mark them invoiced.
+transaction holds; the timesheets' columns are read by the lock) -> check each
+project (skip and report the bad ones) -> group -> ``_prepare_invoice_vals`` /
+``_prepare_line_vals`` -> one ``account.move.create`` -> link entries to lines
+-> mark them invoiced. Timesheets are handled as plain values grouped on ids:
+a run bills tens of thousands of them.
 """
 
 import logging
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
@@ -24,6 +26,24 @@ KINDS = {
     "expenses": ("hr.expense", "expense_id"),
     "installments": ("psa.project.installment", "installment_id"),
     "milestones": ("project.milestone", "milestone_id"),
+}
+# What invoicing reads of a timesheet: plain values read with the lock, since
+# ORM field access costs seconds on the tens of thousands of lines of a run.
+Time = namedtuple(
+    "Time", "id project_id employee_id role_id task_id date hours rate amount decision"
+)
+TIME_COLUMNS = SQL(
+    "id, project_id, employee_id, psa_role_id, task_id, date,"
+    " COALESCE(psa_billed_hours, 0), COALESCE(psa_bill_rate, 0),"
+    " COALESCE(psa_bill_amount, 0), psa_cap_decision"
+)
+# The model of the record an invoice line gathers time by, per line detail.
+DETAIL_MODELS = {
+    "employee": "hr.employee",
+    "role": "psa.role",
+    "task": "project.task",
+    "entry": "account.analytic.line",
+    "summary": None,
 }
 
 
@@ -51,21 +71,26 @@ class PsaInvoicingEngine(models.AbstractModel):
         date_to = date_to or fields.Date.context_today(self)
         skipped = {}
         projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
-        entries = self._lock_entries(self._select_entries(projects, date_to))
-        entries["timesheets"] = self._apply_caps(entries["timesheets"])
+        entries, times = self._lock_entries(self._select_entries(projects, date_to))
+        entries["timesheets"] = self._apply_caps(entries["timesheets"], times)
         if not any(entries.values()):
             return {"moves": self.env["account.move"], "skipped": skipped}
-        moves = self._create_invoices(self._group_entries(entries, grouping), detail)
-        self._entries_projects(entries).sudo().psa_last_invoice_date = date_to
+        groups = self._group_entries(entries, grouping, times)
+        moves = self._create_invoices(groups, detail, times)
+        self._entries_projects(entries, times).sudo().psa_last_invoice_date = date_to
         for project, reason in skipped.items():
             _logger.info("PSA invoicing skipped %s: %s", project.display_name, reason)
         return {"moves": moves, "skipped": skipped}
 
     @api.model
-    def _entries_projects(self, entries):
-        projects = self.env["project.project"]
-        for records in entries.values():
-            projects |= records.mapped(self._project_field(records))
+    def _entries_projects(self, entries, times):
+        """The projects of ``entries`` (``times``: see ``_lock_entries``)."""
+        projects = self.env["project.project"].browse(
+            sorted({times[line_id].project_id for line_id in entries["timesheets"].ids})
+        )
+        for kind, records in entries.items():
+            if kind != "timesheets":
+                projects |= records.mapped(self._project_field(records))
         return projects
 
     @api.model
@@ -263,65 +288,83 @@ class PsaInvoicingEngine(models.AbstractModel):
     @api.model
     def _lock_entries(self, entries):
         """Lock the rows in id order; rows another transaction holds are left to
-        it (it is invoicing them). Rows it already invoiced no longer qualify."""
+        it (it is invoicing them). Rows it already invoiced no longer qualify.
+
+        :return: ``(entries locked, {timesheet id: Time})``: the timesheets'
+            lock reads what invoicing needs of them
+        """
         self.env.flush_all()
-        locked = {}
+        locked, times = {}, {}
         for kind, records in entries.items():
             if not records:
                 locked[kind] = records
                 continue
-            still_open = (
-                SQL("psa_state = 'approved'")
-                if kind == "timesheets"
-                else SQL("psa_invoiced IS NOT TRUE")
-            )
+            if kind == "timesheets":
+                columns, still_open = TIME_COLUMNS, SQL("psa_state = 'approved'")
+            else:
+                columns, still_open = SQL("id"), SQL("psa_invoiced IS NOT TRUE")
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM %s WHERE id = ANY(%s) AND %s"
+                    "SELECT %s FROM %s WHERE id = ANY(%s::integer[]) AND %s"
                     " ORDER BY id FOR UPDATE SKIP LOCKED",
+                    columns,
                     SQL.identifier(records._table),
-                    records.ids,
+                    # An array literal: psycopg2 adapts a list id by id, slowly.
+                    "{" + ",".join(map(str, records.ids)) + "}",
                     still_open,
                 )
             )
-            ids = {row[0] for row in self.env.cr.fetchall()}
-            locked[kind] = records.filtered(lambda r, ids=ids: r.id in ids)
-        return locked
+            rows = self.env.cr.fetchall()
+            if kind == "timesheets":
+                times = {row[0]: Time._make(row) for row in rows}
+            ids = {row[0] for row in rows}
+            locked[kind] = records.browse([rid for rid in records.ids if rid in ids])
+        return locked, times
 
     @api.model
-    def _apply_caps(self, timesheets):
+    def _apply_caps(self, timesheets, times):
         """Time & materials caps: in date order, time that would take a project
         beyond its cap (amount or hours, counting what is already invoiced) is
         held for a billing user's decision; the rest is billed."""
-        capped = timesheets.project_id.filtered(lambda p: p.psa_cap_type != "none")
+        by_project = defaultdict(list)
+        for line_id in timesheets.ids:
+            by_project[times[line_id].project_id].append(times[line_id])
+        capped = (
+            timesheets.env["project.project"]
+            .browse(sorted(by_project))
+            .filtered(lambda p: p.psa_cap_type != "none")
+        )
         if not capped:
             return timesheets
         invoiced = defaultdict(lambda: [0.0, 0.0])
-        links = (
-            self.env["psa.invoice.link"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("timesheet_id.project_id", "in", capped.ids),
-                    ("state", "=", "invoiced"),
-                ],
-                ["timesheet_id", "hours", "amount"],
+        self.env["psa.invoice.link"].flush_model()
+        self.env["account.analytic.line"].flush_model(["project_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT line.project_id, COALESCE(link.hours, 0),
+                       COALESCE(link.amount, 0)
+                  FROM psa_invoice_link link
+                  JOIN account_analytic_line line ON line.id = link.timesheet_id
+                 WHERE line.project_id = ANY(%s) AND link.state = 'invoiced'
+                 ORDER BY link.move_id, link.move_line_id, link.id
+                """,
+                capped.ids,
             )
         )
-        for link in links:
-            totals = invoiced[link.timesheet_id.project_id]
-            totals[0] += link.hours
-            totals[1] += link.amount
-        held = timesheets.browse()
+        for project_id, hours, amount in self.env.cr.fetchall():
+            totals = invoiced[project_id]
+            totals[0] += hours
+            totals[1] += amount
+        held = []
         for project in capped:
-            hours, amount = invoiced.get(project, (0.0, 0.0))
+            hours, amount = invoiced.get(project.id, (0.0, 0.0))
             exceeded = False
-            lines = timesheets.filtered(lambda line, p=project: line.project_id == p)
-            for line in lines.sorted(lambda line: (line.date, line.id)):
-                if line.psa_cap_decision == "bill":
+            for time in sorted(by_project[project.id], key=lambda t: (t.date, t.id)):
+                if time.decision == "bill":
                     continue
-                hours += line.psa_billed_hours
-                amount += line.psa_bill_amount
+                hours += time.hours
+                amount += time.amount
                 exceeded = exceeded or (
                     hours > project.psa_cap_hours + 0.005
                     if project.psa_cap_type == "hours"
@@ -331,54 +374,74 @@ class PsaInvoicingEngine(models.AbstractModel):
                     > 0
                 )
                 if exceeded:
-                    held |= line
+                    held.append(time.id)
+        held = timesheets.browse(held)
         # Shown to billing users (filter "Held by Cap") until they decide.
         held.sudo().write({"psa_cap_held": True})
         return timesheets - held
 
     @api.model
-    def _group_entries(self, entries, grouping):
+    def _group_entries(self, entries, grouping, times):
         """``{(partner, currency, company, project or False): {kind: records}}``"""
-        ids = defaultdict(lambda: defaultdict(list))
+        pairs = {}  # kind: [(project id, entry id)]
         for kind, records in entries.items():
-            for record in records:
-                project = record[self._project_field(record)]
-                key = (
-                    project.partner_id.commercial_partner_id,
-                    project.psa_currency_id,
-                    project.company_id or self.env.company,
-                    project if grouping == "project" else False,
-                )
-                ids[key][kind].append(record.id)
+            if kind == "timesheets":
+                pairs[kind] = [(times[tid].project_id, tid) for tid in records.ids]
+            else:
+                field = self._project_field(records)
+                pairs[kind] = [(record[field].id, record.id) for record in records]
+        projects = (
+            self.env["project.project"]
+            .sudo()
+            .browse({pid for kind_pairs in pairs.values() for pid, _id in kind_pairs})
+        )
+        key_of = {
+            project.id: (
+                project.partner_id.commercial_partner_id,
+                project.psa_currency_id,
+                project.company_id or self.env.company,
+                project if grouping == "project" else False,
+            )
+            for project in projects
+        }
+        groups = {}  # key: {kind: [ids]}, in the order the groups are met
+        group_of = {}  # project id: its group (keys hashed once per project)
+        for kind, kind_pairs in pairs.items():
+            for project_id, record_id in kind_pairs:
+                group = group_of.get(project_id)
+                if group is None:
+                    group = group_of[project_id] = groups.setdefault(
+                        key_of[project_id], defaultdict(list)
+                    )
+                group[kind].append(record_id)
         # Recordsets built once from id lists (unions in the loop are quadratic).
         return {
             key: {
-                kind: self.env[model].sudo().browse(ids[key][kind])
+                kind: self.env[model].sudo().browse(group[kind])
                 for kind, (model, _f) in KINDS.items()
             }
-            for key in ids
+            for key, group in groups.items()
         }
 
     @api.model
-    def _create_invoices(self, groups, detail=None):
-        plans = []  # (invoice vals, [entries of each product line, in order])
+    def _create_invoices(self, groups, detail, times):
+        plans = []  # (invoice vals, [(entries, hours) of each product line])
         for (partner, currency, company, _project), entries in groups.items():
-            line_plans = self._plan_lines(entries, currency, company, detail)
+            line_plans = self._plan_lines(entries, currency, company, detail, times)
             invoice_vals = self._prepare_invoice_vals(
-                partner, currency, company, entries
+                partner, currency, company, self._entries_projects(entries, times)
             )
             invoice_vals["invoice_line_ids"] = [
-                Command.create(vals) for vals, _entries in line_plans
+                Command.create(vals) for vals, _entries, _hours in line_plans
             ]
-            plans.append((invoice_vals, [e for _vals, e in line_plans]))
+            plans.append((invoice_vals, [plan[1:] for plan in line_plans]))
         Move = self.env["account.move"].with_context(default_move_type="out_invoice")
         moves = Move.create([vals for vals, _lines in plans])
         self._link_entries(moves, [lines for _vals, lines in plans])
         return moves
 
     @api.model
-    def _prepare_invoice_vals(self, partner, currency, company, entries):
-        projects = self._entries_projects(entries)
+    def _prepare_invoice_vals(self, partner, currency, company, projects):
         return {
             "move_type": "out_invoice",
             "partner_id": partner.id,
@@ -396,17 +459,17 @@ class PsaInvoicingEngine(models.AbstractModel):
         }
 
     @api.model
-    def _timesheet_line_key(self, line, detail):
-        """What one invoice line gathers, by the project's line detail; always
-        per rate so that quantity x unit price is the amount billed."""
+    def _timesheet_line_key(self, time, detail):
+        """What one invoice line gathers (ids), by the project's line detail;
+        always per rate so that quantity x unit price is the amount billed."""
         key = {
-            "employee": line.employee_id,
-            "role": line.psa_role_id,
-            "task": line.task_id,
-            "entry": line,
+            "employee": time.employee_id,
+            "role": time.role_id,
+            "task": time.task_id,
+            "entry": time.id,
             "summary": False,
         }[detail]
-        return (line.project_id, key, line.psa_bill_rate)
+        return (time.project_id, key, time.rate)
 
     @api.model
     def _timesheet_line_name(self, project, key, hours, detail):
@@ -428,29 +491,72 @@ class PsaInvoicingEngine(models.AbstractModel):
         )
 
     @api.model
-    def _plan_lines(self, entries, currency, company, detail=None):
-        """``[(line vals, entries billed by the line)]``: timesheets gathered by
-        the line detail (project setting, or ``detail``); expenses one line each."""
-        plans = []
-        line_ids = defaultdict(list)
-        for line in entries["timesheets"]:
-            line_detail = detail or line.project_id.psa_invoice_detail
-            line_ids[self._timesheet_line_key(line, line_detail), line_detail].append(
-                line.id
+    def _gather_times(self, timesheets, detail, times):
+        """``[(project, key, rate, line detail, [Time])]``, one per invoice
+        line, in invoice order: the timesheets gathered on ids by
+        ``_timesheet_line_key``, then the key records browsed together (their
+        names are read in batch)."""
+        projects = (
+            self.env["project.project"]
+            .sudo()
+            .browse(sorted({times[line_id].project_id for line_id in timesheets.ids}))
+        )
+        details = {
+            project.id: detail or project.psa_invoice_detail for project in projects
+        }
+        gathered = defaultdict(list)
+        for line_id in timesheets.ids:
+            time = times[line_id]
+            line_detail = details[time.project_id]
+            gathered[self._timesheet_line_key(time, line_detail), line_detail].append(
+                time
             )
-        timesheets = entries["timesheets"]
-        by_key = {key: timesheets.browse(ids) for key, ids in line_ids.items()}
-        for ((project, key, rate), line_detail), lines in sorted(
-            by_key.items(),
-            key=lambda item: (
-                item[0][0][0].name,
-                item[0][0][1].display_name if item[0][0][1] else "",
-                item[0][0][2],
+        key_ids = defaultdict(set)  # model: ids of the key records
+        for (_project_id, key_id, _rate), line_detail in gathered:
+            if DETAIL_MODELS[line_detail] and key_id:
+                key_ids[DETAIL_MODELS[line_detail]].add(key_id)
+        records = {("project.project", project.id): project for project in projects}
+        for model, ids in key_ids.items():
+            records.update(
+                ((model, record.id), record)
+                for record in self.env[model].sudo().browse(ids)
+            )
+        lines = []
+        for ((project_id, key_id, rate), line_detail), line_times in gathered.items():
+            model = DETAIL_MODELS[line_detail]
+            key = False
+            if model:  # no key id (a line without task): an empty recordset
+                key = records.get((model, key_id)) or self.env[model].sudo()
+            project = records["project.project", project_id]
+            lines.append((project, key, rate, line_detail, line_times))
+        return sorted(
+            lines,
+            key=lambda line: (
+                line[0].name,
+                line[1].display_name if line[1] else "",
+                line[2],
             ),
+        )
+
+    @api.model
+    def _plan_lines(self, entries, currency, company, detail, times):
+        """``[(line vals, entries billed by the line, their billed hours or
+        None)]``: timesheets gathered by the line detail (project setting, or
+        ``detail``); expenses one line each."""
+        plans = []
+        timesheets = entries["timesheets"]
+        for project, key, rate, line_detail, line_times in self._gather_times(
+            timesheets, detail, times
         ):
-            hours = float_round(sum(lines.mapped("psa_billed_hours")), 2)
+            hours = float_round(sum(time.hours for time in line_times), 2)
             name = self._timesheet_line_name(project, key, hours, line_detail)
-            plans.append((self._prepare_line_vals(project, name, hours, rate), lines))
+            plans.append(
+                (
+                    self._prepare_line_vals(project, name, hours, rate),
+                    timesheets.browse([time.id for time in line_times]),
+                    [time.hours for time in line_times],
+                )
+            )
         for expense in entries["expenses"]:
             amount = expense.currency_id._convert(
                 expense.psa_rebill_amount, currency, company, expense.date
@@ -469,6 +575,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                         amount,
                     ),
                     expense,
+                    None,
                 )
             )
         for installment in entries["installments"].sorted("date"):
@@ -484,6 +591,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                         installment.project_id, name, 1.0, installment.amount
                     ),
                     installment,
+                    None,
                 )
             )
         for milestone in entries["milestones"]:
@@ -498,6 +606,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                         milestone.project_id, name, 1.0, milestone.psa_invoice_amount
                     ),
                     milestone,
+                    None,
                 )
             )
         return plans
@@ -519,18 +628,22 @@ class PsaInvoicingEngine(models.AbstractModel):
     def _link_entries(self, moves, lines_per_move):
         """Record which entries each invoice line bills, splitting the line's
         subtotal over its timesheets (by billed hours) so that the shares add up
-        to the cent; then mark the entries invoiced."""
+        to the cent; then mark the entries invoiced.
+
+        :param lines_per_move: per move, ``[(entries, their billed hours or
+            None)]`` of its product lines, in order
+        """
         links = []
-        billed = {kind: self.env[model].sudo() for kind, (model, _f) in KINDS.items()}
+        billed = defaultdict(list)
         kind_of = {model: kind for kind, (model, _f) in KINDS.items()}
         for move, planned in zip(moves, lines_per_move, strict=True):
             product_lines = move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "product"
             ).sorted("id")
-            for move_line, records in zip(product_lines, planned, strict=True):
+            for move_line, (records, hours) in zip(product_lines, planned, strict=True):
                 kind = kind_of[records._name]
                 link_field = KINDS[kind][1]
-                billed[kind] |= records
+                billed[kind] += records.ids
                 if kind != "timesheets":
                     links.append(
                         {
@@ -540,20 +653,26 @@ class PsaInvoicingEngine(models.AbstractModel):
                         }
                     )
                     continue
-                shares = self._split(
-                    move_line.price_subtotal, records, move.currency_id
-                )
+                shares = self._split(move_line.price_subtotal, hours, move.currency_id)
                 links += [
                     {
                         "move_line_id": move_line.id,
-                        link_field: entry.id,
-                        "hours": entry.psa_billed_hours,
+                        link_field: entry_id,
+                        "hours": entry_hours,
                         "amount": share,
                     }
-                    for entry, share in shares
+                    for entry_id, entry_hours, share in zip(
+                        records.ids, hours, shares, strict=True
+                    )
                 ]
         self.env["psa.invoice.link"]._insert(links)
-        self._mark(billed, invoiced=True)
+        self._mark(
+            {
+                kind: self.env[model].sudo().browse(billed[kind])
+                for kind, (model, _f) in KINDS.items()
+            },
+            invoiced=True,
+        )
 
     @api.model
     def _mark(self, billed, invoiced):
@@ -569,12 +688,17 @@ class PsaInvoicingEngine(models.AbstractModel):
         return {kind: links[field].sudo() for kind, (_model, field) in KINDS.items()}
 
     @api.model
-    def _split(self, total, entries, currency):
-        weights = [entry.psa_billed_hours for entry in entries]
+    def _split(self, total, weights, currency):
+        """``total`` split by ``weights``, in shares that add up to the cent
+        (``currency.round`` inlined: it runs once per timesheet)."""
+        rounding = currency.rounding
         whole = sum(weights) or 1.0
-        shares = [currency.round(total * weight / whole) for weight in weights]
-        shares[-1] = currency.round(total - sum(shares[:-1]))
-        return list(zip(entries, shares, strict=True))
+        shares = [
+            float_round(total * weight / whole, precision_rounding=rounding)
+            for weight in weights
+        ]
+        shares[-1] = float_round(total - sum(shares[:-1]), precision_rounding=rounding)
+        return shares
 
     # ------------------------------------------------------------------
     # Releasing entries (cancelled, deleted or fully credited invoices)

@@ -19,3 +19,4 @@ from . import test_tour
 from . import test_workload_report
 from . import test_invoice_credit
 from . import test_dashboard
+from . import test_invoicing_batch
