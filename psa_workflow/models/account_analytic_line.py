@@ -178,6 +178,10 @@ class AccountAnalyticLine(models.Model):
         for line in self:
             line.psa_invoice_id = invoice_of.get(line.id, False)
 
+    def action_psa_create_invoices(self):
+        """Invoice the selected timesheets (approved, billable ones)."""
+        return self.env["psa.invoicing.engine"]._invoice_selection("timesheets", self)
+
     def action_psa_cap_bill_anyway(self):
         """Release time held by a cap: it is invoiced with the next invoice."""
         self._psa_cap_decide("bill")

@@ -523,3 +523,7 @@ class HrExpense(models.Model):
                     fields=", ".join(labels),
                 )
             )
+
+    def action_psa_create_invoices(self):
+        """Re-bill the selected expenses (approved, re-billable ones)."""
+        return self.env["psa.invoicing.engine"]._invoice_selection("expenses", self)

@@ -56,7 +56,7 @@ class PsaInvoicingEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _invoice_projects(
-        self, projects, date_to=None, grouping="project", detail=None
+        self, projects, date_to=None, grouping="project", detail=None, only=None
     ):
         """Invoice the approved, billable, not yet invoiced time and the
         re-billable expenses of ``projects`` up to ``date_to`` (default: today).
@@ -64,6 +64,8 @@ class PsaInvoicingEngine(models.AbstractModel):
         :param grouping: ``project`` (one invoice per project) or ``customer``
         :param detail: invoice line detail (``employee``, ``role``, ``task``,
             ``entry``, ``summary``); default: each project's own setting
+        :param only: ``{kind: records}``: invoice these entries only (those of
+            them that are billable now), nothing of the other kinds
         :return: ``{"moves": account.move, "skipped": {project: reason}}``
         """
         if not self.env.user.has_group("psa_workflow.group_psa_billing"):
@@ -71,16 +73,50 @@ class PsaInvoicingEngine(models.AbstractModel):
         date_to = date_to or fields.Date.context_today(self)
         skipped = {}
         projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
-        entries, times = self._lock_entries(self._select_entries(projects, date_to))
+        selected = self._select_entries(projects, date_to)
+        if only is not None:
+            selected = {
+                kind: records.browse(
+                    [rid for rid in records.ids if rid in set(only[kind].ids)]
+                )
+                if kind in only
+                else records.browse()
+                for kind, records in selected.items()
+            }
+        entries, times = self._lock_entries(selected)
         entries["timesheets"] = self._apply_caps(entries["timesheets"], times)
         if not any(entries.values()):
             return {"moves": self.env["account.move"], "skipped": skipped}
         groups = self._group_entries(entries, grouping, times)
         moves = self._create_invoices(groups, detail, times)
-        self._entries_projects(entries, times).sudo().psa_last_invoice_date = date_to
+        if only is None:  # a selection does not invoice the whole period
+            projects = self._entries_projects(entries, times)
+            projects.sudo().psa_last_invoice_date = date_to
         for project, reason in skipped.items():
             _logger.info("PSA invoicing skipped %s: %s", project.display_name, reason)
         return {"moves": moves, "skipped": skipped}
+
+    @api.model
+    def _invoice_selection(self, kind, records):
+        """Invoice exactly the selected entries (a server action on timesheet
+        and expense lists): those approved, billable and not invoiced yet; the
+        others are reported. Returns the action showing the invoices."""
+        model, _field = KINDS[kind]
+        records = self.env[model].sudo().browse(records.ids)
+        projects = records.mapped(self._project_field(records))
+        dates = [day for day in records.mapped("date") if day]
+        date_to = max([fields.Date.context_today(self), *dates])
+        result = self._invoice_projects(projects, date_to=date_to, only={kind: records})
+        billed = result["moves"].sudo().psa_link_ids.mapped(KINDS[kind][1])
+        left = len(records - billed)
+        if left:
+            result["skipped"][projects.browse()] = self.env._(
+                "%(count)s of the selected entries were not invoiced: not approved, "
+                "not billable, held by a cap, already invoiced or of a project "
+                "that cannot be invoiced.",
+                count=left,
+            )
+        return self._result_action(result)
 
     @api.model
     def _entries_projects(self, entries, times):

@@ -195,6 +195,68 @@ class TestInvoicingEngine(PsaInvoicingCommon):
         move.with_user(self.user_billing).unlink()
         self.assertEqual(expense.psa_billing_state, "to_invoice")
 
+    def _rebillable_expenses(self, *amounts):
+        product = self.env.ref("hr_expense.expense_product_meal")
+        expenses = self.env["hr.expense"].create(
+            [
+                {
+                    "name": f"Meal {amount}",
+                    "employee_id": self.emp.id,
+                    "product_id": product.id,
+                    "total_amount_currency": amount,
+                    "tax_ids": [Command.clear()],
+                    "date": DAY,
+                    "psa_project_id": self.project_tm.id,
+                }
+                for amount in amounts
+            ]
+        )
+        sheet = self.env["hr.expense.sheet"].create(
+            {
+                "name": "Meals",
+                "employee_id": self.emp.id,
+                "expense_line_ids": [Command.set(expenses.ids)],
+            }
+        )
+        sheet.action_submit_sheet()
+        sheet.with_user(self.user_admin).action_approve_expense_sheets()
+        return expenses
+
+    def test_create_invoices_from_selected_timesheets(self):
+        lines = self._approved(2.0, 1.0, 4.0)
+        draft = self._log(hours=3.0, day=DAY + timedelta(days=9))
+        expense = self._rebillable_expenses(40.0)
+        action = self.env.ref(
+            "psa_workflow.account_analytic_line_server_action_invoice"
+        )
+        self.assertEqual(action.binding_model_id.model, "account.analytic.line")
+        selection = (lines[:2] | draft).with_user(self.user_billing)
+        result = selection.action_psa_create_invoices()
+        # The draft one is reported; the invoice opens after the notice.
+        self.assertIn("1 of the selected entries", result["params"]["message"])
+        move = self.env["account.move"].browse(result["params"]["next"]["res_id"])
+        self.assertEqual(move.psa_link_ids.timesheet_id, lines[:2])
+        self.assertEqual(move.amount_untaxed, 300.0)
+        self.assertEqual(
+            lines.mapped("psa_state"), ["invoiced", "invoiced", "approved"]
+        )
+        self.assertEqual(expense.psa_billing_state, "to_invoice")
+        self.assertFalse(self.project_tm.psa_last_invoice_date)
+        with self.assertRaises(AccessError):
+            lines[2].with_user(self.user_employee).action_psa_create_invoices()
+
+    def test_create_invoices_from_selected_expenses(self):
+        first, second = self._rebillable_expenses(40.0, 25.0)
+        line = self._approved(1.0)
+        result = first.with_user(self.user_billing).action_psa_create_invoices()
+        move = self.env["account.move"].browse(result["res_id"])
+        self.assertEqual(move.psa_link_ids.expense_id, first)
+        self.assertEqual(move.amount_untaxed, 40.0)
+        self.assertEqual(
+            (first.psa_billing_state, second.psa_billing_state, line.psa_state),
+            ("invoiced", "to_invoice", "approved"),
+        )
+
     def test_create_invoices_from_the_projects_action_menu(self):
         self._approved(1.0)
         action = self.env.ref("psa_workflow.psa_invoice_create_action")
