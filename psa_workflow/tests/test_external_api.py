@@ -171,3 +171,68 @@ class TestExternalApi(PsaHttpCommon):
         self.assertIn(
             str(self.project_tm.account_id.id), expense["analytic_distribution"]
         )
+
+    def test_invoice_a_customer_read_the_links_and_credit_an_entry(self):
+        Line = "account.analytic.line"
+        ids = self._ok(
+            "psa_employee",
+            Line,
+            "create",
+            [
+                [
+                    {"project_id": self.project_tm.id, "name": name, "unit_amount": 2.0}
+                    for name in ("Design", "Build")
+                ]
+            ],
+        )
+        self._ok("psa_employee", Line, "action_psa_submit", [ids])
+        self._ok("psa_approver", Line, "action_psa_approve", [ids])
+        # An employee may not invoice: the error names the right.
+        refused = self._rpc(
+            "psa_employee", "psa.invoice.create", "create", [{"grouping": "customer"}]
+        )
+        self.assertIn("AccessError", refused["error"]["data"]["name"])
+        projects = self._ok(
+            "psa_billing",
+            "project.project",
+            "search",
+            [[["partner_id", "child_of", self.customer.id]]],
+        )
+        wizard = self._ok(
+            "psa_billing",
+            "psa.invoice.create",
+            "create",
+            [{"project_ids": [[6, 0, projects]], "grouping": "customer"}],
+        )
+        action = self._ok(
+            "psa_billing", "psa.invoice.create", "action_create_invoices", [[wizard]]
+        )
+        invoice_id = action["res_id"]
+        links = self._ok(
+            "psa_billing",
+            "psa.invoice.link",
+            "search_read",
+            [[["move_id", "=", invoice_id]], ["timesheet_id", "hours", "amount"]],
+        )
+        self.assertEqual(
+            sorted((link["timesheet_id"][0], link["hours"]) for link in links),
+            sorted((line_id, 2.0) for line_id in ids),
+        )
+        self.assertEqual(sum(link["amount"] for link in links), 360.0)
+        invoice = self.env["account.move"].browse(invoice_id)
+        invoice.invoice_date = invoice.date
+        invoice.action_post()
+        credit = self._ok(
+            "psa_billing",
+            "psa.invoice.credit",
+            "create",
+            [{"move_id": invoice_id, "link_ids": [[6, 0, [links[0]["id"]]]]}],
+        )
+        note = self._ok(
+            "psa_billing", "psa.invoice.credit", "action_credit", [[credit]]
+        )["res_id"]
+        self._ok("psa_billing", "account.move", "action_post", [[note]])
+        states = self._ok("psa_billing", Line, "read", [ids, ["psa_state"]])
+        self.assertEqual(
+            sorted(line["psa_state"] for line in states), ["approved", "invoiced"]
+        )
