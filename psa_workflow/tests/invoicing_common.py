@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 
 from .timesheet_common import DAY, PsaTimesheetCommon
 
@@ -51,3 +51,44 @@ class PsaInvoicingCommon(PsaTimesheetCommon):
             credit.invoice_line_ids[0].quantity = quantity
         credit.with_user(self.user_billing).action_post()
         return credit
+
+    def _approved_expense(self, amount):
+        """A re-billable expense of ``amount`` on the T&M project (no tax),
+        reported by the employee and approved by the administrator."""
+        product = self.env["product.product"].create(
+            {
+                "name": "PSA Test Taxi",
+                "type": "service",
+                "can_be_expensed": True,
+                "standard_price": 0.0,
+                "supplier_taxes_id": [Command.clear()],
+            }
+        )
+        expense = (
+            self.env["hr.expense"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "name": "Taxi to the customer",
+                    "product_id": product.id,
+                    "total_amount_currency": amount,
+                    "employee_id": self.emp.id,
+                    "psa_project_id": self.project_tm.id,
+                    "date": DAY,
+                }
+            )
+        )
+        sheet = (
+            self.env["hr.expense.sheet"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "name": "PSA Test Expenses",
+                    "employee_id": self.emp.id,
+                    "expense_line_ids": [Command.set(expense.ids)],
+                }
+            )
+        )
+        sheet.action_submit_sheet()
+        sheet.with_user(self.user_admin).action_approve_expense_sheets()
+        return expense

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import date_utils
@@ -36,15 +36,6 @@ class TestDashboard(PsaInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["psa.employee.capacity"]._refresh(cls.emp, *WEEK)
-        cls.product_taxi = cls.env["product.product"].create(
-            {
-                "name": "PSA Test Dashboard Taxi",
-                "type": "service",
-                "can_be_expensed": True,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-            }
-        )
         cls.Dashboard = cls.env["psa.dashboard"]
 
     def setUp(self):
@@ -73,33 +64,6 @@ class TestDashboard(PsaInvoicingCommon):
                 "state": "confirmed",
             }
         )
-
-    def _approved_expense(self, amount):
-        Expense = self.env["hr.expense"].with_user(self.user_employee)
-        expense = Expense.create(
-            {
-                "name": "Taxi to the customer",
-                "product_id": self.product_taxi.id,
-                "total_amount_currency": amount,
-                "employee_id": self.emp.id,
-                "psa_project_id": self.project_tm.id,
-                "date": DAY,
-            }
-        )
-        sheet = (
-            self.env["hr.expense.sheet"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Dashboard Expenses",
-                    "employee_id": self.emp.id,
-                    "expense_line_ids": [Command.set(expense.ids)],
-                }
-            )
-        )
-        sheet.action_submit_sheet()
-        sheet.with_user(self.user_admin).action_approve_expense_sheets()
-        return expense
 
     def _figures(self, user, period=MONTH):
         return self.Dashboard.with_user(user).get_figures(*period)

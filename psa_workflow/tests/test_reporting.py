@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -27,15 +27,6 @@ class TestReporting(PsaInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["psa.employee.capacity"]._refresh(cls.emp, *WEEK)
-        cls.product_taxi = cls.env["product.product"].create(
-            {
-                "name": "PSA Test Report Taxi",
-                "type": "service",
-                "can_be_expensed": True,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-            }
-        )
 
     def setUp(self):
         super().setUp()
@@ -53,36 +44,6 @@ class TestReporting(PsaInvoicingCommon):
             hours=1.0, project=self.project_internal, day=DAY + timedelta(days=4)
         )
         self.expense = self._approved_expense(100.0)
-
-    def _approved_expense(self, amount):
-        expense = (
-            self.env["hr.expense"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "Taxi to the customer",
-                    "product_id": self.product_taxi.id,
-                    "total_amount_currency": amount,
-                    "employee_id": self.emp.id,
-                    "psa_project_id": self.project_tm.id,
-                    "date": DAY,
-                }
-            )
-        )
-        sheet = (
-            self.env["hr.expense.sheet"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Report Expenses",
-                    "employee_id": self.emp.id,
-                    "expense_line_ids": [Command.set(expense.ids)],
-                }
-            )
-        )
-        sheet.action_submit_sheet()
-        sheet.with_user(self.user_admin).action_approve_expense_sheets()
-        return expense
 
     def _totals(self, model, fields_list, domain=None, user=None):
         Report = self.env[model].with_user(user or self.user_billing)
