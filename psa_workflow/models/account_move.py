@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -175,10 +175,16 @@ class AccountMove(models.Model):
         by_line = defaultdict(list)
         for link in links:
             by_line[link.move_line_id].append(link.id)
+        # Links per invoice line, counted once (not a query per line).
+        on_line = Counter(link.move_line_id.id for link in self.sudo().psa_link_ids)
         plans = [
             (
                 links.browse(ids),
-                self._psa_credit_line_vals(move_line, links.browse(ids)),
+                self._psa_credit_line_vals(
+                    move_line,
+                    links.browse(ids),
+                    whole=on_line[move_line.id] == len(ids),
+                ),
             )
             for move_line, ids in sorted(by_line.items(), key=lambda item: item[0].id)
         ]
@@ -230,7 +236,7 @@ class AccountMove(models.Model):
         return list(zip(links, shares, strict=True))
 
     @api.model
-    def _psa_credit_line_vals(self, move_line, links):
+    def _psa_credit_line_vals(self, move_line, links, whole=False):
         hours = sum(links.mapped("hours"))
         amount = sum(links.mapped("amount"))
         vals = {
@@ -243,12 +249,7 @@ class AccountMove(models.Model):
             "price_unit": move_line.price_unit,
             "discount": move_line.discount,
         }
-        every_link = (
-            move_line.env["psa.invoice.link"]
-            .sudo()
-            .search_count([("move_line_id", "=", move_line.id)])
-        )
-        if every_link == len(links):
+        if whole:
             return vals  # the whole line, as invoiced
         currency = move_line.currency_id
         at_price = currency.round(
