@@ -34,6 +34,16 @@ class PsaProfitabilityReport(models.Model):
     _order = "date desc, id"
     _rec_name = "project_id"
     _psa_ratios = {"margin_percent": ("margin", "revenue")}
+    _psa_sums = {
+        "revenue": {"revenue_invoiced": 1, "revenue_earned": 1},
+        "cost": {"timesheet_cost": 1, "expense_cost": 1},
+        "margin": {
+            "revenue_invoiced": 1,
+            "revenue_earned": 1,
+            "timesheet_cost": -1,
+            "expense_cost": -1,
+        },
+    }
     _depends = {
         "account.analytic.line": [
             "amount",
@@ -109,10 +119,9 @@ class PsaProfitabilityReport(models.Model):
 
         return SQL(
             """
-            SELECT s.id, s.date, s.source,
-                   COALESCE(rp.commercial_partner_id, p.partner_id) AS partner_id,
-                   s.project_id, s.company_id,
-                   co.currency_id, s.move_id, s.timesheet_id, s.expense_id,
+            SELECT s.id, s.date, s.source, rp.commercial_partner_id AS partner_id,
+                   s.project_id, s.company_id, s.currency_id, s.move_id,
+                   s.timesheet_id, s.expense_id,
                    s.invoiced AS revenue_invoiced, s.earned AS revenue_earned,
                    s.invoiced + s.earned AS revenue,
                    s.timesheet_cost, s.expense_cost,
@@ -123,16 +132,18 @@ class PsaProfitabilityReport(models.Model):
               FROM (
                 -- Posted invoices and credit notes.
                 SELECT i.analytic_line_id::bigint * 5 AS id, i.date,
-                       'invoice' AS source, i.project_id, i.company_id, i.move_id,
-                       NULL::integer AS timesheet_id, NULL::integer AS expense_id,
+                       'invoice' AS source, i.project_id, i.company_id,
+                       co.currency_id, i.move_id, NULL::integer AS timesheet_id,
+                       NULL::integer AS expense_id,
                        i.revenue AS invoiced, 0.0 AS earned,
                        0.0 AS timesheet_cost, 0.0 AS expense_cost
                   FROM (%(invoices)s) i
+                  JOIN res_company co ON co.id = i.company_id
                 UNION ALL
                 -- Timesheets: their cost; their value while no posted invoice
                 -- bills them.
                 SELECT a.id::bigint * 5 + 1, a.date, 'timesheet', a.project_id,
-                       a.company_id, NULL, a.id, NULL, 0.0,
+                       a.company_id, co.currency_id, NULL, a.id, NULL, 0.0,
                        CASE WHEN a.psa_billable AND p.psa_billing_type = 'time_material'
                              AND (a.psa_state = 'approved'
                                   OR (a.psa_state = 'invoiced'
@@ -143,6 +154,7 @@ class PsaProfitabilityReport(models.Model):
                   FROM account_analytic_line a
                   JOIN project_project p ON p.id = a.project_id
                   JOIN res_company co ON co.id = a.company_id
+                  %(timesheet_rates)s
                   LEFT JOIN psa_invoice_link k
                          ON k.timesheet_id = a.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -152,14 +164,15 @@ class PsaProfitabilityReport(models.Model):
                 -- Expenses: their untaxed cost once approved; the re-bill amount
                 -- while no posted invoice bills it.
                 SELECT x.id::bigint * 5 + 2, x.date, 'expense', x.psa_project_id,
-                       x.company_id, NULL, NULL, x.id, 0.0,
+                       x.company_id, co.currency_id, NULL, NULL, x.id, 0.0,
                        CASE WHEN x.psa_billing_state = 'to_invoice'
                               OR (x.psa_billing_state = 'invoiced'
                                   AND km.state IS DISTINCT FROM 'posted')
                             THEN COALESCE(%(expense_value)s, 0.0) ELSE 0.0 END,
                        0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
-                  FROM (SELECT *, currency_id AS currency FROM hr_expense) x
+                  FROM hr_expense x
                   JOIN res_company co ON co.id = x.company_id
+                  %(expense_rates)s
                   LEFT JOIN psa_invoice_link k
                          ON k.expense_id = x.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -168,10 +181,11 @@ class PsaProfitabilityReport(models.Model):
                 UNION ALL
                 -- Installments due, not on a posted invoice.
                 SELECT t.id::bigint * 5 + 3, t.date, 'installment', t.project_id,
-                       t.company_id, NULL, NULL, NULL, 0.0,
+                       t.company_id, co.currency_id, NULL, NULL, NULL, 0.0,
                        COALESCE(%(installment_value)s, 0.0), 0.0, 0.0
                   FROM (%(installments)s) t
                   JOIN res_company co ON co.id = t.company_id
+                  %(installment_rates)s
                   LEFT JOIN psa_invoice_link k
                          ON k.installment_id = t.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -180,31 +194,47 @@ class PsaProfitabilityReport(models.Model):
                 UNION ALL
                 -- Milestones reached, not on a posted invoice.
                 SELECT ms.id::bigint * 5 + 4, ms.reached_date, 'milestone',
-                       ms.project_id, ms.company_id, NULL, NULL, NULL, 0.0,
+                       ms.project_id, ms.company_id, co.currency_id, NULL, NULL,
+                       NULL, 0.0,
                        COALESCE(%(milestone_value)s, 0.0), 0.0, 0.0
                   FROM (%(milestones)s) ms
                   JOIN res_company co ON co.id = ms.company_id
+                  %(milestone_rates)s
                   LEFT JOIN psa_invoice_link k
                          ON k.milestone_id = ms.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
                  WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
               ) s
               JOIN project_project p ON p.id = s.project_id
-              JOIN res_company co ON co.id = s.company_id
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
             invoices=sources._posted_invoice_lines(),
             installments=sources._installments(),
             milestones=sources._milestones(),
             timesheet_value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"),
-                SQL("a.psa_currency_id"),
-                SQL("a.company_id"),
-                SQL("a.date"),
+                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
             ),
-            expense_value=sources._converted(SQL("x.psa_rebill_amount"), "x", "date"),
-            installment_value=sources._converted(SQL("t.amount"), "t", "date"),
-            milestone_value=sources._converted(SQL("ms.value"), "ms", "reached_date"),
+            timesheet_rates=sources._rates_join(
+                SQL("a.psa_currency_id"), SQL("a.company_id"), SQL("a.date")
+            ),
+            expense_value=sources._in_company_currency(
+                SQL("x.psa_rebill_amount"), SQL("x.currency_id")
+            ),
+            expense_rates=sources._rates_join(
+                SQL("x.currency_id"), SQL("x.company_id"), SQL("x.date")
+            ),
+            installment_value=sources._in_company_currency(
+                SQL("t.amount"), SQL("t.currency")
+            ),
+            installment_rates=sources._rates_join(
+                SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
+            ),
+            milestone_value=sources._in_company_currency(
+                SQL("ms.value"), SQL("ms.currency")
+            ),
+            milestone_rates=sources._rates_join(
+                SQL("ms.currency"), SQL("ms.company_id"), SQL("ms.reached_date")
+            ),
         )
 
     def init(self):

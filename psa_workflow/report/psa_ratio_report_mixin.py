@@ -8,6 +8,7 @@ class PsaRatioReportMixin(models.AbstractModel):
     summed measures instead of summing or averaging percentages."""
 
     _name = "psa.ratio.report.mixin"
+    _inherit = ["psa.sql.report.mixin"]
     _description = "PSA report with ratio measures"
 
     # {ratio field: (numerator field, denominator field)}

@@ -13,11 +13,15 @@ class PsaReportSources(models.AbstractModel):
 
     @api.model
     def _create_functions(self):
-        """``psa_to_company_currency(amount, currency, company, day)``: Odoo's
-        conversion (the last rate on or before ``day`` of the company's root or
-        of all companies, else 1), rounded to the company currency."""
+        """``psa_currency_rate(currency, company, day)``: Odoo's rate of
+        ``currency`` for ``company`` at ``day`` (the last rate on or before
+        ``day`` of the company's root or of all companies, else 1). Earlier
+        views converted through a ``psa_to_company_currency`` function: it is
+        dropped with them (each view is created again by its ``init``)."""
         self.env.cr.execute(
             """
+            DROP FUNCTION IF EXISTS psa_to_company_currency(
+                numeric, integer, integer, date) CASCADE;
             CREATE OR REPLACE FUNCTION psa_currency_rate(
                 currency integer, company integer, day date
             ) RETURNS numeric LANGUAGE sql STABLE AS $$
@@ -28,21 +32,6 @@ class PsaReportSources(models.AbstractModel):
                             SELECT split_part(c.parent_path, '/', 1)::integer
                               FROM res_company c WHERE c.id = company))
                   ORDER BY r.company_id, r.name DESC LIMIT 1), 1.0)
-            $$;
-            CREATE OR REPLACE FUNCTION psa_to_company_currency(
-                amount numeric, currency integer, company integer, day date
-            ) RETURNS numeric LANGUAGE sql STABLE AS $$
-                SELECT CASE WHEN amount IS NULL OR currency IS NULL
-                                 OR currency = co.currency_id
-                            THEN amount
-                            ELSE round(amount
-                                 * psa_currency_rate(co.currency_id, company, day)
-                                 / psa_currency_rate(currency, company, day),
-                                 cur.decimal_places)
-                       END
-                  FROM res_company co
-                  JOIN res_currency cur ON cur.id = co.currency_id
-                 WHERE co.id = company
             $$;
             """
         )
@@ -89,29 +78,43 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
-    def _in_company_currency(self, amount, currency, company, day):
-        """``amount`` (an SQL expression) in the company currency; the function
-        is called only for foreign-currency rows."""
+    def _rates_join(self, currency, company, day, alias="fx"):
+        """``LEFT JOIN LATERAL`` of the rates converting ``currency`` into the
+        currency of the company ``co`` at ``day`` (``psa_currency_rate``: Odoo's
+        rule), found for foreign-currency rows only. As a lateral subquery
+        (``OFFSET 0`` keeps it one) PostgreSQL memoizes it per currency,
+        company and day; in the select list it would run once per row."""
         return SQL(
-            "CASE WHEN %(currency)s IS NULL OR %(currency)s = co.currency_id"
-            " THEN %(amount)s"
-            " ELSE psa_to_company_currency(%(amount)s, %(currency)s, %(company)s,"
-            " %(day)s) END",
-            amount=amount,
+            """
+            LEFT JOIN LATERAL (
+                SELECT psa_currency_rate(co.currency_id, %(company)s, %(day)s)
+                           AS rate_to,
+                       psa_currency_rate(%(currency)s, %(company)s, %(day)s)
+                           AS rate_from,
+                       cur.decimal_places
+                  FROM res_currency cur
+                 WHERE cur.id = co.currency_id AND %(currency)s <> co.currency_id
+                OFFSET 0
+            ) %(alias)s ON TRUE
+            """,
             currency=currency,
             company=company,
             day=day,
+            alias=SQL.identifier(alias),
         )
 
     @api.model
-    def _converted(self, amount, table, day):
-        """``amount`` of a row of ``table`` (with ``currency`` and
-        ``company_id`` columns) in company currency at the row's ``day``."""
-        return self._in_company_currency(
-            amount,
-            SQL.identifier(table, "currency"),
-            SQL.identifier(table, "company_id"),
-            SQL.identifier(table, day),
+    def _in_company_currency(self, amount, currency, alias="fx"):
+        """``amount`` (an SQL expression) in the currency of the company
+        ``co``, with the rates of the ``_rates_join`` named ``alias``."""
+        return SQL(
+            "CASE WHEN %(currency)s IS NULL OR %(currency)s = co.currency_id"
+            " THEN %(amount)s"
+            " ELSE round(%(amount)s * %(fx)s.rate_to / %(fx)s.rate_from,"
+            " %(fx)s.decimal_places) END",
+            amount=amount,
+            currency=currency,
+            fx=SQL.identifier(alias),
         )
 
     @api.model

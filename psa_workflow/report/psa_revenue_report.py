@@ -17,10 +17,12 @@ class PsaRevenueReport(models.Model):
     """
 
     _name = "psa.revenue.report"
+    _inherit = ["psa.sql.report.mixin"]
     _description = "PSA Revenue Earned vs Projected"
     _auto = False
     _order = "date desc, id"
     _rec_name = "project_id"
+    _psa_sums = {"wip": {"earned": 1, "invoiced": -1}}
     _depends = {
         "psa.allocation.line": ["planned_revenue", "date", "project_id"],
         "account.analytic.line": [
@@ -63,8 +65,7 @@ class PsaRevenueReport(models.Model):
         sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT s.id, s.date, COALESCE(rp.commercial_partner_id, p.partner_id)
-                       AS partner_id,
+            SELECT s.id, s.date, rp.commercial_partner_id AS partner_id,
                    s.project_id, s.company_id, co.currency_id,
                    s.projected, s.earned, s.invoiced, s.earned - s.invoiced AS wip
               FROM (
@@ -80,16 +81,18 @@ class PsaRevenueReport(models.Model):
                   FROM account_analytic_line a
                   JOIN project_project ap ON ap.id = a.project_id
                   JOIN res_company co ON co.id = a.company_id
+                  %(timesheet_rates)s
                  WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
                    AND a.psa_state IN ('approved', 'invoiced')
                    AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
                 UNION ALL
                 SELECT x.id::bigint * 7 + 2, x.date, x.psa_project_id, x.company_id,
                        0.0, COALESCE(%(expense_value)s, 0.0), 0.0
-                  FROM (SELECT *, currency_id AS currency FROM hr_expense
+                  FROM (SELECT * FROM hr_expense
                          WHERE psa_billing_state IN ('to_invoice', 'invoiced')
                            AND psa_project_id IS NOT NULL) x
                   JOIN res_company co ON co.id = x.company_id
+                  %(expense_rates)s
                 UNION ALL
                 SELECT t.id::bigint * 7 + 3, t.date, t.project_id, t.company_id,
                        %(installment_value)s,
@@ -98,17 +101,20 @@ class PsaRevenueReport(models.Model):
                        0.0
                   FROM (%(installments)s) t
                   JOIN res_company co ON co.id = t.company_id
+                  %(installment_rates)s
                 UNION ALL
                 SELECT ms.id::bigint * 7 + 4, ms.deadline, ms.project_id,
-                       ms.company_id, COALESCE(%(milestone_projected)s, 0.0), 0.0, 0.0
+                       ms.company_id, COALESCE(%(milestone_value)s, 0.0), 0.0, 0.0
                   FROM (%(milestones)s) ms
                   JOIN res_company co ON co.id = ms.company_id
+                  %(deadline_rates)s
                  WHERE ms.deadline IS NOT NULL
                 UNION ALL
                 SELECT ms.id::bigint * 7 + 5, ms.reached_date, ms.project_id,
-                       ms.company_id, 0.0, COALESCE(%(milestone_earned)s, 0.0), 0.0
+                       ms.company_id, 0.0, COALESCE(%(milestone_value)s, 0.0), 0.0
                   FROM (%(milestones)s) ms
                   JOIN res_company co ON co.id = ms.company_id
+                  %(reached_rates)s
                  WHERE ms.is_reached
                 UNION ALL
                 SELECT i.analytic_line_id::bigint * 7 + 6, i.date, i.project_id,
@@ -120,17 +126,34 @@ class PsaRevenueReport(models.Model):
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
             timesheet_value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"),
-                SQL("a.psa_currency_id"),
-                SQL("a.company_id"),
-                SQL("a.date"),
+                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
             ),
-            expense_value=sources._converted(SQL("x.psa_rebill_amount"), "x", "date"),
+            timesheet_rates=sources._rates_join(
+                SQL("a.psa_currency_id"), SQL("a.company_id"), SQL("a.date")
+            ),
+            expense_value=sources._in_company_currency(
+                SQL("x.psa_rebill_amount"), SQL("x.currency_id")
+            ),
+            expense_rates=sources._rates_join(
+                SQL("x.currency_id"), SQL("x.company_id"), SQL("x.date")
+            ),
             installments=sources._installments(),
-            installment_value=sources._converted(SQL("t.amount"), "t", "date"),
+            installment_value=sources._in_company_currency(
+                SQL("t.amount"), SQL("t.currency")
+            ),
+            installment_rates=sources._rates_join(
+                SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
+            ),
             milestones=sources._milestones(),
-            milestone_projected=sources._converted(SQL("ms.value"), "ms", "deadline"),
-            milestone_earned=sources._converted(SQL("ms.value"), "ms", "reached_date"),
+            milestone_value=sources._in_company_currency(
+                SQL("ms.value"), SQL("ms.currency")
+            ),
+            deadline_rates=sources._rates_join(
+                SQL("ms.currency"), SQL("ms.company_id"), SQL("ms.deadline")
+            ),
+            reached_rates=sources._rates_join(
+                SQL("ms.currency"), SQL("ms.company_id"), SQL("ms.reached_date")
+            ),
             invoices=sources._posted_invoice_lines(),
         )
 

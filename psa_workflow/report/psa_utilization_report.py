@@ -118,12 +118,6 @@ class PsaUtilizationReport(models.Model):
     @property
     def _table_query(self):
         sources = self.env["psa.report.sources"]
-        value = sources._in_company_currency(
-            SQL("a.psa_bill_amount"),
-            SQL("a.psa_currency_id"),
-            SQL("a.company_id"),
-            SQL("a.date"),
-        )
         return SQL(
             """
             SELECT c.id::bigint * 2 AS id, c.date, c.employee_id, e.department_id,
@@ -163,6 +157,7 @@ class PsaUtilizationReport(models.Model):
               FROM account_analytic_line a
               JOIN hr_employee e ON e.id = a.employee_id
               JOIN res_company co ON co.id = a.company_id
+              %(rates)s
               LEFT JOIN psa_role sr
                      ON sr.id = COALESCE(a.psa_role_id, e.psa_default_role_id)
               LEFT JOIN psa_invoice_link k
@@ -172,7 +167,12 @@ class PsaUtilizationReport(models.Model):
              WHERE a.project_id IS NOT NULL AND e.active
                AND a.psa_state IS DISTINCT FROM 'rejected'
             """,
-            value=value,
+            value=sources._in_company_currency(
+                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
+            ),
+            rates=sources._rates_join(
+                SQL("a.psa_currency_id"), SQL("a.company_id"), SQL("a.date")
+            ),
         )
 
     def init(self):

@@ -161,6 +161,56 @@ class TestReporting(PsaInvoicingCommon):
         )
         self.assertEqual(figures["revenue_invoiced"], 750.0)
 
+    def test_group_sums_of_parts_and_read_settings(self):
+        """Revenue, cost, margin (and work in progress) of a group are summed
+        from their parts' sums: equal, group by group, to the sums of the rows'
+        own columns. A report read runs without JIT and with 64 MB to group."""
+        self.env.cr.execute("SET LOCAL jit = on; SET LOCAL work_mem = '4MB'")
+        domain = [("partner_id", "=", self.customer.id)]
+        measures = ["revenue", "cost", "margin"]
+        Report = self.env["psa.profitability.report"].with_user(self.user_billing)
+        groups = Report.read_group(domain, [f"{m}:sum" for m in measures], ["source"])
+        self.env.cr.execute(
+            "SELECT current_setting('jit'), current_setting('work_mem')"
+        )
+        self.assertEqual(self.env.cr.fetchone(), ("off", "64MB"))
+        rows = Report.search_read(domain, ["source", *measures])
+        self.assertEqual(
+            {group["source"] for group in groups}, {"invoice", "timesheet", "expense"}
+        )
+        for group in groups:
+            of_source = [row for row in rows if row["source"] == group["source"]]
+            for measure in measures:
+                self.assertAlmostEqual(
+                    group[measure], sum(row[measure] for row in of_source), places=2
+                )
+        Revenue = self.env["psa.revenue.report"].with_user(self.user_billing)
+        [total] = Revenue.read_group(domain, ["wip:sum", "earned:sum"], [])
+        wip = sum(Revenue.search(domain).mapped("wip"))
+        self.assertAlmostEqual(total["wip"], wip, places=2)
+        self.assertEqual(total["wip"], 400.0)  # earned, not invoiced
+
+    def test_groups_of_a_many2one_in_the_comodel_order(self):
+        """Groups are ordered as Odoo orders the comodel (employees by name,
+        whatever their ids), ascending and descending."""
+        self.env["psa.employee.capacity"]._refresh(self.approver_emp, *WEEK)
+        employees = (self.emp | self.approver_emp).sorted("id")
+        # names in the reverse order of the ids
+        employees[0].name, employees[1].name = "Zoe Consultant", "Adam Approver"
+        domain = [("employee_id", "in", employees.ids), ("date", ">=", WEEK[0])]
+        Report = self.env["psa.utilization.report"].with_user(self.user_billing)
+        by_name = self.env["hr.employee"].search([("id", "in", employees.ids)])
+        self.assertEqual(by_name.mapped("name"), ["Adam Approver", "Zoe Consultant"])
+        for orderby, expected in (
+            (False, by_name),
+            ("employee_id desc", by_name[::-1]),
+        ):
+            groups = Report.read_group(
+                domain, ["capacity_hours:sum"], ["employee_id"], orderby=orderby
+            )
+            self.assertEqual([g["employee_id"][0] for g in groups], expected.ids)
+            self.assertEqual([g["capacity_hours"] for g in groups], [40.0, 40.0])
+
     def test_drill_down_from_customer_to_entries(self):
         Report = self.env["psa.profitability.report"].with_user(self.user_billing)
         rows = Report.search([("partner_id", "=", self.customer.id)])
