@@ -514,9 +514,9 @@ def day_rates(date_from, date_to):
 
 
 def bill_value():
-    """A timesheet's billable amount in company currency (``a``, ``co``, ``dr``)."""
+    """A timesheet's billable amount in company currency (``a``, ``dr``)."""
     return SQL(
-        "CASE WHEN a.psa_currency_id IS NULL OR a.psa_currency_id = co.currency_id"
+        "CASE WHEN a.psa_currency_id IS NULL OR a.psa_currency_id = a.currency_id"
         " THEN a.psa_bill_amount"
         " ELSE round(a.psa_bill_amount * dr.rate_to / dr.rate_from,"
         " dr.decimal_places) END"
@@ -578,7 +578,6 @@ def hand_utilization(cr, period, by_month):
                                  / NULLIF(aml.amount_currency, 0), 2))
                   FROM account_analytic_line a
                   JOIN hr_employee e ON e.id = a.employee_id
-                  JOIN res_company co ON co.id = a.company_id
                   LEFT JOIN dr ON dr.currency_id = a.psa_currency_id
                               AND dr.company_id = a.company_id AND dr.day = a.date
                   LEFT JOIN psa_role sr
@@ -653,7 +652,6 @@ def hand_profitability(cr, period, by_project):
                        sum(-a.amount), 0
                   FROM account_analytic_line a
                   JOIN project_project p ON p.id = a.project_id
-                  JOIN res_company co ON co.id = a.company_id
                   LEFT JOIN dr ON dr.currency_id = a.psa_currency_id
                               AND dr.company_id = a.company_id AND dr.day = a.date
                   LEFT JOIN psa_invoice_link k
@@ -861,11 +859,16 @@ def cases(env, year):
 
 
 def web_reads(env, month):
-    """What the web client reads when the views open (their default filters):
-    ``(label, call)``."""
+    """What the web client reads when the views open with their default
+    filters (utilization: this month; profitability: this year), then the
+    same without the filter: ``(label, call, as the view opens)``."""
     utilization = env["psa.utilization.report"]
     profitability = env["psa.profitability.report"]
     this_month = [("date", ">=", month[0]), ("date", "<=", month[1])]
+    this_year = [
+        ("date", ">=", month[0].replace(month=1)),
+        ("date", "<=", month[0].replace(month=12, day=31)),
+    ]
     u_pivot = ["capacity_hours:sum", "billable_hours:sum", "utilization:avg"]
     u_pivot.append("target:avg")
     p_pivot = ["revenue:sum", "cost:sum", "margin:sum", "margin_percent:avg"]
@@ -892,34 +895,51 @@ def web_reads(env, month):
             lambda: pivot(
                 utilization, this_month, u_pivot, "employee_id", "date:month"
             ),
+            True,
         ),
         (
             "utilization graph (this month, by employee)",
             lambda: utilization.web_read_group(
                 this_month, ["utilization:avg"], ["employee_id"], lazy=False
             ),
+            True,
         ),
         (
             "utilization list, first 80 (this month)",
             lambda: listing(utilization, this_month, UTILIZATION_LIST),
+            True,
         ),
         (
-            "utilization list, first 80 (no filter)",
-            lambda: listing(utilization, [], UTILIZATION_LIST),
+            "profitability pivot (this year, by customer)",
+            lambda: pivot(profitability, this_year, p_pivot, "partner_id", None),
+            True,
         ),
         (
-            "profitability pivot (all time, by customer)",
-            lambda: pivot(profitability, [], p_pivot, "partner_id", None),
-        ),
-        (
-            "profitability graph (all time, by customer)",
+            "profitability graph (this year, by customer)",
             lambda: profitability.web_read_group(
-                [], ["margin:sum"], ["partner_id"], lazy=False
+                this_year, ["margin:sum"], ["partner_id"], lazy=False
             ),
+            True,
         ),
         (
-            "profitability list, first 80 (all time)",
+            "profitability list, first 80 (this year)",
+            lambda: listing(profitability, this_year, PROFITABILITY_LIST),
+            True,
+        ),
+        (
+            "utilization list, first 80 (filter removed)",
+            lambda: listing(utilization, [], UTILIZATION_LIST),
+            False,
+        ),
+        (
+            "profitability pivot (filter removed: all time)",
+            lambda: pivot(profitability, [], p_pivot, "partner_id", None),
+            False,
+        ),
+        (
+            "profitability list, first 80 (filter removed)",
             lambda: listing(profitability, [], PROFITABILITY_LIST),
+            False,
         ),
     ]
 
@@ -1021,17 +1041,21 @@ def best_hand(env, args, hand_call):
 
 
 def time_web_reads(env, args, reads):
-    cr, timings = env.cr, {}
-    for label, call in reads:
+    cr, timings, opening = env.cr, {}, []
+    for label, call, as_opened in reads:
         call()
         seconds, queries, _result = best_of(cr, args.runs, call)
         timings[label] = seconds
+        if as_opened:
+            opening.append(seconds)
         print(f"{label:<52} {seconds:7.3f}s {queries:4d} queries", flush=True)
         if args.explain:
             explain(cr, *slowest_query(cr, call)[1:])
-    slowest = max(timings.values())
+    slowest = max(opening)
     verdict = "OK" if slowest < 2 else "OVER TARGET"
-    print(f"{'slowest web view read':<52} {slowest:7.3f}s ({verdict}, < 2 s)")
+    print(
+        f"{'slowest read of a view as it opens':<52} {slowest:7.3f}s ({verdict}, < 2 s)"
+    )
     return timings
 
 

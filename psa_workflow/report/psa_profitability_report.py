@@ -143,7 +143,7 @@ class PsaProfitabilityReport(models.Model):
                 -- Timesheets: their cost; their value while no posted invoice
                 -- bills them.
                 SELECT a.id::bigint * 5 + 1, a.date, 'timesheet', a.project_id,
-                       a.company_id, co.currency_id, NULL, a.id, NULL, 0.0,
+                       a.company_id, a.currency_id, NULL, a.id, NULL, 0.0,
                        CASE WHEN a.psa_billable AND p.psa_billing_type = 'time_material'
                              AND (a.psa_state = 'approved'
                                   OR (a.psa_state = 'invoiced'
@@ -153,7 +153,6 @@ class PsaProfitabilityReport(models.Model):
                        -a.amount, 0.0
                   FROM account_analytic_line a
                   JOIN project_project p ON p.id = a.project_id
-                  JOIN res_company co ON co.id = a.company_id
                   %(timesheet_rates)s
                   LEFT JOIN psa_invoice_link k
                          ON k.timesheet_id = a.id AND k.state = 'invoiced'
@@ -212,10 +211,13 @@ class PsaProfitabilityReport(models.Model):
             installments=sources._installments(),
             milestones=sources._milestones(),
             timesheet_value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
+                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id"), SQL("a.currency_id")
             ),
             timesheet_rates=sources._rates_join(
-                SQL("a.psa_currency_id"), SQL("a.company_id"), SQL("a.date")
+                SQL("a.psa_currency_id"),
+                SQL("a.company_id"),
+                SQL("a.date"),
+                company_currency=SQL("a.currency_id"),
             ),
             expense_value=sources._in_company_currency(
                 SQL("x.psa_rebill_amount"), SQL("x.currency_id")

@@ -24,7 +24,7 @@ class PsaReportSources(models.AbstractModel):
                 numeric, integer, integer, date) CASCADE;
             CREATE OR REPLACE FUNCTION psa_currency_rate(
                 currency integer, company integer, day date
-            ) RETURNS numeric LANGUAGE sql STABLE AS $$
+            ) RETURNS numeric LANGUAGE sql STABLE PARALLEL SAFE AS $$
                 SELECT COALESCE((
                     SELECT r.rate FROM res_currency_rate r
                      WHERE r.currency_id = currency AND r.name <= day
@@ -78,42 +78,45 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
-    def _rates_join(self, currency, company, day, alias="fx"):
+    def _rates_join(self, currency, company, day, company_currency=None, alias="fx"):
         """``LEFT JOIN LATERAL`` of the rates converting ``currency`` into the
-        currency of the company ``co`` at ``day`` (``psa_currency_rate``: Odoo's
+        company's currency (``company_currency``, by default the currency of
+        the joined company ``co``) at ``day`` (``psa_currency_rate``: Odoo's
         rule), found for foreign-currency rows only. As a lateral subquery
         (``OFFSET 0`` keeps it one) PostgreSQL memoizes it per currency,
         company and day; in the select list it would run once per row."""
         return SQL(
             """
             LEFT JOIN LATERAL (
-                SELECT psa_currency_rate(co.currency_id, %(company)s, %(day)s)
-                           AS rate_to,
+                SELECT psa_currency_rate(%(to)s, %(company)s, %(day)s) AS rate_to,
                        psa_currency_rate(%(currency)s, %(company)s, %(day)s)
                            AS rate_from,
                        cur.decimal_places
                   FROM res_currency cur
-                 WHERE cur.id = co.currency_id AND %(currency)s <> co.currency_id
+                 WHERE cur.id = %(to)s AND %(currency)s <> %(to)s
                 OFFSET 0
             ) %(alias)s ON TRUE
             """,
             currency=currency,
+            to=company_currency or SQL("co.currency_id"),
             company=company,
             day=day,
             alias=SQL.identifier(alias),
         )
 
     @api.model
-    def _in_company_currency(self, amount, currency, alias="fx"):
-        """``amount`` (an SQL expression) in the currency of the company
-        ``co``, with the rates of the ``_rates_join`` named ``alias``."""
+    def _in_company_currency(self, amount, currency, company_currency=None, alias="fx"):
+        """``amount`` (an SQL expression) in the company's currency (by
+        default the currency of the joined company ``co``), with the rates of
+        the ``_rates_join`` named ``alias``."""
         return SQL(
-            "CASE WHEN %(currency)s IS NULL OR %(currency)s = co.currency_id"
+            "CASE WHEN %(currency)s IS NULL OR %(currency)s = %(to)s"
             " THEN %(amount)s"
             " ELSE round(%(amount)s * %(fx)s.rate_to / %(fx)s.rate_from,"
             " %(fx)s.decimal_places) END",
             amount=amount,
             currency=currency,
+            to=company_currency or SQL("co.currency_id"),
             fx=SQL.identifier(alias),
         )
 

@@ -80,7 +80,6 @@ class PsaRevenueReport(models.Model):
                        0.0, COALESCE(%(timesheet_value)s, 0.0), 0.0
                   FROM account_analytic_line a
                   JOIN project_project ap ON ap.id = a.project_id
-                  JOIN res_company co ON co.id = a.company_id
                   %(timesheet_rates)s
                  WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
                    AND a.psa_state IN ('approved', 'invoiced')
@@ -126,10 +125,13 @@ class PsaRevenueReport(models.Model):
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
             timesheet_value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
+                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id"), SQL("a.currency_id")
             ),
             timesheet_rates=sources._rates_join(
-                SQL("a.psa_currency_id"), SQL("a.company_id"), SQL("a.date")
+                SQL("a.psa_currency_id"),
+                SQL("a.company_id"),
+                SQL("a.date"),
+                company_currency=SQL("a.currency_id"),
             ),
             expense_value=sources._in_company_currency(
                 SQL("x.psa_rebill_amount"), SQL("x.currency_id")

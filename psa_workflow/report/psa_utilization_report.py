@@ -142,7 +142,7 @@ class PsaUtilizationReport(models.Model):
              WHERE e.active
             UNION ALL
             SELECT a.id::bigint * 2 + 1, a.date, a.employee_id, e.department_id,
-                   e.psa_default_role_id, a.company_id, co.currency_id, a.project_id,
+                   e.psa_default_role_id, a.company_id, a.currency_id, a.project_id,
                    a.id, 0.0, 0.0, a.unit_amount,
                    CASE WHEN a.psa_billable THEN a.unit_amount ELSE 0.0 END,
                    CASE WHEN a.psa_billable THEN 0.0 ELSE a.unit_amount END,
@@ -156,7 +156,6 @@ class PsaUtilizationReport(models.Model):
                    0.0, 0.0, 0.0
               FROM account_analytic_line a
               JOIN hr_employee e ON e.id = a.employee_id
-              JOIN res_company co ON co.id = a.company_id
               %(rates)s
               LEFT JOIN psa_role sr
                      ON sr.id = COALESCE(a.psa_role_id, e.psa_default_role_id)
@@ -168,10 +167,13 @@ class PsaUtilizationReport(models.Model):
                AND a.psa_state IS DISTINCT FROM 'rejected'
             """,
             value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
+                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id"), SQL("a.currency_id")
             ),
             rates=sources._rates_join(
-                SQL("a.psa_currency_id"), SQL("a.company_id"), SQL("a.date")
+                SQL("a.psa_currency_id"),
+                SQL("a.company_id"),
+                SQL("a.date"),
+                company_currency=SQL("a.currency_id"),
             ),
         )
 
