@@ -367,7 +367,10 @@ def insert_timesheets(env, args, firm, dates):
             **{"from": date_from, "to": date.today()},
         )
     )
-    return cr.rowcount
+    count = cr.rowcount
+    # as pricing does: the amounts in company currency at the entries' dates
+    env["account.analytic.line"]._psa_convert_bill_amounts(SQL("TRUE"))
+    return count
 
 
 def working_days(date_from, date_to):
@@ -491,38 +494,6 @@ def load(env, args):
 # ----------------------------------------------------------------------
 # Hand-written queries
 # ----------------------------------------------------------------------
-def day_rates(date_from, date_to):
-    """The conversion factors of every foreign billing currency for every
-    company and day of the period (Odoo's rate lookup, once per day instead of
-    once per row)."""
-    return SQL(
-        """
-        SELECT cur.id AS currency_id, co.id AS company_id, d::date AS day,
-               psa_currency_rate(co.currency_id, co.id, d::date) AS rate_to,
-               psa_currency_rate(cur.id, co.id, d::date) AS rate_from,
-               ccur.decimal_places
-          FROM res_currency cur
-          CROSS JOIN res_company co
-          JOIN res_currency ccur ON ccur.id = co.currency_id
-          CROSS JOIN generate_series(%s::date, %s::date, '1 day') d
-         WHERE cur.id <> co.currency_id
-           AND cur.id IN (SELECT psa_currency_id FROM project_project)
-        """,
-        date_from,
-        date_to,
-    )
-
-
-def bill_value():
-    """A timesheet's billable amount in company currency (``a``, ``dr``)."""
-    return SQL(
-        "CASE WHEN a.psa_currency_id IS NULL OR a.psa_currency_id = a.currency_id"
-        " THEN a.psa_bill_amount"
-        " ELSE round(a.psa_bill_amount * dr.rate_to / dr.rate_from,"
-        " dr.decimal_places) END"
-    )
-
-
 def converted(amount, currency, day):
     """``amount`` in the currency of company ``co`` (``ccur``) at ``day``, rates
     looked up per row (the few expenses, installments and milestones)."""
@@ -550,7 +521,6 @@ def hand_utilization(cr, period, by_month):
     cr.execute(
         SQL(
             """
-            WITH dr AS (%(rates)s)
             SELECT k1, k2, sum(n), sum(capacity), sum(target), sum(logged),
                    sum(billable), sum(non_billable), sum(value), sum(standard),
                    sum(invoiced)
@@ -571,15 +541,13 @@ def hand_utilization(cr, period, by_month):
                 SELECT %(ts_key)s, count(*), NULL, NULL, sum(a.unit_amount),
                        sum(a.unit_amount) FILTER (WHERE a.psa_billable),
                        sum(a.unit_amount) FILTER (WHERE a.psa_billable IS NOT TRUE),
-                       sum(%(value)s) FILTER (WHERE a.psa_billable),
+                       sum(a.psa_bill_amount_company) FILTER (WHERE a.psa_billable),
                        sum(a.unit_amount * COALESCE(sr.default_bill_rate, 0.0))
                            FILTER (WHERE a.psa_billable),
                        sum(round(k.amount * aml.balance
                                  / NULLIF(aml.amount_currency, 0), 2))
                   FROM account_analytic_line a
                   JOIN hr_employee e ON e.id = a.employee_id
-                  LEFT JOIN dr ON dr.currency_id = a.psa_currency_id
-                              AND dr.company_id = a.company_id AND dr.day = a.date
                   LEFT JOIN psa_role sr
                          ON sr.id = COALESCE(a.psa_role_id, e.psa_default_role_id)
                   LEFT JOIN psa_invoice_link k
@@ -594,10 +562,8 @@ def hand_utilization(cr, period, by_month):
                    value, standard, invoiced)
           GROUP BY k1, k2
             """,
-            rates=day_rates(date_from, date_to),
             cap_key=cap_key,
             ts_key=ts_key,
-            value=bill_value(),
             **{"from": date_from, "to": date_to},
         )
     )
@@ -617,19 +583,12 @@ def hand_profitability(cr, period, by_project):
     """Revenue, costs and margin per customer (or project), all time
     (``period`` None) or over ``period``; the entries are summed per project
     first, then per customer."""
-    date_from, date_to = period or (None, None)
-    if period:
-        within = SQL("BETWEEN %s AND %s", date_from, date_to)
-    else:
-        within = SQL("IS NOT NULL")
-        cr.execute("SELECT min(date), max(date) FROM account_analytic_line")
-        date_from, date_to = cr.fetchone()
+    within = SQL("BETWEEN %s AND %s", *period) if period else SQL("IS NOT NULL")
     key = SQL("s.project_id" if by_project else "rp.commercial_partner_id")
     cr.execute(
         SQL(
             """
-            WITH dr AS (%(rates)s),
-            s (project_id, n, invoiced, earned, timesheet_cost, expense_cost) AS (
+            WITH s (project_id, n, invoiced, earned, timesheet_cost, expense_cost) AS (
                 -- posted invoices and credit notes, per analytic account
                 SELECT p.id, i.n, i.invoiced, 0, 0, 0
                   FROM (SELECT a.account_id, count(*) AS n, sum(a.amount) AS invoiced
@@ -643,7 +602,7 @@ def hand_profitability(cr, period, by_project):
                 UNION ALL
                 -- timesheets: their cost; their value until a posted invoice
                 SELECT a.project_id, count(*),
-                       0, sum(%(value)s) FILTER (
+                       0, sum(a.psa_bill_amount_company) FILTER (
                            WHERE a.psa_billable AND p.psa_billing_type = 'time_material'
                              AND (a.psa_state = 'approved'
                                   OR (a.psa_state = 'invoiced'
@@ -652,8 +611,6 @@ def hand_profitability(cr, period, by_project):
                        sum(-a.amount), 0
                   FROM account_analytic_line a
                   JOIN project_project p ON p.id = a.project_id
-                  LEFT JOIN dr ON dr.currency_id = a.psa_currency_id
-                              AND dr.company_id = a.company_id AND dr.day = a.date
                   LEFT JOIN psa_invoice_link k
                          ON k.timesheet_id = a.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -713,8 +670,6 @@ def hand_profitability(cr, period, by_project):
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
              GROUP BY 1
             """,
-            rates=day_rates(date_from, date_to),
-            value=bill_value(),
             expense_value=converted(
                 SQL("x.psa_rebill_amount"), SQL("x.currency_id"), SQL("x.date")
             ),

@@ -22,3 +22,4 @@ from . import psa_invoice_link
 from . import psa_invoicing_engine
 from . import account_move
 from . import psa_dashboard
+from . import res_currency_rate

@@ -129,6 +129,15 @@ class AccountAnalyticLine(models.Model):
     psa_currency_id = fields.Many2one(
         "res.currency", string="Billing Currency", readonly=True, copy=False
     )
+    psa_bill_amount_company = fields.Monetary(
+        string="Billable Amount in Company Currency",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+        help="The billable amount at Odoo's rate of the entry's date (converted "
+        "again when a rate of that date changes): what the reports sum.",
+    )
     psa_rate_scope = fields.Selection(
         selection=[*RATE_SCOPES, ("role_default", "Role default rate")],
         string="Rate From",
@@ -799,9 +808,48 @@ class AccountAnalyticLine(models.Model):
                     values,
                 )
             )
+        self._psa_convert_bill_amounts(SQL("a.id = ANY(%s)", lines.ids))
         fnames = list(BILLING_FIELDS)
         lines.invalidate_recordset(fnames)
         lines.modified(fnames)
+
+    @api.model
+    def _psa_convert_bill_amounts(self, condition):
+        """Store the billable amount in the company currency, at Odoo's rate
+        of the entry's date (``psa_currency_rate``), of the lines matching
+        ``condition`` (SQL on ``a``): so that reports over millions of lines sum
+        a column instead of looking rates up. Run when lines are priced and
+        when a rate changes (``res.currency.rate``)."""
+        converted = SQL(
+            "CASE WHEN a.psa_currency_id IS NULL OR a.psa_currency_id = a.currency_id"
+            " THEN a.psa_bill_amount"
+            " ELSE round(a.psa_bill_amount"
+            " * psa_currency_rate(a.currency_id, a.company_id, a.date)"
+            " / psa_currency_rate(a.psa_currency_id, a.company_id, a.date),"
+            " cur.decimal_places) END"
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_analytic_line AS a
+                   SET psa_bill_amount_company = %(converted)s
+                  FROM res_currency cur
+                 WHERE cur.id = a.currency_id AND a.psa_bill_amount IS NOT NULL
+                   AND a.psa_bill_amount_company IS DISTINCT FROM %(converted)s
+                   AND %(condition)s
+                """,
+                converted=converted,
+                condition=condition,
+            )
+        )
+        self.invalidate_model(["psa_bill_amount_company"])
+
+    def init(self):
+        # Lines priced before the column existed (an upgrade).
+        self.env["psa.report.sources"]._create_functions()
+        self._psa_convert_bill_amounts(
+            SQL("a.psa_bill_amount_company IS NULL AND a.project_id IS NOT NULL")
+        )
 
 
 class _Converter:

@@ -53,8 +53,7 @@ class PsaProfitabilityReport(models.Model):
             "date",
             "psa_state",
             "psa_billable",
-            "psa_bill_amount",
-            "psa_currency_id",
+            "psa_bill_amount_company",
             "psa_cap_decision",
         ],
         "account.move": ["state", "move_type"],
@@ -149,11 +148,10 @@ class PsaProfitabilityReport(models.Model):
                                   OR (a.psa_state = 'invoiced'
                                       AND km.state IS DISTINCT FROM 'posted'))
                              AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-                            THEN COALESCE(%(timesheet_value)s, 0.0) ELSE 0.0 END,
+                            THEN COALESCE(a.psa_bill_amount_company, 0.0) ELSE 0.0 END,
                        -a.amount, 0.0
                   FROM account_analytic_line a
                   JOIN project_project p ON p.id = a.project_id
-                  %(timesheet_rates)s
                   LEFT JOIN psa_invoice_link k
                          ON k.timesheet_id = a.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -210,15 +208,6 @@ class PsaProfitabilityReport(models.Model):
             invoices=sources._posted_invoice_lines(),
             installments=sources._installments(),
             milestones=sources._milestones(),
-            timesheet_value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id"), SQL("a.currency_id")
-            ),
-            timesheet_rates=sources._rates_join(
-                SQL("a.psa_currency_id"),
-                SQL("a.company_id"),
-                SQL("a.date"),
-                company_currency=SQL("a.currency_id"),
-            ),
             expense_value=sources._in_company_currency(
                 SQL("x.psa_rebill_amount"), SQL("x.currency_id")
             ),

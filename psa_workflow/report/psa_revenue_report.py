@@ -32,8 +32,7 @@ class PsaRevenueReport(models.Model):
             "date",
             "psa_state",
             "psa_billable",
-            "psa_bill_amount",
-            "psa_currency_id",
+            "psa_bill_amount_company",
             "psa_cap_decision",
         ],
         "account.move": ["state", "move_type"],
@@ -77,10 +76,9 @@ class PsaRevenueReport(models.Model):
                  WHERE lp.psa_billing_type = 'time_material'
                 UNION ALL
                 SELECT a.id::bigint * 7 + 1, a.date, a.project_id, a.company_id,
-                       0.0, COALESCE(%(timesheet_value)s, 0.0), 0.0
+                       0.0, COALESCE(a.psa_bill_amount_company, 0.0), 0.0
                   FROM account_analytic_line a
                   JOIN project_project ap ON ap.id = a.project_id
-                  %(timesheet_rates)s
                  WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
                    AND a.psa_state IN ('approved', 'invoiced')
                    AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
@@ -124,15 +122,6 @@ class PsaRevenueReport(models.Model):
               JOIN res_company co ON co.id = s.company_id
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
-            timesheet_value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id"), SQL("a.currency_id")
-            ),
-            timesheet_rates=sources._rates_join(
-                SQL("a.psa_currency_id"),
-                SQL("a.company_id"),
-                SQL("a.date"),
-                company_currency=SQL("a.currency_id"),
-            ),
             expense_value=sources._in_company_currency(
                 SQL("x.psa_rebill_amount"), SQL("x.currency_id")
             ),

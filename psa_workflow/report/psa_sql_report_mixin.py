@@ -17,8 +17,9 @@ class PsaSqlReportMixin(models.AbstractModel):
     - a measure that is a sum of others (``_psa_sums``) is aggregated as
       the sum of their sums, not computed on every row first;
     - groups of a many2one are ordered as Odoo orders them (the comodel's
-      order) by looking the order up once per group, instead of joining the
-      comodel to every row and grouping the rows by its order columns too.
+      order) without joining the comodel to every row and grouping the rows by
+      its order columns too: sorted in Python after the grouping, or (with a
+      limit) by looking the order up once per group.
     """
 
     _name = "psa.sql.report.mixin"
@@ -55,9 +56,69 @@ class PsaSqlReportMixin(models.AbstractModel):
         order=None,
     ):
         self._psa_tune_reads()
-        return super()._read_group(
-            domain, groupby, aggregates, having, offset, limit, order
+        sort = None
+        if not (offset or limit or self.env.context.get("psa_groups_by_id")):
+            sort = self._psa_group_sort(groupby, order)
+        if sort is None:
+            return super()._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+        rows = self.with_context(psa_groups_by_id=True)._read_group(
+            domain, groupby, aggregates, having, order=order
         )
+        return sort(rows)
+
+    @api.model
+    def _psa_group_sort(self, groupby, order):
+        """The groups of many2one values in the comodel's order, sorted in
+        Python once PostgreSQL has grouped them on the ids: an ORDER BY on
+        the comodel (a join, or a subquery per group) would keep PostgreSQL
+        from summing in parallel workers. ``None`` when the order is not
+        only of many2one and date groups (then SQL orders).
+
+        :return: a function sorting the rows of ``_read_group``, or ``None``
+        """
+        groupby, steps = list(groupby), []
+        for part in (order or ",".join(groupby)).split(","):
+            match = regex_order.match(part)
+            field = match and self._fields.get(match["field"])
+            if not field or match["term"] not in groupby or match["nulls"]:
+                return None
+            if field.type not in ("many2one", "date", "datetime"):
+                return None
+            descending = (match["direction"] or "").upper() == "DESC"
+            steps.append((groupby.index(match["term"]), field, descending))
+        if not any(field.type == "many2one" for _i, field, _d in steps):
+            return None
+
+        def sort(rows):
+            # Stable sorts from the last term to the first; empty values
+            # last, or first when descending, as PostgreSQL sorts NULL.
+            for index, field, descending in reversed(steps):
+                if field.type == "many2one":
+                    ids = {row[index].id for row in rows if row[index]}
+                    comodel = self.env[field.comodel_name].sudo()
+                    ranks = {
+                        record.id: rank
+                        for rank, record in enumerate(
+                            comodel.with_context(active_test=False).search(
+                                [("id", "in", list(ids))]
+                            )
+                        )
+                    }
+
+                    def key(row, index=index, ranks=ranks):
+                        return (not row[index], ranks.get(row[index].id, 0))
+
+                else:
+
+                    def key(row, index=index):
+                        return (not row[index], row[index] or 0)
+
+                rows = sorted(rows, key=key, reverse=descending)
+            return rows
+
+        return sort
 
     @api.model
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
@@ -86,6 +147,10 @@ class PsaSqlReportMixin(models.AbstractModel):
                 alias, field_name, direction, nulls, query
             )
         comodel = self.env[field.comodel_name]
+        if self.env.context.get("psa_groups_by_id"):
+            # sorted in Python after (see _psa_group_sort)
+            group = self._field_to_sql(alias, field_name, query)
+            return SQL("%s %s %s", group, direction, nulls)
         if comodel._order == "id":
             return super()._order_field_to_sql(
                 alias, field_name, direction, nulls, query

@@ -40,8 +40,7 @@ class PsaUtilizationReport(models.Model):
             "unit_amount",
             "psa_billable",
             "psa_state",
-            "psa_bill_amount",
-            "psa_currency_id",
+            "psa_bill_amount_company",
             "psa_role_id",
         ],
         "hr.employee": [
@@ -117,7 +116,9 @@ class PsaUtilizationReport(models.Model):
 
     @property
     def _table_query(self):
-        sources = self.env["psa.report.sources"]
+        # Every column has the same type in both branches (hours as numeric):
+        # then PostgreSQL flattens the UNION ALL into the query reading the
+        # view and can sum each branch in parallel workers first.
         return SQL(
             """
             SELECT c.id::bigint * 2 AS id, c.date, c.employee_id, e.department_id,
@@ -143,20 +144,21 @@ class PsaUtilizationReport(models.Model):
             UNION ALL
             SELECT a.id::bigint * 2 + 1, a.date, a.employee_id, e.department_id,
                    e.psa_default_role_id, a.company_id, a.currency_id, a.project_id,
-                   a.id, 0.0, 0.0, a.unit_amount,
-                   CASE WHEN a.psa_billable THEN a.unit_amount ELSE 0.0 END,
-                   CASE WHEN a.psa_billable THEN 0.0 ELSE a.unit_amount END,
-                   CASE WHEN a.psa_billable THEN COALESCE(%(value)s, 0.0)
+                   a.id, 0.0, 0.0, a.unit_amount::numeric,
+                   CASE WHEN a.psa_billable THEN a.unit_amount::numeric ELSE 0.0 END,
+                   CASE WHEN a.psa_billable THEN 0.0 ELSE a.unit_amount::numeric END,
+                   CASE WHEN a.psa_billable
+                        THEN COALESCE(a.psa_bill_amount_company, 0.0)
                         ELSE 0.0 END,
                    CASE WHEN a.psa_billable
-                        THEN a.unit_amount * COALESCE(sr.default_bill_rate, 0.0)
+                        THEN a.unit_amount::numeric
+                             * COALESCE(sr.default_bill_rate, 0.0)
                         ELSE 0.0 END,
                    COALESCE(round(k.amount * aml.balance
                                   / NULLIF(aml.amount_currency, 0), 2), 0.0),
                    0.0, 0.0, 0.0
               FROM account_analytic_line a
               JOIN hr_employee e ON e.id = a.employee_id
-              %(rates)s
               LEFT JOIN psa_role sr
                      ON sr.id = COALESCE(a.psa_role_id, e.psa_default_role_id)
               LEFT JOIN psa_invoice_link k
@@ -166,15 +168,6 @@ class PsaUtilizationReport(models.Model):
              WHERE a.project_id IS NOT NULL AND e.active
                AND a.psa_state IS DISTINCT FROM 'rejected'
             """,
-            value=sources._in_company_currency(
-                SQL("a.psa_bill_amount"), SQL("a.psa_currency_id"), SQL("a.currency_id")
-            ),
-            rates=sources._rates_join(
-                SQL("a.psa_currency_id"),
-                SQL("a.company_id"),
-                SQL("a.date"),
-                company_currency=SQL("a.currency_id"),
-            ),
         )
 
     def init(self):

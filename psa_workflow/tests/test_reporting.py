@@ -192,7 +192,8 @@ class TestReporting(PsaInvoicingCommon):
 
     def test_groups_of_a_many2one_in_the_comodel_order(self):
         """Groups are ordered as Odoo orders the comodel (employees by name,
-        whatever their ids), ascending and descending."""
+        whatever their ids), ascending and descending, with a limit or not;
+        with a date too (employee, then month)."""
         self.env["psa.employee.capacity"]._refresh(self.approver_emp, *WEEK)
         employees = (self.emp | self.approver_emp).sorted("id")
         # names in the reverse order of the ids
@@ -201,15 +202,38 @@ class TestReporting(PsaInvoicingCommon):
         Report = self.env["psa.utilization.report"].with_user(self.user_billing)
         by_name = self.env["hr.employee"].search([("id", "in", employees.ids)])
         self.assertEqual(by_name.mapped("name"), ["Adam Approver", "Zoe Consultant"])
-        for orderby, expected in (
-            (False, by_name),
-            ("employee_id desc", by_name[::-1]),
+        # sorted after grouping; with a limit (list groups), by SQL
+        for orderby, expected, limit in (
+            (False, by_name, None),
+            ("employee_id desc", by_name[::-1], None),
+            (False, by_name, 10),
+            ("employee_id desc", by_name[::-1], 10),
         ):
             groups = Report.read_group(
-                domain, ["capacity_hours:sum"], ["employee_id"], orderby=orderby
+                domain,
+                ["capacity_hours:sum"],
+                ["employee_id"],
+                orderby=orderby,
+                limit=limit,
             )
             self.assertEqual([g["employee_id"][0] for g in groups], expected.ids)
             self.assertEqual([g["capacity_hours"] for g in groups], [40.0, 40.0])
+        groups = Report.read_group(
+            domain,
+            ["capacity_hours:sum"],
+            ["employee_id", "date:day"],
+            orderby="employee_id desc, date:day desc",
+            lazy=False,
+        )
+        friday, thursday = WEEK[1], WEEK[1] - timedelta(days=1)
+        self.assertEqual(
+            [(g["employee_id"][0], g["date:day"]) for g in groups][:2],
+            [
+                (by_name[1].id, friday.strftime("%d %b %Y")),
+                (by_name[1].id, thursday.strftime("%d %b %Y")),
+            ],
+        )
+        self.assertEqual(groups[-1]["employee_id"][0], by_name[0].id)
 
     def test_drill_down_from_customer_to_entries(self):
         Report = self.env["psa.profitability.report"].with_user(self.user_billing)
@@ -408,6 +432,55 @@ class TestReporting(PsaInvoicingCommon):
             self._totals("psa.revenue.report", ["earned:sum", "invoiced:sum"], domain),
             {"earned": 200.0, "invoiced": 125.0},
         )
+
+    def test_a_rate_of_the_entry_date_entered_later_converts_it_again(self):
+        """The company-currency value of approved time follows the rates of
+        its date: a rate added, corrected or removed afterwards is applied,
+        while the billed amount in the project's currency stays as approved."""
+        Rate = self.env["res.currency.rate"]
+        Rate.create(
+            {
+                "currency_id": self.currency_eur.id,
+                "name": DAY - timedelta(days=30),
+                "rate": 0.5,
+                "company_id": self.company.id,
+            }
+        )
+        project = self.env["project.project"].create(
+            {
+                "name": "PSA EUR Rates",
+                "company_id": self.company.id,
+                "partner_id": self.customer_eur.id,
+                "user_id": self.user_approver.id,
+            }
+        )
+        lines = self._approved(2.0, project=project)
+        domain = [("project_id", "=", project.id)]
+
+        def earned():
+            return self._totals(
+                "psa.profitability.report", ["revenue_earned:sum"], domain
+            )["revenue_earned"]
+
+        self.assertEqual(earned(), 200.0)  # 100.00 EUR at 0.5
+        rate = Rate.create(
+            {
+                "currency_id": self.currency_eur.id,
+                "name": DAY,
+                "rate": 0.4,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertEqual(earned(), 250.0)
+        rate.rate = 0.8
+        self.assertEqual(earned(), 125.0)
+        self.assertEqual(
+            self._totals("psa.utilization.report", ["billable_value:sum"], domain),
+            {"billable_value": 125.0},
+        )
+        rate.unlink()
+        self.assertEqual(earned(), 200.0)
+        self.assertEqual(lines.psa_bill_amount, 100.0)
 
     def test_the_web_client_reads_ratios_of_sums(self):
         """Pivot and graph read through ``read_group``/``web_read_group``: the
