@@ -169,7 +169,7 @@ class PsaProfitabilityReport(models.Model):
                        0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
                   FROM hr_expense x
                   JOIN res_company co ON co.id = x.company_id
-                  %(expense_rates)s
+                  %(currency_join)s
                   LEFT JOIN psa_invoice_link k
                          ON k.expense_id = x.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -182,7 +182,7 @@ class PsaProfitabilityReport(models.Model):
                        COALESCE(%(installment_value)s, 0.0), 0.0, 0.0
                   FROM (%(installments)s) t
                   JOIN res_company co ON co.id = t.company_id
-                  %(installment_rates)s
+                  %(currency_join)s
                   LEFT JOIN psa_invoice_link k
                          ON k.installment_id = t.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -196,7 +196,7 @@ class PsaProfitabilityReport(models.Model):
                        COALESCE(%(milestone_value)s, 0.0), 0.0, 0.0
                   FROM (%(milestones)s) ms
                   JOIN res_company co ON co.id = ms.company_id
-                  %(milestone_rates)s
+                  %(currency_join)s
                   LEFT JOIN psa_invoice_link k
                          ON k.milestone_id = ms.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -209,23 +209,21 @@ class PsaProfitabilityReport(models.Model):
             installments=sources._installments(),
             milestones=sources._milestones(),
             expense_value=sources._in_company_currency(
-                SQL("x.psa_rebill_amount"), SQL("x.currency_id")
-            ),
-            expense_rates=sources._rates_join(
-                SQL("x.currency_id"), SQL("x.company_id"), SQL("x.date")
+                SQL("x.psa_rebill_amount"),
+                SQL("x.currency_id"),
+                SQL("x.company_id"),
+                SQL("x.date"),
             ),
             installment_value=sources._in_company_currency(
-                SQL("t.amount"), SQL("t.currency")
-            ),
-            installment_rates=sources._rates_join(
-                SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
+                SQL("t.amount"), SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
             ),
             milestone_value=sources._in_company_currency(
-                SQL("ms.value"), SQL("ms.currency")
+                SQL("ms.value"),
+                SQL("ms.currency"),
+                SQL("ms.company_id"),
+                SQL("ms.reached_date"),
             ),
-            milestone_rates=sources._rates_join(
-                SQL("ms.currency"), SQL("ms.company_id"), SQL("ms.reached_date")
-            ),
+            currency_join=sources._company_currency_join(),
         )
 
     def init(self):

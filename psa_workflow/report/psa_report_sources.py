@@ -78,45 +78,34 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
-    def _rates_join(self, currency, company, day, company_currency=None, alias="fx"):
-        """``LEFT JOIN LATERAL`` of the rates converting ``currency`` into the
-        company's currency (``company_currency``, by default the currency of
-        the joined company ``co``) at ``day`` (``psa_currency_rate``: Odoo's
-        rule), found for foreign-currency rows only. As a lateral subquery
-        (``OFFSET 0`` keeps it one) PostgreSQL memoizes it per currency,
-        company and day; in the select list it would run once per row."""
+    def _company_currency_join(self, alias="fx"):
+        """``JOIN`` of the currency of the joined company ``co``: its decimal
+        places, for ``_in_company_currency``."""
         return SQL(
-            """
-            LEFT JOIN LATERAL (
-                SELECT psa_currency_rate(%(to)s, %(company)s, %(day)s) AS rate_to,
-                       psa_currency_rate(%(currency)s, %(company)s, %(day)s)
-                           AS rate_from,
-                       cur.decimal_places
-                  FROM res_currency cur
-                 WHERE cur.id = %(to)s AND %(currency)s <> %(to)s
-                OFFSET 0
-            ) %(alias)s ON TRUE
-            """,
-            currency=currency,
-            to=company_currency or SQL("co.currency_id"),
-            company=company,
-            day=day,
-            alias=SQL.identifier(alias),
+            "JOIN res_currency %s ON %s = co.currency_id",
+            SQL.identifier(alias),
+            SQL.identifier(alias, "id"),
         )
 
     @api.model
-    def _in_company_currency(self, amount, currency, company_currency=None, alias="fx"):
-        """``amount`` (an SQL expression) in the company's currency (by
-        default the currency of the joined company ``co``), with the rates of
-        the ``_rates_join`` named ``alias``."""
+    def _in_company_currency(self, amount, currency, company, day, alias="fx"):
+        """``amount`` (an SQL expression) in ``currency`` converted to the
+        currency of the joined company ``co`` at ``day``, with Odoo's rates
+        (``psa_currency_rate``, for foreign-currency rows only) and rounding
+        (``_company_currency_join`` named ``alias``). For the few expenses,
+        installments and milestones: timesheets store their converted amount.
+        Plain function calls (no lateral join) keep the views parallel safe."""
         return SQL(
-            "CASE WHEN %(currency)s IS NULL OR %(currency)s = %(to)s"
+            "CASE WHEN %(currency)s IS NULL OR %(currency)s = co.currency_id"
             " THEN %(amount)s"
-            " ELSE round(%(amount)s * %(fx)s.rate_to / %(fx)s.rate_from,"
+            " ELSE round(%(amount)s"
+            " * psa_currency_rate(co.currency_id, %(company)s, %(day)s)"
+            " / psa_currency_rate(%(currency)s, %(company)s, %(day)s),"
             " %(fx)s.decimal_places) END",
             amount=amount,
             currency=currency,
-            to=company_currency or SQL("co.currency_id"),
+            company=company,
+            day=day,
             fx=SQL.identifier(alias),
         )
 

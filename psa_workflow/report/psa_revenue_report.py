@@ -89,7 +89,7 @@ class PsaRevenueReport(models.Model):
                          WHERE psa_billing_state IN ('to_invoice', 'invoiced')
                            AND psa_project_id IS NOT NULL) x
                   JOIN res_company co ON co.id = x.company_id
-                  %(expense_rates)s
+                  %(currency_join)s
                 UNION ALL
                 SELECT t.id::bigint * 7 + 3, t.date, t.project_id, t.company_id,
                        %(installment_value)s,
@@ -98,20 +98,20 @@ class PsaRevenueReport(models.Model):
                        0.0
                   FROM (%(installments)s) t
                   JOIN res_company co ON co.id = t.company_id
-                  %(installment_rates)s
+                  %(currency_join)s
                 UNION ALL
                 SELECT ms.id::bigint * 7 + 4, ms.deadline, ms.project_id,
-                       ms.company_id, COALESCE(%(milestone_value)s, 0.0), 0.0, 0.0
+                       ms.company_id, COALESCE(%(milestone_projected)s, 0.0), 0.0, 0.0
                   FROM (%(milestones)s) ms
                   JOIN res_company co ON co.id = ms.company_id
-                  %(deadline_rates)s
+                  %(currency_join)s
                  WHERE ms.deadline IS NOT NULL
                 UNION ALL
                 SELECT ms.id::bigint * 7 + 5, ms.reached_date, ms.project_id,
-                       ms.company_id, 0.0, COALESCE(%(milestone_value)s, 0.0), 0.0
+                       ms.company_id, 0.0, COALESCE(%(milestone_earned)s, 0.0), 0.0
                   FROM (%(milestones)s) ms
                   JOIN res_company co ON co.id = ms.company_id
-                  %(reached_rates)s
+                  %(currency_join)s
                  WHERE ms.is_reached
                 UNION ALL
                 SELECT i.analytic_line_id::bigint * 7 + 6, i.date, i.project_id,
@@ -122,29 +122,30 @@ class PsaRevenueReport(models.Model):
               JOIN res_company co ON co.id = s.company_id
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
-            expense_value=sources._in_company_currency(
-                SQL("x.psa_rebill_amount"), SQL("x.currency_id")
-            ),
-            expense_rates=sources._rates_join(
-                SQL("x.currency_id"), SQL("x.company_id"), SQL("x.date")
-            ),
             installments=sources._installments(),
-            installment_value=sources._in_company_currency(
-                SQL("t.amount"), SQL("t.currency")
-            ),
-            installment_rates=sources._rates_join(
-                SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
-            ),
             milestones=sources._milestones(),
-            milestone_value=sources._in_company_currency(
-                SQL("ms.value"), SQL("ms.currency")
+            expense_value=sources._in_company_currency(
+                SQL("x.psa_rebill_amount"),
+                SQL("x.currency_id"),
+                SQL("x.company_id"),
+                SQL("x.date"),
             ),
-            deadline_rates=sources._rates_join(
-                SQL("ms.currency"), SQL("ms.company_id"), SQL("ms.deadline")
+            installment_value=sources._in_company_currency(
+                SQL("t.amount"), SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
             ),
-            reached_rates=sources._rates_join(
-                SQL("ms.currency"), SQL("ms.company_id"), SQL("ms.reached_date")
+            milestone_projected=sources._in_company_currency(
+                SQL("ms.value"),
+                SQL("ms.currency"),
+                SQL("ms.company_id"),
+                SQL("ms.deadline"),
             ),
+            milestone_earned=sources._in_company_currency(
+                SQL("ms.value"),
+                SQL("ms.currency"),
+                SQL("ms.company_id"),
+                SQL("ms.reached_date"),
+            ),
+            currency_join=sources._company_currency_join(),
             invoices=sources._posted_invoice_lines(),
         )
 
