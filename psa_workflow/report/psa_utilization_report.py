@@ -116,22 +116,23 @@ class PsaUtilizationReport(models.Model):
 
     @property
     def _table_query(self):
-        # Every column has the same type in both branches (hours as numeric):
-        # then PostgreSQL flattens the UNION ALL into the query reading the
-        # view and can sum each branch in parallel workers first.
+        # Every column has the same type in both branches (hours and the
+        # standard value as float like the timesheets' hours, amounts as
+        # numeric): then PostgreSQL flattens the UNION ALL into the query
+        # reading the view and sums each branch in parallel workers first.
         return SQL(
             """
             SELECT c.id::bigint * 2 AS id, c.date, c.employee_id, e.department_id,
                    e.psa_default_role_id AS role_id, c.company_id,
                    co.currency_id, NULL::integer AS project_id,
                    NULL::integer AS timesheet_id,
-                   c.hours AS capacity_hours,
-                   c.hours * COALESCE(NULLIF(e.psa_utilization_target, 0),
-                                      r.utilization_target, 0) / 100.0
+                   c.hours::float8 AS capacity_hours,
+                   (c.hours * COALESCE(NULLIF(e.psa_utilization_target, 0),
+                                       r.utilization_target, 0) / 100.0)::float8
                        AS target_hours,
-                   0.0 AS logged_hours, 0.0 AS billable_hours,
-                   0.0 AS non_billable_hours, 0.0 AS billable_value,
-                   0.0 AS standard_value,
+                   0.0::float8 AS logged_hours, 0.0::float8 AS billable_hours,
+                   0.0::float8 AS non_billable_hours, 0.0 AS billable_value,
+                   0.0::float8 AS standard_value,
                    0.0 AS invoiced_amount, 0.0 AS utilization,
                    COALESCE(NULLIF(e.psa_utilization_target, 0),
                             r.utilization_target, 0) AS target,
@@ -144,15 +145,14 @@ class PsaUtilizationReport(models.Model):
             UNION ALL
             SELECT a.id::bigint * 2 + 1, a.date, a.employee_id, e.department_id,
                    e.psa_default_role_id, a.company_id, a.currency_id, a.project_id,
-                   a.id, 0.0, 0.0, a.unit_amount::numeric,
-                   CASE WHEN a.psa_billable THEN a.unit_amount::numeric ELSE 0.0 END,
-                   CASE WHEN a.psa_billable THEN 0.0 ELSE a.unit_amount::numeric END,
+                   a.id, 0.0::float8, 0.0::float8, a.unit_amount,
+                   CASE WHEN a.psa_billable THEN a.unit_amount ELSE 0.0 END,
+                   CASE WHEN a.psa_billable THEN 0.0 ELSE a.unit_amount END,
                    CASE WHEN a.psa_billable
                         THEN COALESCE(a.psa_bill_amount_company, 0.0)
                         ELSE 0.0 END,
                    CASE WHEN a.psa_billable
-                        THEN a.unit_amount::numeric
-                             * COALESCE(sr.default_bill_rate, 0.0)
+                        THEN a.unit_amount * COALESCE(sr.default_bill_rate, 0.0)
                         ELSE 0.0 END,
                    COALESCE(round(k.amount * aml.balance
                                   / NULLIF(aml.amount_currency, 0), 2), 0.0),
