@@ -40,8 +40,10 @@ class PsaReportSources(models.AbstractModel):
     def _create_indexes(self):
         """Indexes the reporting views need beyond Odoo's own: the rate lookup
         of ``psa_currency_rate`` (the last rate of a currency on or before a
-        day, the company's before the shared ones), which the views run for
-        foreign-currency rows. In (currency, company, date descending) order it
+        day, the company's before the shared ones), run for every
+        foreign-currency timesheet when it is priced or a rate changes, and by
+        the views for expenses, installments and milestones. In (currency,
+        company, date descending) order it
         is one index scan stopping at the first rate; with Odoo's indexes every
         rate of the currency is read and sorted, per call (hundreds a year with
         daily rates).
