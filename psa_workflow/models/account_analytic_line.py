@@ -48,6 +48,7 @@ BILLING_FIELDS = {
     "psa_billed_hours",
     "psa_bill_rate",
     "psa_bill_amount",
+    "psa_bill_amount_company",
     "psa_rate_scope",
     "psa_rate_missing",
 }
@@ -794,21 +795,25 @@ class AccountAnalyticLine(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE account_analytic_line AS line
+                    UPDATE account_analytic_line AS a
                        SET psa_currency_id = v.currency_id::integer,
                            psa_billed_hours = v.hours::numeric,
                            psa_bill_rate = v.rate::numeric,
                            psa_bill_amount = v.amount::numeric,
+                           psa_bill_amount_company = %s,
                            psa_rate_scope = v.scope::varchar,
                            psa_rate_missing = v.missing::boolean
                       FROM (VALUES %s)
-                        AS v(id, currency_id, hours, rate, amount, scope, missing)
-                     WHERE line.id = v.id
+                        AS v(id, currency_id, hours, rate, amount, scope, missing),
+                           res_currency cur
+                     WHERE a.id = v.id AND cur.id = a.currency_id
                     """,
+                    self._psa_company_amount(
+                        SQL("v.amount::numeric"), SQL("v.currency_id::integer")
+                    ),
                     values,
                 )
             )
-        self._psa_convert_bill_amounts(SQL("a.id = ANY(%s)", lines.ids))
         fnames = list(BILLING_FIELDS)
         lines.invalidate_recordset(fnames)
         lines.modified(fnames)
@@ -818,15 +823,11 @@ class AccountAnalyticLine(models.Model):
         """Store the billable amount in the company currency, at Odoo's rate
         of the entry's date (``psa_currency_rate``), of the lines matching
         ``condition`` (SQL on ``a``): so that reports over millions of lines sum
-        a column instead of looking rates up. Run when lines are priced and
-        when a rate changes (``res.currency.rate``)."""
-        converted = SQL(
-            "CASE WHEN a.psa_currency_id IS NULL OR a.psa_currency_id = a.currency_id"
-            " THEN a.psa_bill_amount"
-            " ELSE round(a.psa_bill_amount"
-            " * psa_currency_rate(a.currency_id, a.company_id, a.date)"
-            " / psa_currency_rate(a.psa_currency_id, a.company_id, a.date),"
-            " cur.decimal_places) END"
+        a column instead of looking rates up. Pricing writes it with the
+        amount (``_psa_write_billing``); this runs when a rate changes
+        (``res.currency.rate``) and at upgrade."""
+        converted = self._psa_company_amount(
+            SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
         )
         self.env.cr.execute(
             SQL(
@@ -843,6 +844,21 @@ class AccountAnalyticLine(models.Model):
             )
         )
         self.invalidate_model(["psa_bill_amount_company"])
+
+    @api.model
+    def _psa_company_amount(self, amount, currency):
+        """SQL: ``amount`` in ``currency`` of the line ``a`` in its company's
+        currency (``cur``) at Odoo's rate of its date."""
+        return SQL(
+            "CASE WHEN %(currency)s IS NULL OR %(currency)s = a.currency_id"
+            " THEN %(amount)s"
+            " ELSE round(%(amount)s"
+            " * psa_currency_rate(a.currency_id, a.company_id, a.date)"
+            " / psa_currency_rate(%(currency)s, a.company_id, a.date),"
+            " cur.decimal_places) END",
+            amount=amount,
+            currency=currency,
+        )
 
     def init(self):
         # Lines priced before the column existed (an upgrade).
