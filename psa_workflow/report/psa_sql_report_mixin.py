@@ -141,6 +141,9 @@ class PsaSqlReportMixin(models.AbstractModel):
         return SQL("(0 %s)", SQL(" ").join(terms))
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """Groups of a many2one (``query.groupby`` set): by id when Python
+        sorts them after; else by the comodel's order columns looked up once
+        per group (subqueries), not joined to every row and grouped on."""
         field = self._fields.get(field_name)
         if not (query.groupby and field is not None and field.type == "many2one"):
             return super()._order_field_to_sql(
