@@ -805,8 +805,9 @@ class AccountAnalyticLine(models.Model):
                            psa_rate_missing = v.missing::boolean
                       FROM (VALUES %s)
                         AS v(id, currency_id, hours, rate, amount, scope, missing),
-                           res_currency cur
-                     WHERE a.id = v.id AND cur.id = a.currency_id
+                           res_company co, res_currency cur
+                     WHERE a.id = v.id AND co.id = a.company_id
+                       AND cur.id = co.currency_id
                     """,
                     self._psa_company_amount(
                         SQL("v.amount::numeric"), SQL("v.currency_id::integer")
@@ -822,10 +823,10 @@ class AccountAnalyticLine(models.Model):
     def _psa_convert_bill_amounts(self, condition):
         """Store the billable amount in the company currency, at Odoo's rate
         of the entry's date (``psa_currency_rate``), of the lines matching
-        ``condition`` (SQL on ``a``): so that reports over millions of lines sum
-        a column instead of looking rates up. Pricing writes it with the
-        amount (``_psa_write_billing``); this runs when a rate changes
-        (``res.currency.rate``) and at upgrade."""
+        ``condition`` (SQL on the line ``a`` and its company ``co``): so that
+        reports over millions of lines sum a column instead of looking rates
+        up. Pricing writes it with the amount (``_psa_write_billing``); this
+        runs when a rate changes (``res.currency.rate``) and at upgrade."""
         converted = self._psa_company_amount(
             SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
         )
@@ -834,8 +835,9 @@ class AccountAnalyticLine(models.Model):
                 """
                 UPDATE account_analytic_line AS a
                    SET psa_bill_amount_company = %(converted)s
-                  FROM res_currency cur
-                 WHERE cur.id = a.currency_id AND a.psa_bill_amount IS NOT NULL
+                  FROM res_company co, res_currency cur
+                 WHERE co.id = a.company_id AND cur.id = co.currency_id
+                   AND a.psa_bill_amount IS NOT NULL
                    AND a.psa_bill_amount_company IS DISTINCT FROM %(converted)s
                    AND %(condition)s
                 """,
@@ -847,13 +849,14 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def _psa_company_amount(self, amount, currency):
-        """SQL: ``amount`` in ``currency`` of the line ``a`` in its company's
-        currency (``cur``) at Odoo's rate of its date."""
+        """SQL: ``amount`` in ``currency`` of the line ``a`` in the currency
+        ``cur`` of its company ``co`` at Odoo's rate of its date (from the
+        company: lines inserted in SQL may lack their stored currency)."""
         return SQL(
-            "CASE WHEN %(currency)s IS NULL OR %(currency)s = a.currency_id"
+            "CASE WHEN %(currency)s IS NULL OR %(currency)s = co.currency_id"
             " THEN %(amount)s"
             " ELSE round(%(amount)s"
-            " * psa_currency_rate(a.currency_id, a.company_id, a.date)"
+            " * psa_currency_rate(co.currency_id, a.company_id, a.date)"
             " / psa_currency_rate(%(currency)s, a.company_id, a.date),"
             " cur.decimal_places) END",
             amount=amount,

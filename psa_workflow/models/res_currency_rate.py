@@ -37,8 +37,8 @@ class ResCurrencyRate(models.Model):
         self.env.flush_all()
         self.env["account.analytic.line"]._psa_convert_bill_amounts(
             SQL(
-                "a.psa_currency_id <> a.currency_id AND a.date >= %s"
-                " AND (a.psa_currency_id = ANY(%s) OR a.currency_id = ANY(%s))",
+                "a.psa_currency_id <> co.currency_id AND a.date >= %s"
+                " AND (a.psa_currency_id = ANY(%s) OR co.currency_id = ANY(%s))",
                 since,
                 currencies,
                 currencies,

@@ -105,10 +105,32 @@ class TestTimesheetBilling(PsaTimesheetCommon):
         self.assertEqual(line.psa_currency_id, self.currency_eur)
         # Role default of 100.00 in company currency = 50.00 EUR at that rate.
         self.assertEqual((line.psa_bill_rate, line.psa_bill_amount), (50.0, 100.0))
+        self.assertEqual(line.psa_bill_amount_company, 200.0)
         self.env["psa.rate"].create(
             {"project_id": self.project_fixed.id, "amount": 80.0}
         )
         self.assertEqual((line.psa_bill_rate, line.psa_bill_amount), (80.0, 160.0))
+
+    def test_lines_inserted_in_sql_are_priced_in_both_currencies(self):
+        """Lines an import wrote in SQL (without Odoo's stored company
+        currency) get their billable amount and its company-currency value."""
+        line = self._log(hours=1.0)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "INSERT INTO account_analytic_line (name, date, unit_amount, amount,"
+            " project_id, employee_id, account_id, company_id, psa_billable,"
+            " psa_role_id, psa_state) SELECT 'Imported', date, 2.5, 0, project_id,"
+            " employee_id, account_id, company_id, TRUE, psa_role_id, 'draft'"
+            " FROM account_analytic_line"
+            " WHERE id = %s RETURNING id",
+            [line.id],
+        )
+        imported = line.browse(self.env.cr.fetchone()[0])
+        imported._psa_update_billing()
+        self.assertEqual(
+            (imported.psa_bill_amount, imported.psa_bill_amount_company),
+            (250.0, 250.0),
+        )
 
     def test_project_made_non_billable_stops_billing_open_time(self):
         line = self._log()
