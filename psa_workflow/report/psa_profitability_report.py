@@ -161,28 +161,23 @@ class PsaProfitabilityReport(models.Model):
                 -- Expenses: their untaxed cost once approved; the re-bill amount
                 -- while no posted invoice bills it.
                 SELECT x.id::bigint * 5 + 2, x.date, 'expense', x.psa_project_id,
-                       x.company_id, co.currency_id, NULL, NULL, x.id, 0.0,
+                       x.company_id, x.company_currency_id, NULL, NULL, x.id, 0.0,
                        CASE WHEN x.psa_billing_state = 'to_invoice'
                               OR (x.psa_billing_state = 'invoiced'
                                   AND km.state IS DISTINCT FROM 'posted')
-                            THEN COALESCE(%(expense_value)s, 0.0) ELSE 0.0 END,
+                            THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END,
                        0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
-                  FROM hr_expense x
-                  JOIN res_company co ON co.id = x.company_id
-                  %(currency_join)s
+                  FROM (%(expenses)s) x
                   LEFT JOIN psa_invoice_link k
                          ON k.expense_id = x.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
-                 WHERE x.psa_project_id IS NOT NULL
-                   AND x.state IN ('approved', 'done')
+                 WHERE x.state IN ('approved', 'done')
                 UNION ALL
                 -- Installments due, not on a posted invoice.
                 SELECT t.id::bigint * 5 + 3, t.date, 'installment', t.project_id,
-                       t.company_id, co.currency_id, NULL, NULL, NULL, 0.0,
-                       COALESCE(%(installment_value)s, 0.0), 0.0, 0.0
+                       t.company_id, t.company_currency_id, NULL, NULL, NULL, 0.0,
+                       COALESCE(t.value, 0.0), 0.0, 0.0
                   FROM (%(installments)s) t
-                  JOIN res_company co ON co.id = t.company_id
-                  %(currency_join)s
                   LEFT JOIN psa_invoice_link k
                          ON k.installment_id = t.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -191,12 +186,10 @@ class PsaProfitabilityReport(models.Model):
                 UNION ALL
                 -- Milestones reached, not on a posted invoice.
                 SELECT ms.id::bigint * 5 + 4, ms.reached_date, 'milestone',
-                       ms.project_id, ms.company_id, co.currency_id, NULL, NULL,
-                       NULL, 0.0,
-                       COALESCE(%(milestone_value)s, 0.0), 0.0, 0.0
+                       ms.project_id, ms.company_id, ms.company_currency_id, NULL,
+                       NULL, NULL, 0.0,
+                       COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0
                   FROM (%(milestones)s) ms
-                  JOIN res_company co ON co.id = ms.company_id
-                  %(currency_join)s
                   LEFT JOIN psa_invoice_link k
                          ON k.milestone_id = ms.id AND k.state = 'invoiced'
                   LEFT JOIN account_move km ON km.id = k.move_id
@@ -206,24 +199,9 @@ class PsaProfitabilityReport(models.Model):
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
             invoices=sources._posted_invoice_lines(),
+            expenses=sources._expenses(),
             installments=sources._installments(),
             milestones=sources._milestones(),
-            expense_value=sources._in_company_currency(
-                SQL("x.psa_rebill_amount"),
-                SQL("x.currency_id"),
-                SQL("x.company_id"),
-                SQL("x.date"),
-            ),
-            installment_value=sources._in_company_currency(
-                SQL("t.amount"), SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
-            ),
-            milestone_value=sources._in_company_currency(
-                SQL("ms.value"),
-                SQL("ms.currency"),
-                SQL("ms.company_id"),
-                SQL("ms.reached_date"),
-            ),
-            currency_join=sources._company_currency_join(),
         )
 
     def init(self):

@@ -80,21 +80,11 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
-    def _company_currency_join(self, alias="fx"):
-        """``JOIN`` of the currency of the joined company ``co``: its decimal
-        places, for ``_in_company_currency``."""
-        return SQL(
-            "JOIN res_currency %s ON %s = co.currency_id",
-            SQL.identifier(alias),
-            SQL.identifier(alias, "id"),
-        )
-
-    @api.model
-    def _in_company_currency(self, amount, currency, company, day, alias="fx"):
+    def _in_company_currency(self, amount, currency, company, day):
         """``amount`` (an SQL expression) in ``currency`` converted to the
-        currency of the joined company ``co`` at ``day``, with Odoo's rates
-        (``psa_currency_rate``, for foreign-currency rows only) and rounding
-        (``_company_currency_join`` named ``alias``). For the few expenses,
+        currency of the joined company ``co`` (``fx``: its ``res_currency``
+        row) at ``day``, with Odoo's rates (``psa_currency_rate``, called for
+        foreign-currency rows only) and rounding. For the few expenses,
         installments and milestones: timesheets store their converted amount.
         Plain function calls (no lateral join) keep the views parallel safe."""
         return SQL(
@@ -103,43 +93,89 @@ class PsaReportSources(models.AbstractModel):
             " ELSE round(%(amount)s"
             " * psa_currency_rate(co.currency_id, %(company)s, %(day)s)"
             " / psa_currency_rate(%(currency)s, %(company)s, %(day)s),"
-            " %(fx)s.decimal_places) END",
+            " fx.decimal_places) END",
             amount=amount,
             currency=currency,
             company=company,
             day=day,
-            fx=SQL.identifier(alias),
+        )
+
+    @api.model
+    def _expenses(self):
+        """Expenses of projects with their re-bill amount in company currency
+        at the expense's date (``rebill_value``)."""
+        return SQL(
+            """
+            SELECT x.id, x.date, x.psa_project_id, x.company_id, x.state,
+                   x.psa_billing_state, x.total_amount, x.tax_amount,
+                   co.currency_id AS company_currency_id, %(value)s AS rebill_value
+              FROM hr_expense x
+              JOIN res_company co ON co.id = x.company_id
+              JOIN res_currency fx ON fx.id = co.currency_id
+             WHERE x.psa_project_id IS NOT NULL
+            """,
+            value=self._in_company_currency(
+                SQL("x.psa_rebill_amount"),
+                SQL("x.currency_id"),
+                SQL("x.company_id"),
+                SQL("x.date"),
+            ),
         )
 
     @api.model
     def _installments(self):
-        """Installments of fixed-price projects, in the project's currency."""
+        """Installments of fixed-price projects with their amount in company
+        currency at their due date (``value``)."""
         return SQL(
             """
-            SELECT i.id, i.project_id, i.date, i.amount, p.company_id,
-                   p.psa_currency_id AS currency
+            SELECT i.id, i.project_id, i.date, p.company_id,
+                   co.currency_id AS company_currency_id, %(value)s AS value
               FROM psa_project_installment i
               JOIN project_project p ON p.id = i.project_id
+              JOIN res_company co ON co.id = p.company_id
+              JOIN res_currency fx ON fx.id = co.currency_id
              WHERE p.psa_billing_type = 'fixed_price'
-            """
+            """,
+            value=self._in_company_currency(
+                SQL("i.amount"),
+                SQL("p.psa_currency_id"),
+                SQL("p.company_id"),
+                SQL("i.date"),
+            ),
         )
 
     @api.model
     def _milestones(self):
         """Milestones of milestone projects with the amount they invoice (their
-        own, else their % of the contract), in the project's currency."""
+        own, else their % of the contract, in the project's currency) in
+        company currency at their deadline and at the day they were reached."""
+
+        def value_at(day):
+            return self._in_company_currency(
+                SQL("ms.value"), SQL("ms.currency"), SQL("ms.company_id"), day
+            )
+
         return SQL(
             """
-            SELECT m.id, m.project_id, m.deadline, m.is_reached, m.reached_date,
-                   p.company_id, p.psa_currency_id AS currency,
-                   COALESCE(NULLIF(m.psa_amount, 0),
-                            round(p.psa_contract_amount * m.psa_percent / 100.0,
-                                  cur.decimal_places)) AS value
-              FROM project_milestone m
-              JOIN project_project p ON p.id = m.project_id
-              JOIN res_currency cur ON cur.id = p.psa_currency_id
-             WHERE p.psa_billing_type = 'milestone'
-            """
+            SELECT ms.*, co.currency_id AS company_currency_id,
+                   %(at_deadline)s AS value_at_deadline,
+                   %(when_reached)s AS value_when_reached
+              FROM (
+                SELECT m.id, m.project_id, m.deadline, m.is_reached,
+                       m.reached_date, p.company_id, p.psa_currency_id AS currency,
+                       COALESCE(NULLIF(m.psa_amount, 0),
+                                round(p.psa_contract_amount * m.psa_percent / 100.0,
+                                      cur.decimal_places)) AS value
+                  FROM project_milestone m
+                  JOIN project_project p ON p.id = m.project_id
+                  JOIN res_currency cur ON cur.id = p.psa_currency_id
+                 WHERE p.psa_billing_type = 'milestone'
+              ) ms
+              JOIN res_company co ON co.id = ms.company_id
+              JOIN res_currency fx ON fx.id = co.currency_id
+            """,
+            at_deadline=value_at(SQL("ms.deadline")),
+            when_reached=value_at(SQL("ms.reached_date")),
         )
 
     @api.model

@@ -84,34 +84,25 @@ class PsaRevenueReport(models.Model):
                    AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
                 UNION ALL
                 SELECT x.id::bigint * 7 + 2, x.date, x.psa_project_id, x.company_id,
-                       0.0, COALESCE(%(expense_value)s, 0.0), 0.0
-                  FROM (SELECT * FROM hr_expense
-                         WHERE psa_billing_state IN ('to_invoice', 'invoiced')
-                           AND psa_project_id IS NOT NULL) x
-                  JOIN res_company co ON co.id = x.company_id
-                  %(currency_join)s
+                       0.0, COALESCE(x.rebill_value, 0.0), 0.0
+                  FROM (%(expenses)s) x
+                 WHERE x.psa_billing_state IN ('to_invoice', 'invoiced')
                 UNION ALL
                 SELECT t.id::bigint * 7 + 3, t.date, t.project_id, t.company_id,
-                       %(installment_value)s,
+                       COALESCE(t.value, 0.0),
                        CASE WHEN t.date <= CURRENT_DATE
-                            THEN %(installment_value)s ELSE 0.0 END,
+                            THEN COALESCE(t.value, 0.0) ELSE 0.0 END,
                        0.0
                   FROM (%(installments)s) t
-                  JOIN res_company co ON co.id = t.company_id
-                  %(currency_join)s
                 UNION ALL
                 SELECT ms.id::bigint * 7 + 4, ms.deadline, ms.project_id,
-                       ms.company_id, COALESCE(%(milestone_projected)s, 0.0), 0.0, 0.0
+                       ms.company_id, COALESCE(ms.value_at_deadline, 0.0), 0.0, 0.0
                   FROM (%(milestones)s) ms
-                  JOIN res_company co ON co.id = ms.company_id
-                  %(currency_join)s
                  WHERE ms.deadline IS NOT NULL
                 UNION ALL
                 SELECT ms.id::bigint * 7 + 5, ms.reached_date, ms.project_id,
-                       ms.company_id, 0.0, COALESCE(%(milestone_earned)s, 0.0), 0.0
+                       ms.company_id, 0.0, COALESCE(ms.value_when_reached, 0.0), 0.0
                   FROM (%(milestones)s) ms
-                  JOIN res_company co ON co.id = ms.company_id
-                  %(currency_join)s
                  WHERE ms.is_reached
                 UNION ALL
                 SELECT i.analytic_line_id::bigint * 7 + 6, i.date, i.project_id,
@@ -122,30 +113,9 @@ class PsaRevenueReport(models.Model):
               JOIN res_company co ON co.id = s.company_id
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
+            expenses=sources._expenses(),
             installments=sources._installments(),
             milestones=sources._milestones(),
-            expense_value=sources._in_company_currency(
-                SQL("x.psa_rebill_amount"),
-                SQL("x.currency_id"),
-                SQL("x.company_id"),
-                SQL("x.date"),
-            ),
-            installment_value=sources._in_company_currency(
-                SQL("t.amount"), SQL("t.currency"), SQL("t.company_id"), SQL("t.date")
-            ),
-            milestone_projected=sources._in_company_currency(
-                SQL("ms.value"),
-                SQL("ms.currency"),
-                SQL("ms.company_id"),
-                SQL("ms.deadline"),
-            ),
-            milestone_earned=sources._in_company_currency(
-                SQL("ms.value"),
-                SQL("ms.currency"),
-                SQL("ms.company_id"),
-                SQL("ms.reached_date"),
-            ),
-            currency_join=sources._company_currency_join(),
             invoices=sources._posted_invoice_lines(),
         )
 
