@@ -2,6 +2,16 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+# What a rate's conversions depend on.
+RATE_FIELDS = {
+    "rate",
+    "inverse_company_rate",
+    "company_rate",
+    "name",
+    "currency_id",
+    "company_id",
+}
+
 
 class ResCurrencyRate(models.Model):
     """A rate added, changed or removed changes the company-currency value of
@@ -17,6 +27,8 @@ class ResCurrencyRate(models.Model):
         return rates
 
     def write(self, vals):
+        if not RATE_FIELDS & set(vals):
+            return super().write(vals)
         before = [(rate.currency_id, rate.name) for rate in self]
         result = super().write(vals)
         self._psa_convert_timesheets(before)

@@ -14,6 +14,28 @@ class PsaInvoicingCommon(PsaTimesheetCommon):
         super().setUpClass()
         cls.Engine = cls.env["psa.invoicing.engine"].with_user(cls.user_billing)
 
+    def _eur_rate(self, day, rate):
+        """A EUR rate of the company on ``day`` (EUR per company currency)."""
+        return self.env["res.currency.rate"].create(
+            {
+                "currency_id": self.currency_eur.id,
+                "name": day,
+                "rate": rate,
+                "company_id": self.company.id,
+            }
+        )
+
+    def _eur_project(self, name):
+        """A time & materials project of the customer billed in EUR."""
+        return self.env["project.project"].create(
+            {
+                "name": name,
+                "company_id": self.company.id,
+                "partner_id": self.customer_eur.id,
+                "user_id": self.user_approver.id,
+            }
+        )
+
     def _approved(self, *hours, project=None, user=None):
         lines = self.env["account.analytic.line"]
         for index, amount in enumerate(hours):

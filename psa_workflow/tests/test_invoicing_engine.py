@@ -143,22 +143,8 @@ class TestInvoicingEngine(PsaInvoicingCommon):
         self.assertEqual(len(moves), 1)
 
     def test_foreign_currency_customer_is_invoiced_in_its_currency(self):
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": self.currency_eur.id,
-                "name": DAY - timedelta(days=30),
-                "rate": 0.5,
-                "company_id": self.company.id,
-            }
-        )
-        project = self.env["project.project"].create(
-            {
-                "name": "PSA EUR T&M",
-                "company_id": self.company.id,
-                "partner_id": self.customer_eur.id,
-                "user_id": self.user_approver.id,
-            }
-        )
+        self._eur_rate(DAY - timedelta(days=30), 0.5)
+        project = self._eur_project("PSA EUR T&M")
         self._approved(2.0, project=project)
         move, _skipped = self._invoice(project)
         self.assertEqual(move.currency_id, self.currency_eur)

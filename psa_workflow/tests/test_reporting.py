@@ -389,25 +389,9 @@ class TestReporting(PsaInvoicingCommon):
         Rate.search(
             [("currency_id", "=", self.currency_eur.id), ("name", "=", today)]
         ).unlink()
-        Rate.create(
-            [
-                {
-                    "currency_id": self.currency_eur.id,
-                    "name": day,
-                    "rate": rate,
-                    "company_id": self.company.id,
-                }
-                for day, rate in ((today, 0.8), (DAY - timedelta(days=30), 0.5))
-            ]
-        )
-        project = self.env["project.project"].create(
-            {
-                "name": "PSA EUR Reporting",
-                "company_id": self.company.id,
-                "partner_id": self.customer_eur.id,
-                "user_id": self.user_approver.id,
-            }
-        )
+        self._eur_rate(today, 0.8)
+        self._eur_rate(DAY - timedelta(days=30), 0.5)
+        project = self._eur_project("PSA EUR Reporting")
         lines = self._approved(2.0, project=project)
         self.assertEqual(
             (lines.psa_currency_id, lines.psa_bill_amount), (self.currency_eur, 100.0)
@@ -437,23 +421,8 @@ class TestReporting(PsaInvoicingCommon):
         """The company-currency value of approved time follows the rates of
         its date: a rate added, corrected or removed afterwards is applied,
         while the billed amount in the project's currency stays as approved."""
-        Rate = self.env["res.currency.rate"]
-        Rate.create(
-            {
-                "currency_id": self.currency_eur.id,
-                "name": DAY - timedelta(days=30),
-                "rate": 0.5,
-                "company_id": self.company.id,
-            }
-        )
-        project = self.env["project.project"].create(
-            {
-                "name": "PSA EUR Rates",
-                "company_id": self.company.id,
-                "partner_id": self.customer_eur.id,
-                "user_id": self.user_approver.id,
-            }
-        )
+        self._eur_rate(DAY - timedelta(days=30), 0.5)
+        project = self._eur_project("PSA EUR Rates")
         lines = self._approved(2.0, project=project)
         domain = [("project_id", "=", project.id)]
 
@@ -463,14 +432,7 @@ class TestReporting(PsaInvoicingCommon):
             )["revenue_earned"]
 
         self.assertEqual(earned(), 200.0)  # 100.00 EUR at 0.5
-        rate = Rate.create(
-            {
-                "currency_id": self.currency_eur.id,
-                "name": DAY,
-                "rate": 0.4,
-                "company_id": self.company.id,
-            }
-        )
+        rate = self._eur_rate(DAY, 0.4)
         self.assertEqual(earned(), 250.0)
         rate.rate = 0.8
         self.assertEqual(earned(), 125.0)

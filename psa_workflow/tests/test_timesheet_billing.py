@@ -144,6 +144,8 @@ class TestTimesheetBilling(PsaTimesheetCommon):
             line.with_user(self.user_employee).read(["psa_bill_rate"])
         with self.assertRaises(AccessError):
             line.with_user(self.user_employee).read(["psa_bill_amount"])
+        with self.assertRaises(AccessError):
+            line.with_user(self.user_employee).read(["psa_bill_amount_company"])
         self.assertEqual(line.with_user(self.user_employee).psa_billed_hours, 2.0)
         self.assertEqual(line.with_user(self.user_billing).psa_bill_amount, 200.0)
 
