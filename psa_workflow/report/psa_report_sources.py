@@ -43,10 +43,9 @@ class PsaReportSources(models.AbstractModel):
         day, the company's before the shared ones), run for every
         foreign-currency timesheet when it is priced or a rate changes, and by
         the views for expenses, installments and milestones. In (currency,
-        company, date descending) order it
-        is one index scan stopping at the first rate; with Odoo's indexes every
-        rate of the currency is read and sorted, per call (hundreds a year with
-        daily rates).
+        company, date descending) order it is one index scan stopping at the
+        first rate; with Odoo's indexes every rate of the currency is read and
+        sorted, per call (hundreds a year with daily rates).
 
         :return: the names of the indexes
         """
