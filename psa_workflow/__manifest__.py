@@ -22,6 +22,8 @@
         "security/psa_allocation_security.xml",
         "security/psa_expense_policy_security.xml",
         "security/account_analytic_line_security.xml",
+        "security/hr_expense_security.xml",
+        "security/psa_project_installment_security.xml",
         "report/psa_workload_report_security.xml",
         "report/psa_forecast_report_security.xml",
         "data/project_project_data.xml",

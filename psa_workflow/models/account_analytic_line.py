@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
 
 from .psa_rate import RATE_SCOPES
+from .psa_validation import check_ranges, ensure_one, sql_check, to_date
 
 # A timesheet in one of these states is locked: its hours and billing are history.
 LOCKED_STATES = ("approved", "invoiced")
@@ -175,6 +176,35 @@ class AccountAnalyticLine(models.Model):
         help="The customer invoice billing this timesheet.",
     )
 
+    _sql_constraints = [
+        # Odoo's own column: analytic lines without a project may be negative.
+        (
+            "psa_unit_amount_finite",
+            sql_check("unit_amount"),
+            "The quantity (hours) of an analytic line must be a finite number.",
+        ),
+        (
+            "psa_billed_hours_range",
+            sql_check("psa_billed_hours", 0),
+            "The billed hours of a timesheet must be a finite number, not negative.",
+        ),
+        (
+            "psa_bill_rate_range",
+            sql_check("psa_bill_rate", 0),
+            "The bill rate of a timesheet must be a finite number, not negative.",
+        ),
+        (
+            "psa_bill_amount_range",
+            sql_check("psa_bill_amount", 0),
+            "The billable amount of a timesheet must be a finite number, not negative.",
+        ),
+        (
+            "psa_bill_amount_company_range",
+            sql_check("psa_bill_amount_company", 0),
+            "The billable amount of a timesheet must be a finite number, not negative.",
+        ),
+    ]
+
     def _compute_psa_invoice_id(self):
         links = (
             self.env["psa.invoice.link"]
@@ -195,20 +225,26 @@ class AccountAnalyticLine(models.Model):
     def action_psa_cap_bill_anyway(self):
         """Release time held by a cap: it is invoiced with the next invoice."""
         self._psa_cap_decide("bill")
+        return True
 
     def action_psa_cap_write_off(self):
         """Never invoice this time held by a cap (it stays approved, as history)."""
         self._psa_cap_decide("write_off")
+        return True
 
     def _psa_cap_decide(self, decision):
         if not self.env.user.has_group("psa_workflow.group_psa_billing"):
             raise AccessError(self.env._("Only billing users decide on capped time."))
-        not_held = self.filtered(lambda line: not line.psa_cap_held)
+        # Invoiced time is not held any more, whatever the flag says: written
+        # off, it would never be billed again once credited.
+        not_held = self.filtered(
+            lambda line: not line.psa_cap_held or line.psa_state != "approved"
+        )
         if not_held:
             raise UserError(
                 self.env._(
-                    "Only time held by a cap can be billed anyway or written off:"
-                    "\n%(entries)s",
+                    "Only approved time held by a cap and not invoiced can be "
+                    "billed anyway or written off:\n%(entries)s",
                     entries=self._psa_list(not_held),
                 )
             )
@@ -216,7 +252,7 @@ class AccountAnalyticLine(models.Model):
         self.sudo().write({"psa_cap_held": False, "psa_cap_decision": decision})
 
     def action_psa_open_invoice(self):
-        self.ensure_one()
+        ensure_one(self, "action_psa_open_invoice")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -273,16 +309,28 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("unit_amount")
     def _check_psa_hours(self):
+        """Hours are a finite number from 0 to 24. Zero is accepted here (Odoo
+        creates empty lines itself: timers, placeholders) and refused at
+        submission and approval (``_psa_check_hours_logged``)."""
         timesheets = self.filtered("project_id")
-        for line in timesheets:
-            if line.unit_amount <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(entry)s: the hours must be more than zero.",
-                        entry=self._psa_entry_name(line),
-                    )
-                )
+        check_ranges(
+            timesheets,
+            {"unit_amount": (0.0, MAX_HOURS_PER_DAY)},
+            name=self._psa_entry_name,
+        )
         timesheets._psa_check_hours_per_day()
+
+    def _psa_check_hours_logged(self):
+        """Refuse, naming them, timesheets without hours (submission, approval)."""
+        empty = self.filtered(lambda line: line.unit_amount <= 0)
+        if empty:
+            raise UserError(
+                self.env._(
+                    "These timesheets have no hours: log the time spent or delete "
+                    "them.\n%(entries)s",
+                    entries=self._psa_list(empty),
+                )
+            )
 
     @api.constrains("psa_role_id", "employee_id", "project_id")
     def _check_psa_role(self):
@@ -345,6 +393,7 @@ class AccountAnalyticLine(models.Model):
         if not self:
             return
         self.flush_model(["unit_amount", "date", "employee_id", "project_id"])
+        self._psa_lock_days()
         totals = self.sudo()._read_group(
             [
                 ("project_id", "!=", False),
@@ -366,6 +415,38 @@ class AccountAnalyticLine(models.Model):
                     )
                 )
 
+    def _psa_lock_days(self):
+        """Serialize the transactions logging time of one employee on one day:
+        each upserts the (employee, day) row of ``psa_timesheet_day_lock``
+        before reading the day's total. Of two concurrent ones, the second
+        waits for the first, then fails to serialize (Odoo retries it with a
+        fresh snapshot, which sees the first one's hours). One statement for
+        the whole batch, in a stable order."""
+        pairs = sorted(
+            {
+                (line.employee_id.id, line.date)
+                for line in self
+                if line.employee_id and line.date
+            }
+        )
+        if not pairs:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO psa_timesheet_day_lock (employee_id, day)
+                SELECT employee_id, day
+                  FROM unnest(%s::integer[], %s::date[]) AS pair(employee_id, day)
+                 ORDER BY employee_id, day
+                    ON CONFLICT (employee_id, day)
+                    DO UPDATE SET locked_by = txid_current()
+                """,
+                # Array literals: psycopg2 adapts a list item by item, slowly.
+                "{" + ",".join(str(employee_id) for employee_id, _day in pairs) + "}",
+                "{" + ",".join(day.isoformat() for _employee_id, day in pairs) + "}",
+            )
+        )
+
     @api.model
     def _psa_entry_name(self, line):
         return self.env._(
@@ -380,24 +461,15 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(STATE_FIELDS & set(vals) for vals in vals_list):
-            raise UserError(
-                self.env._(
-                    "Timesheets are created as drafts; submit them to approve them."
-                )
-            )
+        # Approval and billing fields are the server's (drafts, priced here).
+        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
         lines = super().create(vals_list)
         lines.filtered("project_id")._psa_update_billing()
         return lines
 
     def write(self, vals):
-        if not self.env.su and STATE_FIELDS & set(vals):
-            raise UserError(
-                self.env._(
-                    "Use Submit, Approve, Reject or Reopen to change a timesheet's "
-                    "approval state."
-                )
-            )
+        # Submit, Approve, Reject and Reopen change the state; pricing the billing.
+        self.env["psa.write.policy"]._check_write(self, [vals])
         if LOCKED_FIELDS & set(vals):
             self._psa_check_unlocked()
         result = super().write(vals)
@@ -455,6 +527,7 @@ class AccountAnalyticLine(models.Model):
         """Submit draft or rejected timesheets for approval (one's own, or as
         their approver / a PSA administrator)."""
         lines = self._psa_timesheets()
+        lines._psa_check_hours_logged()
         wrong = lines.filtered(lambda line: line.psa_state not in ("draft", "rejected"))
         if wrong:
             raise UserError(
@@ -479,8 +552,9 @@ class AccountAnalyticLine(models.Model):
     @api.model
     def psa_submit_week(self, day=None):
         """Submit the current user's draft and rejected timesheets of the week
-        of ``day`` (default: today). Returns the number of lines submitted."""
-        day = fields.Date.to_date(day) or fields.Date.context_today(self)
+        of ``day`` (a date or "YYYY-MM-DD", default: today). Returns the number
+        of lines submitted."""
+        day = to_date(self.env, day, "day") or fields.Date.context_today(self)
         monday = day - timedelta(days=day.weekday())
         lines = self.search(
             [
@@ -496,7 +570,11 @@ class AccountAnalyticLine(models.Model):
 
     def action_psa_approve(self):
         lines = self._psa_timesheets()
+        lines._psa_check_can_approve()
+        # What is frozen is priced again from the facts, not taken as stored.
+        lines._psa_update_billing()
         lines._psa_check_can_approve(check_rate=True)
+        lines._psa_check_hours_logged()
         lines._psa_write_state(
             {
                 "psa_state": "approved",
@@ -509,7 +587,15 @@ class AccountAnalyticLine(models.Model):
 
     def action_psa_reject(self, reason=None):
         """Reject submitted (or approved, not invoiced) timesheets with a reason
-        shown to the employee."""
+        shown to the employee (without a reason: the wizard asking for it)."""
+        if reason is not None and reason is not False and not isinstance(reason, str):
+            raise UserError(
+                self.env._("The reason must be a text, not %(reason)r.", reason=reason)
+            )
+        if reason and not reason.strip():
+            raise UserError(
+                self.env._("The reason must not be blank: tell the employee why.")
+            )
         if not reason:
             return {
                 "type": "ir.actions.act_window",
@@ -521,6 +607,7 @@ class AccountAnalyticLine(models.Model):
             }
         lines = self._psa_timesheets()
         lines._psa_check_can_approve(states=("submitted", "approved"))
+        reason = reason.strip()
         lines._psa_write_state(
             {
                 "psa_state": "rejected",
@@ -610,10 +697,18 @@ class AccountAnalyticLine(models.Model):
         self.ensure_one()
         return self.env.user in (self.employee_id.user_id | self.user_id)
 
+    def _psa_approval_conflicts(self):
+        """The lines the current user may not approve, reject or reopen: the
+        separation of duties, whatever their groups (PSA administrators too).
+        Theirs (employee or user of the line), or entered by them for someone
+        else: an approver logging time for a consultant needs another approver."""
+        user = self.env.user
+        return self.filtered(lambda line: line._psa_is_own() or line.create_uid == user)
+
     def _psa_check_can_approve(self, states=("submitted",), check_rate=False):
         """Refuse, listing every reason, unless all lines can be approved by the
-        current user: right state, a project they manage, not their own time
-        (PSA administrators excepted), and a rate for billable lines."""
+        current user: right state, a project they manage, no conflict of
+        duties (``_psa_approval_conflicts``), and a rate for billable lines."""
         if not self.env.user.has_group("psa_workflow.group_psa_approver"):
             raise UserError(
                 self.env._("Only approvers can approve or reject timesheets.")
@@ -629,15 +724,16 @@ class AccountAnalyticLine(models.Model):
                     entries=self._psa_list(wrong_state),
                 )
             )
-        if not self.env.user.has_group("psa_workflow.group_psa_admin"):
-            own = self.filtered(lambda line: line._psa_is_own())
-            if own:
-                problems.append(
-                    self.env._(
-                        "You cannot approve your own time:\n%(entries)s",
-                        entries=self._psa_list(own),
-                    )
+        conflicted = self._psa_approval_conflicts()
+        if conflicted:
+            problems.append(
+                self.env._(
+                    "Separation of duties: you cannot approve time that is yours or "
+                    "that you entered (another approver or a PSA administrator "
+                    "does):\n%(entries)s",
+                    entries=self._psa_list(conflicted),
                 )
+            )
         if check_rate:
             no_rate = self.filtered(
                 lambda line: line.psa_billable and line.psa_rate_missing
@@ -864,6 +960,18 @@ class AccountAnalyticLine(models.Model):
         )
 
     def init(self):
+        # One row per employee and day logged: see _psa_lock_days.
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS psa_timesheet_day_lock (
+                employee_id integer NOT NULL
+                    REFERENCES hr_employee (id) ON DELETE CASCADE,
+                day date NOT NULL,
+                locked_by bigint,
+                PRIMARY KEY (employee_id, day)
+            )
+            """
+        )
         # Lines priced before the column existed (an upgrade).
         self.env["psa.report.sources"]._create_functions()
         self._psa_convert_bill_amounts(

@@ -5,6 +5,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .psa_validation import ensure_one
+
 
 class AccountMove(models.Model):
     """Invoices built by psa_workflow react to what Invoicing does with them:
@@ -57,7 +59,9 @@ class AccountMove(models.Model):
     def button_draft(self):
         cancelled = self.filtered(lambda move: move.state == "cancel")
         self.env["psa.invoicing.engine"]._reclaim(cancelled.sudo().psa_link_ids)
-        return super().button_draft()
+        result = super().button_draft()
+        # Odoo's returns None, which XML-RPC cannot marshal.
+        return True if result is None else result
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
@@ -281,7 +285,7 @@ class AccountMove(models.Model):
         return links.sorted(lambda link: (link.timesheet_id.date, link.id))
 
     def action_psa_open_entries(self):
-        self.ensure_one()
+        ensure_one(self, "action_psa_open_entries")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Billed Timesheets"),

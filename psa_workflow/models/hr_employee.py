@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .psa_validation import MAX_PERCENT, check_ranges, sql_check
+
 
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
@@ -36,6 +38,19 @@ class HrEmployee(models.Model):
         string="Project Teams",
         groups="hr.group_hr_user",
     )
+
+    _sql_constraints = [
+        (
+            "psa_utilization_target_range",
+            sql_check("psa_utilization_target", 0, MAX_PERCENT),
+            "A utilization target must be a number from 0 to 100 %.",
+        ),
+    ]
+
+    @api.constrains("psa_utilization_target")
+    def _check_psa_utilization_target(self):
+        # sudo: the target is read by the check whoever may write it.
+        check_ranges(self.sudo(), {"psa_utilization_target": (0.0, MAX_PERCENT)})
 
     @api.constrains("psa_role_ids", "psa_default_role_id")
     def _check_psa_default_role(self):

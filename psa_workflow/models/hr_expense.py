@@ -3,8 +3,10 @@ import json
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
+
+from .psa_validation import MAX_MARKUP_PERCENT, check_ranges, sql_check
 
 # What an invoiced expense must keep as it was invoiced.
 PSA_LOCKED_FIELDS = frozenset(
@@ -125,6 +127,19 @@ class HrExpense(models.Model):
         help="The expense breaks a policy that blocks: it cannot be submitted.",
     )
 
+    _sql_constraints = [
+        (
+            "psa_markup_percent_range",
+            sql_check("psa_markup_percent", 0, MAX_MARKUP_PERCENT),
+            "An expense's markup must be a number from 0 to 1000 %.",
+        ),
+        (
+            "psa_rebill_amount_range",
+            sql_check("psa_rebill_amount", 0),
+            "An expense's re-bill amount must be a finite number, not negative.",
+        ),
+    ]
+
     @api.depends("analytic_distribution", "company_id")
     def _compute_psa_project_id(self):
         projects = self._psa_projects_from_distribution()
@@ -148,7 +163,11 @@ class HrExpense(models.Model):
     def _compute_psa_rebillable(self):
         for expense in self:
             # sudo: whoever can see the expense may know if its project is billable
-            expense.psa_rebillable = expense.psa_project_id.sudo().psa_is_billable
+            # A negative expense (a refund) is not re-billed by default.
+            expense.psa_rebillable = (
+                expense.psa_project_id.sudo().psa_is_billable
+                and expense.untaxed_amount_currency >= 0
+            )
 
     @api.depends(
         "psa_rebillable",
@@ -158,17 +177,22 @@ class HrExpense(models.Model):
         "currency_id",
     )
     def _compute_psa_rebill_amount(self):
-        # Re-billed on the cost without the input taxes: the customer invoice
-        # applies its own taxes.
         for expense in self:
-            cost = expense.untaxed_amount_currency
-            if not expense.psa_rebillable:
-                amount = 0.0
-            elif expense.psa_rebill_method == "markup":
-                amount = cost * (1 + expense.psa_markup_percent / 100)
-            else:
-                amount = cost
-            expense.psa_rebill_amount = expense.currency_id.round(amount)
+            expense.psa_rebill_amount = expense._psa_derive_rebill_amount()
+
+    def _psa_derive_rebill_amount(self):
+        """What the customer is billed for this expense, from its facts: the
+        cost without the input taxes (the customer invoice applies its own),
+        plus the markup when re-billed with markup; 0 if not re-billed."""
+        self.ensure_one()
+        cost = self.untaxed_amount_currency
+        if not self.psa_rebillable:
+            amount = 0.0
+        elif self.psa_rebill_method == "markup":
+            amount = cost * (1 + self.psa_markup_percent / 100)
+        else:
+            amount = cost
+        return self.currency_id.round(amount)
 
     @api.depends("psa_rebillable", "state", "psa_invoiced")
     def _compute_psa_billing_state(self):
@@ -216,9 +240,17 @@ class HrExpense(models.Model):
                 and expense.psa_policy_id.sudo().action == "block"
             )
 
-    @api.constrains("psa_rebillable", "psa_project_id")
+    @api.constrains("psa_rebillable", "psa_project_id", "untaxed_amount_currency")
     def _check_psa_rebillable(self):
         for expense in self.filtered("psa_rebillable"):
+            if expense.untaxed_amount_currency < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The expense %(expense)s cannot be re-billed: its amount is "
+                        "negative.",
+                        expense=expense.display_name,
+                    )
+                )
             project = expense.psa_project_id.sudo()
             if not project:
                 raise ValidationError(
@@ -240,14 +272,13 @@ class HrExpense(models.Model):
 
     @api.constrains("psa_markup_percent")
     def _check_psa_markup_percent(self):
-        for expense in self:
-            if expense.psa_markup_percent < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The markup of the expense %(expense)s cannot be negative.",
-                        expense=expense.display_name,
-                    )
-                )
+        check_ranges(
+            self,
+            {"psa_markup_percent": (0.0, MAX_MARKUP_PERCENT)},
+            name=lambda expense: self.env._(
+                "The expense %(expense)s", expense=expense.display_name
+            ),
+        )
 
     @api.constrains("total_amount", "total_amount_currency", "product_id", "quantity")
     def _check_psa_policy_max_amount(self):
@@ -287,13 +318,11 @@ class HrExpense(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any("psa_invoiced" in vals for vals in vals_list):
-            self._psa_check_invoiced_access()
+        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        if "psa_invoiced" in vals:
-            self._psa_check_invoiced_access()
+        self.env["psa.write.policy"]._check_write(self, [vals])
         locked = PSA_LOCKED_FIELDS & vals.keys()
         if locked:
             self._psa_check_not_invoiced(locked)
@@ -497,17 +526,6 @@ class HrExpense(models.Model):
         )
         self.env.add_to_compute(self._fields["psa_policy_id"], expenses)
         expenses.modified(["psa_policy_id"])
-
-    def _psa_check_invoiced_access(self):
-        if self.env.su or self.env.user.has_group("psa_workflow.group_psa_billing"):
-            return
-        raise AccessError(
-            self.env._(
-                "Only billing users can mark expenses as invoiced (%(expenses)s).",
-                expenses=", ".join(self.mapped("display_name"))
-                or self.env._("new expense"),
-            )
-        )
 
     def _psa_check_not_invoiced(self, field_names):
         invoiced = self.filtered("psa_invoiced")

@@ -14,7 +14,8 @@ class HrExpenseSheet(models.Model):
         self.expense_line_ids._psa_check_policy_submission()
         res = super().action_submit_sheet()
         self._psa_auto_approve()
-        return res
+        # Odoo's returns None, which XML-RPC cannot marshal.
+        return True if res is None else res
 
     def _psa_auto_approve(self):
         """Approve the submitted reports whose expenses all comply with their

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .psa_validation import MAX_PERCENT, check_ranges, sql_check
+
 
 class ProjectMilestone(models.Model):
     _inherit = "project.milestone"
@@ -9,19 +11,35 @@ class ProjectMilestone(models.Model):
         string="Amount",
         currency_field="psa_currency_id",
         help="Invoiced once the milestone is reached.",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_percent = fields.Float(
         string="% of Contract",
         digits=(16, 4),
         help="Used when no amount is set: this share of the project's contract amount.",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_invoice_amount = fields.Monetary(
         string="Amount to Invoice",
         currency_field="psa_currency_id",
         compute="_compute_psa_invoice_amount",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_currency_id = fields.Many2one(related="project_id.psa_currency_id")
     psa_invoiced = fields.Boolean(string="Invoiced", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "psa_amount_range",
+            sql_check("psa_amount", 0),
+            "A milestone's amount must be a finite number, not negative.",
+        ),
+        (
+            "psa_percent_range",
+            sql_check("psa_percent", 0, MAX_PERCENT),
+            "A milestone's % of the contract must be a number from 0 to 100.",
+        ),
+    ]
 
     @api.depends("psa_amount", "psa_percent", "project_id.psa_contract_amount")
     def _compute_psa_invoice_amount(self):
@@ -33,3 +51,20 @@ class ProjectMilestone(models.Model):
                     / 100
                 )
             )
+
+    @api.constrains("psa_amount", "psa_percent")
+    def _check_psa_amount(self):
+        # sudo: the money fields are read by the check whoever may write them.
+        check_ranges(
+            self.sudo(),
+            {"psa_amount": (0.0, None), "psa_percent": (0.0, MAX_PERCENT)},
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["psa.write.policy"]._check_write(self, [vals])
+        return super().write(vals)

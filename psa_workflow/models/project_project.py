@@ -3,6 +3,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
+from .psa_validation import check_ranges, ensure_one, sql_check
+from .psa_write_policy import trusted_write
+
 
 class ProjectProject(models.Model):
     _inherit = "project.project"
@@ -119,26 +122,54 @@ class ProjectProject(models.Model):
         help="Weekly or monthly: the scheduled action invoices the approved work of "
         "each past week or month.",
     )
+    psa_can_edit_terms = fields.Boolean(
+        compute="_compute_psa_can_edit_terms",
+        help="The current user may change the billing terms (billing users).",
+    )
     psa_last_invoice_date = fields.Date(
         string="Invoiced Up To", readonly=True, copy=False
     )
     psa_contract_amount = fields.Monetary(
         string="Contract Amount",
         currency_field="psa_currency_id",
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Fixed price: the amount the installments add up to; milestones may be "
         "a % of it.",
     )
     psa_installment_ids = fields.One2many(
-        "psa.project.installment", "project_id", string="Installments", copy=True
+        "psa.project.installment", "project_id", string="Installments", copy=False
     )
     psa_member_ids = fields.One2many(
-        "psa.project.member", "project_id", string="Team", copy=True
+        "psa.project.member", "project_id", string="Team", copy=False
     )
-    psa_rate_ids = fields.One2many("psa.rate", "project_id", string="Rates", copy=True)
+    psa_rate_ids = fields.One2many("psa.rate", "project_id", string="Rates", copy=False)
     psa_allocation_ids = fields.One2many(
         "psa.allocation", "project_id", string="Allocations"
     )
     psa_allocation_count = fields.Integer(compute="_compute_psa_allocation_count")
+
+    _sql_constraints = [
+        (
+            "psa_contract_amount_range",
+            sql_check("psa_contract_amount", 0),
+            "A project's contract amount must be a finite number, not negative.",
+        ),
+        (
+            "psa_cap_amount_range",
+            sql_check("psa_cap_amount", 0),
+            "A project's cap amount must be a finite number, not negative.",
+        ),
+        (
+            "psa_cap_hours_range",
+            sql_check("psa_cap_hours", 0),
+            "A project's cap hours must be a finite number, not negative.",
+        ),
+        (
+            "psa_rounding_minutes_range",
+            "CHECK(psa_rounding_minutes >= 0 AND psa_rounding_minutes <= 240)",
+            "A project's billing rounding must be between 0 and 240 minutes.",
+        ),
+    ]
 
     @api.depends("psa_billing_type")
     def _compute_psa_is_billable(self):
@@ -203,6 +234,24 @@ class ProjectProject(models.Model):
         for project in self:
             project.psa_allocation_count = counts.get(project, 0)
 
+    @api.depends_context("uid")
+    def _compute_psa_can_edit_terms(self):
+        can_edit = self.env.user.has_group("psa_workflow.group_psa_billing")
+        for project in self:
+            project.psa_can_edit_terms = can_edit
+
+    @api.constrains("psa_contract_amount", "psa_cap_amount", "psa_cap_hours")
+    def _check_psa_amounts(self):
+        # sudo: the money fields are read by the check whoever may write them.
+        check_ranges(
+            self.sudo(),
+            {
+                "psa_contract_amount": (0.0, None),
+                "psa_cap_amount": (0.0, None),
+                "psa_cap_hours": (0.0, None),
+            },
+        )
+
     @api.constrains("psa_rounding_minutes")
     def _check_psa_rounding_minutes(self):
         for project in self:
@@ -225,7 +274,27 @@ class ProjectProject(models.Model):
         steps = float_round(hours / step, precision_digits=0, rounding_method=method)
         return float_round(steps * step, 2)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
+        return super().create(vals_list)
+
+    def copy(self, default=None):
+        """A duplicate keeps the original's billing terms, installments, team
+        and rates, whoever duplicates it (a project manager outside the PSA
+        groups too): copying them is no client's change of what is billed,
+        but the values the caller passes in ``default`` are checked."""
+        self.env["psa.write.policy"]._check_write(self, [default or {}])
+        with trusted_write():
+            new_projects = super().copy(default)
+        for old, new in zip(self.sudo(), new_projects.sudo(), strict=True):
+            old.psa_installment_ids.copy({"project_id": new.id})
+            old.psa_member_ids.copy({"project_id": new.id})
+            old.psa_rate_ids.copy({"project_id": new.id})
+        return new_projects
+
     def write(self, vals):
+        self.env["psa.write.policy"]._check_write(self, [vals])
         result = super().write(vals)
         if {"psa_rounding_minutes", "psa_rounding_method", "psa_billing_type"} & set(
             vals
@@ -241,7 +310,8 @@ class ProjectProject(models.Model):
             now_internal = open_lines.filtered(
                 lambda line: line.psa_billable and not line.project_id.psa_is_billable
             )
-            now_internal.psa_billable = False
+            # The addon's bookkeeping, whoever changed the billing model.
+            now_internal.sudo().psa_billable = False
             (open_lines - now_internal)._psa_update_billing()
         return result
 
@@ -252,7 +322,7 @@ class ProjectProject(models.Model):
             self.allow_milestones = True
 
     def action_psa_open_allocations(self):
-        self.ensure_one()
+        ensure_one(self, "action_psa_open_allocations")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_allocation_action"
         )
@@ -261,7 +331,7 @@ class ProjectProject(models.Model):
         return action
 
     def action_psa_open_team_workload(self):
-        self.ensure_one()
+        ensure_one(self, "action_psa_open_team_workload")
         self.env["psa.employee.capacity"]._ensure_fresh()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_workload_report_action"
@@ -312,5 +382,6 @@ class ProjectProject(models.Model):
     def action_psa_create_invoices(self):
         """Invoice the approved time and expenses of these projects (server
         action "Create invoices"); report the projects skipped."""
+        self.check_access("read")
         result = self.env["psa.invoicing.engine"]._invoice_projects(self)
         return self.env["psa.invoicing.engine"]._result_action(result)

@@ -6,6 +6,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round
 
+from .psa_validation import (
+    MAX_CAPACITY_PERCENT,
+    MAX_HOURS_PER_DAY,
+    MAX_PERIOD_DAYS,
+    check_ranges,
+    ensure_one,
+    sql_check,
+)
+
 # Fields whose change re-spreads an allocation over its days.
 SPREAD_FIELDS = {
     "employee_id",
@@ -106,6 +115,24 @@ class PsaAllocation(models.Model):
         "more hours than their capacity.",
     )
     overallocated_weeks = fields.Char(compute="_compute_overallocation")
+
+    _sql_constraints = [
+        (
+            "hours_per_day_range",
+            sql_check("hours_per_day", 0, MAX_HOURS_PER_DAY),
+            "An allocation's hours per day must be a number from 0 to 24.",
+        ),
+        (
+            "percent_range",
+            sql_check("percent", 0, MAX_CAPACITY_PERCENT),
+            "An allocation's % of capacity must be a number from 0 to 1000.",
+        ),
+        (
+            "total_hours_range",
+            sql_check("total_hours", 0),
+            "An allocation's total hours must be a finite number, not negative.",
+        ),
+    ]
 
     @api.depends("project_id.company_id", "employee_id.company_id")
     def _compute_company_id(self):
@@ -233,6 +260,21 @@ class PsaAllocation(models.Model):
                 raise ValidationError(
                     self.env._("%(allocation)s ends before it starts.", allocation=name)
                 )
+            if (allocation.date_to - allocation.date_from).days > MAX_PERIOD_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "%(allocation)s: an allocation spans at most ten years.",
+                        allocation=name,
+                    )
+                )
+            check_ranges(
+                allocation,
+                {
+                    "hours_per_day": (0.0, MAX_HOURS_PER_DAY),
+                    "percent": (0.0, MAX_CAPACITY_PERCENT),
+                    "total_hours": (0.0, None),
+                },
+            )
             effort = allocation[allocation.mode]
             if effort <= 0:
                 raise ValidationError(
@@ -322,12 +364,14 @@ class PsaAllocation(models.Model):
     # ------------------------------------------------------------------
     def action_confirm(self):
         self.write({"state": "confirmed"})
+        return True
 
     def action_set_tentative(self):
         self.write({"state": "tentative"})
+        return True
 
     def action_open_staffing(self):
-        self.ensure_one()
+        ensure_one(self, "action_open_staffing")
         if not self.is_open_role:
             raise UserError(
                 self.env._(

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .psa_validation import sql_check
+
 
 class PsaAllocationLine(models.Model):
     """One day of an allocation: the hours planned that day. Derived data,
@@ -34,3 +36,17 @@ class PsaAllocationLine(models.Model):
         "projects, in company currency.",
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id")
+
+    _sql_constraints = [
+        (
+            "hours_range",
+            sql_check("hours", 0),
+            "A day of an allocation must have a finite number of hours, not negative.",
+        ),
+        (
+            "planned_revenue_finite",
+            sql_check("planned_revenue", 0),
+            "The planned revenue of an allocation must be a finite number, not "
+            "negative.",
+        ),
+    ]

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils, format_date
 
+from .psa_validation import MAX_PERIOD_DAYS, to_date
+
 UTILIZATION_HOURS = (
     "capacity_hours",
     "target_hours",
@@ -39,13 +41,27 @@ class PsaDashboard(models.AbstractModel):
     @api.model
     def _period(self, date_from=None, date_to=None):
         today = fields.Date.context_today(self)
-        date_from = fields.Date.to_date(date_from) or date_utils.start_of(
+        date_from = to_date(self.env, date_from, "date_from") or date_utils.start_of(
             today, "month"
         )
-        date_to = fields.Date.to_date(date_to) or date_utils.end_of(date_from, "month")
+        date_to = to_date(self.env, date_to, "date_to") or date_utils.end_of(
+            date_from, "month"
+        )
         if date_from > date_to:
             raise UserError(
-                self.env._("The start of the period must be before its end.")
+                self.env._(
+                    "The start of the period (date_from) must be before its end "
+                    "(date_to)."
+                )
+            )
+        if (date_to - date_from).days > MAX_PERIOD_DAYS:
+            raise UserError(
+                self.env._(
+                    "The period from %(date_from)s to %(date_to)s is too long: ten "
+                    "years at most.",
+                    date_from=date_from,
+                    date_to=date_to,
+                )
             )
         return date_from, date_to
 
@@ -183,8 +199,17 @@ class PsaDashboard(models.AbstractModel):
     def open_report(self, report, date_from=None, date_to=None, partner_id=None):
         """The action of a report (``utilization``, ``profitability`` or
         ``revenue``) on the dashboard's period, and on one customer if given."""
-        if report not in REPORT_ACTIONS:
+        if not isinstance(report, str) or report not in REPORT_ACTIONS:
             raise UserError(self.env._("Unknown report: %(report)s", report=report))
+        if partner_id not in (None, False) and (
+            isinstance(partner_id, bool) or not isinstance(partner_id, int)
+        ):
+            raise UserError(
+                self.env._(
+                    "partner_id must be the id of a customer, not %(value)r.",
+                    value=partner_id,
+                )
+            )
         date_from, date_to = self._period(date_from, date_to)
         action = self.env["ir.actions.act_window"]._for_xml_id(REPORT_ACTIONS[report])
         domain = [

@@ -7,6 +7,8 @@ from pytz import utc
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .psa_validation import MAX_HOURS_PER_DAY, sql_check
+
 # Capacity is kept for this window around today; the nightly job and the
 # workload views refresh it.
 HORIZON_PAST = timedelta(weeks=26)
@@ -31,6 +33,11 @@ class PsaEmployeeCapacity(models.Model):
 
     _sql_constraints = [
         ("employee_date_unique", "UNIQUE(employee_id, date)", "One capacity per day."),
+        (
+            "hours_range",
+            sql_check("hours", 0, MAX_HOURS_PER_DAY),
+            "A day's capacity must be a number of hours from 0 to 24.",
+        ),
     ]
 
     def init(self):

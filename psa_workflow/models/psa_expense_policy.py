@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .psa_validation import check_ranges, sql_check
+
 
 class PsaExpensePolicy(models.Model):
     """The spending rules of one expense category in one company: a maximum per
@@ -76,7 +78,34 @@ class PsaExpensePolicy(models.Model):
             "AND auto_approve_below >= 0)",
             "The amounts of an expense policy cannot be negative.",
         ),
+        # 'NaN' is above every number for PostgreSQL: refused on its own.
+        (
+            "max_amount_finite",
+            sql_check("max_amount", 0),
+            "The amounts of an expense policy must be finite numbers.",
+        ),
+        (
+            "receipt_required_above_finite",
+            sql_check("receipt_required_above", 0),
+            "The amounts of an expense policy must be finite numbers.",
+        ),
+        (
+            "auto_approve_below_finite",
+            sql_check("auto_approve_below", 0),
+            "The amounts of an expense policy must be finite numbers.",
+        ),
     ]
+
+    @api.constrains("max_amount", "receipt_required_above", "auto_approve_below")
+    def _check_amounts(self):
+        check_ranges(
+            self,
+            {
+                "max_amount": (0.0, None),
+                "receipt_required_above": (0.0, None),
+                "auto_approve_below": (0.0, None),
+            },
+        )
 
     @api.constrains("product_id")
     def _check_product_id(self):

@@ -73,6 +73,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         date_to = date_to or fields.Date.context_today(self)
         skipped = {}
         projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
+        projects = self._lock_projects(projects, skipped)
         selected = self._select_entries(projects, date_to)
         if only is not None:
             selected = {
@@ -83,14 +84,17 @@ class PsaInvoicingEngine(models.AbstractModel):
                 else records.browse()
                 for kind, records in selected.items()
             }
-        entries, times = self._lock_entries(selected)
+        entries, times = self._lock_entries(selected, skipped)
         entries["timesheets"] = self._apply_caps(entries["timesheets"], times)
         if not any(entries.values()):
             return {"moves": self.env["account.move"], "skipped": skipped}
         groups = self._group_entries(entries, grouping, times)
         moves = self._create_invoices(groups, detail, times)
         if only is None:  # a selection does not invoice the whole period
-            projects = self._entries_projects(entries, times)
+            # Not a project with entries left behind: its period is not done.
+            projects = self._entries_projects(entries, times).filtered(
+                lambda p: p not in skipped
+            )
             projects.sudo().psa_last_invoice_date = date_to
         for project, reason in skipped.items():
             _logger.info("PSA invoicing skipped %s: %s", project.display_name, reason)
@@ -102,6 +106,8 @@ class PsaInvoicingEngine(models.AbstractModel):
         and expense lists): those approved, billable and not invoiced yet; the
         others are reported. Returns the action showing the invoices."""
         model, _field = KINDS[kind]
+        # An id the caller cannot read is refused, not invoiced on their behalf.
+        records.check_access("read")
         records = self.env[model].sudo().browse(records.ids)
         projects = records.mapped(self._project_field(records))
         dates = [day for day in records.mapped("date") if day]
@@ -170,7 +176,11 @@ class PsaInvoicingEngine(models.AbstractModel):
                     company_projects.with_company(company), date_to=date_to
                 )
                 moves |= result["moves"]
-                company_projects.psa_last_invoice_date = date_to
+                # A project skipped (bad configuration, held by another run,
+                # entries left behind) is due again at the next run.
+                company_projects.filtered(
+                    lambda p, s=result["skipped"]: p not in s
+                ).sudo().psa_last_invoice_date = date_to
                 for project, reason in result["skipped"].items():
                     _logger.warning(
                         "Scheduled invoicing skipped %s: %s", project.name, reason
@@ -265,6 +275,44 @@ class PsaInvoicingEngine(models.AbstractModel):
         return not reason
 
     @api.model
+    def _lock_projects(self, projects, skipped):
+        """Take each project for this run: its row is locked and updated (to
+        itself), so that one run at a time invoices a project. A project
+        another run holds is skipped, not waited for; a run whose snapshot
+        predates another run's commit fails to serialize (and is retried by
+        Odoo with a fresh one): what it read of the project's invoices (its
+        cap) would be stale.
+
+        :return: the projects taken
+        """
+        if not projects:
+            return projects
+        projects.flush_recordset(["psa_last_invoice_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE project_project
+                   SET psa_last_invoice_date = psa_last_invoice_date
+                 WHERE id IN (
+                        SELECT id FROM project_project
+                         WHERE id = ANY(%s)
+                         ORDER BY id
+                           FOR NO KEY UPDATE SKIP LOCKED)
+             RETURNING id
+                """,
+                projects.ids,
+            )
+        )
+        taken = {row[0] for row in self.env.cr.fetchall()}
+        for project in projects:
+            if project.id not in taken:
+                skipped[project] = self.env._(
+                    "%(project)s is being invoiced by another run; try again.",
+                    project=project.display_name,
+                )
+        return projects.filtered(lambda p: p.id in taken)
+
+    @api.model
     def _select_entries(self, projects, date_to):
         """``{kind: records}`` billable now: approved time of time & materials
         projects, due installments of fixed-price ones, reached milestones of
@@ -292,9 +340,13 @@ class PsaInvoicingEngine(models.AbstractModel):
             "expenses": self.env["hr.expense"]
             .sudo()
             .search(
+                # The billing state is derived again from its facts: an
+                # approved report, re-billed, not invoiced yet.
                 [
                     ("psa_project_id", "in", projects.ids),
-                    ("psa_billing_state", "=", "to_invoice"),
+                    ("psa_rebillable", "=", True),
+                    ("psa_invoiced", "=", False),
+                    ("sheet_id.state", "in", ("approve", "post", "done")),
                     ("date", "<=", date_to),
                 ],
                 order="id",
@@ -316,21 +368,26 @@ class PsaInvoicingEngine(models.AbstractModel):
                     ("project_id", "in", by_type["milestone"].ids),
                     ("psa_invoiced", "=", False),
                     ("is_reached", "=", True),
+                    # Reached in the period: a later milestone waits for its run.
+                    ("reached_date", "<=", date_to),
                 ],
                 order="id",
             ),
         }
 
     @api.model
-    def _lock_entries(self, entries):
-        """Lock the rows in id order; rows another transaction holds are left to
-        it (it is invoicing them). Rows it already invoiced no longer qualify.
+    def _lock_entries(self, entries, skipped=None):
+        """Lock the rows in id order; rows another transaction holds (an edit,
+        a decision on capped time) are left to it, and their projects are
+        reported in ``skipped``: not invoiced up to the date, they are due again
+        at the next run, which bills the rows left behind.
 
         :return: ``(entries locked, {timesheet id: Time})``: the timesheets'
             lock reads what invoicing needs of them
         """
         self.env.flush_all()
         locked, times = {}, {}
+        left = defaultdict(int)  # project: entries not locked
         for kind, records in entries.items():
             if not records:
                 locked[kind] = records
@@ -355,13 +412,25 @@ class PsaInvoicingEngine(models.AbstractModel):
                 times = {row[0]: Time._make(row) for row in rows}
             ids = {row[0] for row in rows}
             locked[kind] = records.browse([rid for rid in records.ids if rid in ids])
+            missing = records - locked[kind]
+            for record in missing:
+                left[record[self._project_field(missing)]] += 1
+        if skipped is not None:
+            for project, count in left.items():
+                skipped[project] = self.env._(
+                    "%(count)s entries of %(project)s are being changed by another "
+                    "transaction and were not invoiced; invoice it again later.",
+                    count=count,
+                    project=project.display_name,
+                )
         return locked, times
 
     @api.model
     def _apply_caps(self, timesheets, times):
         """Time & materials caps: in date order, time that would take a project
         beyond its cap (amount or hours, counting what is already invoiced) is
-        held for a billing user's decision; the rest is billed."""
+        held for a billing user's decision; the rest is billed, and no longer
+        shown as held (the cap was raised or removed)."""
         by_project = defaultdict(list)
         for line_id in timesheets.ids:
             by_project[times[line_id].project_id].append(times[line_id])
@@ -371,6 +440,7 @@ class PsaInvoicingEngine(models.AbstractModel):
             .filtered(lambda p: p.psa_cap_type != "none")
         )
         if not capped:
+            self._set_cap_held(timesheets, held=False)
             return timesheets
         invoiced = defaultdict(lambda: [0.0, 0.0])
         self.env["psa.invoice.link"].flush_model()
@@ -413,8 +483,30 @@ class PsaInvoicingEngine(models.AbstractModel):
                     held.append(time.id)
         held = timesheets.browse(held)
         # Shown to billing users (filter "Held by Cap") until they decide.
-        held.sudo().write({"psa_cap_held": True})
+        self._set_cap_held(held, held=True)
+        self._set_cap_held(timesheets - held, held=False)
         return timesheets - held
+
+    @api.model
+    def _set_cap_held(self, timesheets, held):
+        """Flag (or clear) "Held by Cap" on ``timesheets`` (locked by this
+        run) in one UPDATE, touching only the rows that change."""
+        if not timesheets:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_analytic_line SET psa_cap_held = %s"
+                " WHERE id = ANY(%s::integer[]) AND psa_cap_held IS %s TRUE"
+                " RETURNING id",
+                held,
+                # An array literal: psycopg2 adapts a list id by id, slowly.
+                "{" + ",".join(map(str, timesheets.ids)) + "}",
+                SQL("NOT") if held else SQL(""),
+            )
+        )
+        changed = timesheets.browse([row[0] for row in self.env.cr.fetchall()])
+        changed.invalidate_recordset(["psa_cap_held"])
+        changed.modified(["psa_cap_held"])
 
     @api.model
     def _group_entries(self, entries, grouping, times):
@@ -595,7 +687,7 @@ class PsaInvoicingEngine(models.AbstractModel):
             )
         for expense in entries["expenses"]:
             amount = expense.currency_id._convert(
-                expense.psa_rebill_amount, currency, company, expense.date
+                expense._psa_derive_rebill_amount(), currency, company, expense.date
             )
             plans.append(
                 (

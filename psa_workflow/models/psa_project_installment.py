@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .psa_validation import MAX_PERCENT, check_ranges, sql_check
+
 
 class PsaProjectInstallment(models.Model):
     """One installment of a fixed-price project's contract: billed once due."""
@@ -33,7 +35,16 @@ class PsaProjectInstallment(models.Model):
     psa_invoiced = fields.Boolean(string="Invoiced", readonly=True, copy=False)
 
     _sql_constraints = [
-        ("amount_positive", "CHECK(amount >= 0)", "An installment cannot be negative."),
+        (
+            "amount_positive",
+            sql_check("amount", 0),
+            "An installment's amount must be a finite number, not negative.",
+        ),
+        (
+            "percent_range",
+            sql_check("percent", 0, MAX_PERCENT),
+            "An installment's % of the contract must be a number from 0 to 100.",
+        ),
     ]
 
     @api.depends("percent", "project_id.psa_contract_amount")
@@ -47,3 +58,25 @@ class PsaProjectInstallment(models.Model):
                 )
             else:
                 installment.amount = installment.amount or 0.0
+
+    @api.constrains("amount", "percent")
+    def _check_amount(self):
+        # sudo: the money fields are read by the check whoever may write them.
+        check_ranges(
+            self.sudo(),
+            {"amount": (0.0, None), "percent": (0.0, MAX_PERCENT)},
+            name=lambda installment: self.env._(
+                "%(installment)s of %(project)s",
+                installment=installment.name,
+                project=installment.project_id.display_name,
+            ),
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["psa.write.policy"]._check_write(self, [vals])
+        return super().write(vals)

@@ -4,6 +4,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .psa_validation import MAX_HOURLY_RATE, check_ranges, sql_check
+
 # Most specific first: the rate chain used everywhere a bill rate is needed.
 RATE_CHAIN = (
     ("employee_project", (True, True, False)),
@@ -68,7 +70,11 @@ class PsaRate(models.Model):
     )
 
     _sql_constraints = [
-        ("amount_positive", "CHECK(amount >= 0)", "A bill rate cannot be negative."),
+        (
+            "amount_positive",
+            sql_check("amount", 0, MAX_HOURLY_RATE),
+            "A bill rate must be a number from 0 to 1,000,000 per hour.",
+        ),
         (
             "dates_ordered",
             "CHECK(date_to IS NULL OR date_from IS NULL OR date_from <= date_to)",
@@ -125,6 +131,10 @@ class PsaRate(models.Model):
                     )
                 )
 
+    @api.constrains("amount")
+    def _check_amount(self):
+        check_ranges(self, {"amount": (0.0, MAX_HOURLY_RATE)})
+
     @api.constrains("project_id", "employee_id", "role_id", "date_from", "date_to")
     def _check_no_overlap(self):
         self.flush_model()
@@ -158,11 +168,13 @@ class PsaRate(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
         rates = super().create(vals_list)
         rates._update_open_timesheets()
         return rates
 
     def write(self, vals):
+        self.env["psa.write.policy"]._check_write(self, [vals])
         self._update_open_timesheets()  # what the old scopes applied to
         result = super().write(vals)
         self._update_open_timesheets()

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .psa_validation import MAX_HOURLY_RATE, MAX_PERCENT, check_ranges, sql_check
 
 
 class PsaRole(models.Model):
@@ -52,8 +54,18 @@ class PsaRole(models.Model):
     _sql_constraints = [
         (
             "default_bill_rate_positive",
-            "CHECK(default_bill_rate >= 0)",
-            "A role's default bill rate cannot be negative.",
+            sql_check("default_bill_rate", 0, MAX_HOURLY_RATE),
+            "A role's default bill rate must be a number from 0 to 1,000,000 per hour.",
+        ),
+        (
+            "default_cost_range",
+            sql_check("default_cost", 0, MAX_HOURLY_RATE),
+            "A role's default hourly cost must be a number from 0 to 1,000,000.",
+        ),
+        (
+            "utilization_target_range",
+            sql_check("utilization_target", 0, MAX_PERCENT),
+            "A utilization target must be a number from 0 to 100 %.",
         ),
     ]
 
@@ -61,7 +73,25 @@ class PsaRole(models.Model):
         for role in self:
             role.currency_id = (role.company_id or self.env.company).currency_id
 
+    @api.constrains("default_bill_rate", "default_cost", "utilization_target")
+    def _check_psa_numbers(self):
+        # sudo: the rates are read by the check whoever may write them.
+        check_ranges(
+            self.sudo(),
+            {
+                "default_bill_rate": (0.0, MAX_HOURLY_RATE),
+                "default_cost": (0.0, MAX_HOURLY_RATE),
+                "utilization_target": (0.0, MAX_PERCENT),
+            },
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self.env["psa.write.policy"]._check_write(self, [vals])
         result = super().write(vals)
         if "default_bill_rate" in vals:
             # Open timesheets billed at a role's default follow its new rate.

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.psa_validation import check_no_arguments
 from .psa_workload_report import week_start_sql
 
 
@@ -133,7 +134,8 @@ class PsaForecastReport(models.Model):
         self.env["psa.report.sources"]._create_view(self)
 
     @api.model
-    def action_open_forecast(self):
+    def action_open_forecast(self, *args, **kwargs):
+        check_no_arguments(self.env, "action_open_forecast", args, kwargs)
         self._psa_ensure_capacity()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_forecast_report_action"

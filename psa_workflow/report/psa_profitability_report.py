@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.psa_validation import check_no_arguments
+
 SOURCES = [
     ("invoice", "Posted Invoice"),
     ("timesheet", "Timesheet"),
@@ -207,6 +209,7 @@ class PsaProfitabilityReport(models.Model):
     def init(self):
         self.env["psa.report.sources"]._create_view(self)
 
-    def action_psa_print(self):
+    def action_psa_print(self, *args, **kwargs):
         """The print wizard (a list header button: called on the selection)."""
+        check_no_arguments(self.env, "action_psa_print", args, kwargs)
         return self.env["psa.report.print"]._open("profitability")

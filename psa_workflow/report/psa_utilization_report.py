@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.psa_validation import check_no_arguments
+
 BILLING_GROUPS = "psa_workflow.group_psa_approver,psa_workflow.group_psa_billing"
 
 
@@ -174,12 +176,14 @@ class PsaUtilizationReport(models.Model):
         self.env["psa.report.sources"]._create_view(self)
 
     @api.model
-    def action_open_utilization(self):
+    def action_open_utilization(self, *args, **kwargs):
+        check_no_arguments(self.env, "action_open_utilization", args, kwargs)
         self._psa_ensure_capacity()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_utilization_report_action"
         )
 
-    def action_psa_print(self):
+    def action_psa_print(self, *args, **kwargs):
         """The print wizard (a list header button: called on the selection)."""
+        check_no_arguments(self.env, "action_psa_print", args, kwargs)
         return self.env["psa.report.print"]._open("utilization")

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.psa_validation import check_no_arguments
+
 # Over-allocation tolerance, in hours (the allocation days are rounded to 0.01 h).
 TOLERANCE = 0.005
 # Below this share of the capacity, an employee-week is under-allocated.
@@ -207,7 +209,8 @@ class PsaWorkloadReport(models.Model):
     # Actions
     # ------------------------------------------------------------------
     @api.model
-    def action_open_workload(self):
+    def action_open_workload(self, *args, **kwargs):
+        check_no_arguments(self.env, "action_open_workload", args, kwargs)
         self._psa_ensure_capacity()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "psa_workflow.psa_workload_report_action"

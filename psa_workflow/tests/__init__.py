@@ -6,6 +6,8 @@ from . import test_external_api
 from . import test_forecast_report
 from . import test_invoicing_engine
 from . import test_invoicing_race
+from . import test_billing_races
+from . import test_invoicing_caps_milestones
 from . import test_mobile_jsonrpc
 from . import test_project_billing_type
 from . import test_psa_allocation
@@ -20,3 +22,5 @@ from . import test_workload_report
 from . import test_invoice_credit
 from . import test_dashboard
 from . import test_invoicing_batch
+from . import test_write_policy
+from . import test_access_matrix

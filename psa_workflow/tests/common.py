@@ -14,6 +14,8 @@
 Users' passwords equal their logins (``PSA_PASSWORD[login]``), for HTTP tests.
 """
 
+import json
+
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
@@ -134,3 +136,30 @@ class PsaHttpCommon(PsaFixturesMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_psa_fixtures()
+
+    def _execute_kw(self, login, model, method, args, kwargs=None):
+        """The JSON-RPC answer (``result`` or ``error``) of ``execute_kw`` on
+        /jsonrpc, as an integration calls it, logged in as ``login``."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    self.env.cr.dbname,
+                    self.env["res.users"].search([("login", "=", login)]).id,
+                    login,
+                    model,
+                    method,
+                    args,
+                    kwargs or {},
+                ],
+            },
+        }
+        return self.url_open(
+            "/jsonrpc",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        ).json()

@@ -2,8 +2,6 @@
 """The external API documented in README.md, exercised over JSON-RPC (/jsonrpc,
 execute_kw), as an integration or a mobile client calls it."""
 
-import json
-
 from odoo.tests import tagged
 
 from .common import PsaHttpCommon
@@ -24,30 +22,7 @@ class TestExternalApi(PsaHttpCommon):
         )
 
     def _rpc(self, login, model, method, args, kwargs=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.env.cr.dbname,
-                    self.env["res.users"].search([("login", "=", login)]).id,
-                    login,
-                    model,
-                    method,
-                    args,
-                    kwargs or {},
-                ],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        ).json()
-        return response
+        return self._execute_kw(login, model, method, args, kwargs)
 
     def _ok(self, *args, **kwargs):
         response = self._rpc(*args, **kwargs)

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from ..models.psa_validation import ensure_one
+
 
 class PsaAllocationStaffLine(models.TransientModel):
     _name = "psa.allocation.staff.line"
@@ -18,5 +20,5 @@ class PsaAllocationStaffLine(models.TransientModel):
     free_hours = fields.Float(readonly=True, digits=(16, 2))
 
     def action_staff(self):
-        self.ensure_one()
+        ensure_one(self, "action_staff")
         return self.wizard_id._staff(self.employee_id)

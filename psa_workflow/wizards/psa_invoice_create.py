@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..models.psa_validation import ensure_one
+
 
 class PsaInvoiceCreate(models.TransientModel):
     """Create invoices from projects: the approved time and expenses up to a
@@ -52,7 +54,7 @@ class PsaInvoiceCreate(models.TransientModel):
         return []
 
     def action_create_invoices(self):
-        self.ensure_one()
+        ensure_one(self, "action_create_invoices")
         engine = self.env["psa.invoicing.engine"]
         result = engine._invoice_projects(
             self.project_ids,

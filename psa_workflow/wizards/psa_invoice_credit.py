@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..models.psa_validation import ensure_one
+
 
 class PsaInvoiceCredit(models.TransientModel):
     """Credit chosen entries of a posted invoice: a draft credit note for
@@ -45,7 +47,7 @@ class PsaInvoiceCredit(models.TransientModel):
 
     def action_credit(self):
         """Create the draft credit note and open it."""
-        self.ensure_one()
+        ensure_one(self, "action_credit")
         credit_note = self.move_id._psa_create_credit_note(
             self.link_ids, reason=self.reason, date=self.date
         )

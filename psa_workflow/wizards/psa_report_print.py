@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import date_utils
+
+from ..models.psa_validation import MAX_PERIOD_DAYS, ensure_one
 
 REPORTS = {
     "utilization": "psa_workflow.action_report_psa_utilization",
@@ -63,7 +66,16 @@ class PsaReportPrint(models.TransientModel):
         return action
 
     def action_print(self):
-        self.ensure_one()
+        ensure_one(self, "action_print")
+        if (self.date_to - self.date_from).days > MAX_PERIOD_DAYS:
+            raise UserError(
+                self.env._(
+                    "The period from %(date_from)s to %(date_to)s is too long: ten "
+                    "years at most.",
+                    date_from=self.date_from,
+                    date_to=self.date_to,
+                )
+            )
         # Refused here, with Odoo's access message, rather than mid-rendering.
         self.env[f"psa.{self.report}.report"].check_access("read")
         return self.env.ref(REPORTS[self.report]).report_action(self)

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..models.psa_validation import ensure_one
 
 
 class PsaTimesheetReject(models.TransientModel):
@@ -13,7 +16,14 @@ class PsaTimesheetReject(models.TransientModel):
     )
     reason = fields.Text(required=True, help="Shown to the employee.")
 
+    @api.constrains("reason")
+    def _check_reason(self):
+        if any(not (wizard.reason or "").strip() for wizard in self):
+            raise ValidationError(
+                self.env._("The reason must not be blank: tell the employee why.")
+            )
+
     def action_reject(self):
-        self.ensure_one()
+        ensure_one(self, "action_reject")
         self.line_ids.action_psa_reject(reason=self.reason)
         return {"type": "ir.actions.act_window_close"}

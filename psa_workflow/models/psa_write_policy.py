@@ -1,0 +1,180 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Who may write the fields that decide what a customer is billed.
+
+One table, ``WRITE_POLICY``: for each guarded field, the groups whose users may
+write it from a client (any API: web client, XML-RPC, JSON-RPC, import).
+``SERVER`` fields are derived by the addon and written only by the code that
+owns them (SQL, or ``sudo()`` after its own checks): no client writes them,
+whatever the group. A value equal to the current one (or, on create, to the
+field's own default) is no change and passes: the web client sends unchanged
+values back.
+
+The models guarded call ``psa.write.policy._check_write`` first thing in their
+``create`` and ``write``. Code that must copy guarded values on a user's behalf
+(duplicating a project) runs inside ``trusted_write()``, a flag no client can
+set (unlike the context).
+"""
+
+import contextvars
+import math
+from contextlib import contextmanager
+
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+SERVER = ()
+BILLING = ("psa_workflow.group_psa_billing",)
+ADMIN = ("psa_workflow.group_psa_admin",)
+
+_TIMESHEET_DERIVED = (
+    "psa_billed_hours",
+    "psa_bill_rate",
+    "psa_bill_amount",
+    "psa_bill_amount_company",
+    "psa_currency_id",
+    "psa_rate_scope",
+    "psa_rate_missing",
+    "psa_cap_held",
+    "psa_cap_decision",
+    "psa_state",
+    "psa_submitted_date",
+    "psa_approved_by_id",
+    "psa_approved_date",
+    "psa_rejection_reason",
+)
+_CONTRACT_TERMS = (
+    "psa_billing_type",
+    "psa_contract_amount",
+    "psa_cap_type",
+    "psa_cap_amount",
+    "psa_cap_hours",
+    "psa_rounding_minutes",
+    "psa_rounding_method",
+    "psa_invoice_product_id",
+    "psa_invoice_frequency",
+)
+
+WRITE_POLICY = {
+    "account.analytic.line": dict.fromkeys(_TIMESHEET_DERIVED, SERVER),
+    "hr.expense": {
+        "psa_rebill_amount": SERVER,
+        "psa_billing_state": SERVER,
+        "psa_invoiced": SERVER,
+        "psa_rebill_method": BILLING,
+        "psa_markup_percent": BILLING,
+    },
+    "project.project": {
+        **dict.fromkeys(_CONTRACT_TERMS, BILLING),
+        "psa_last_invoice_date": SERVER,
+    },
+    "project.milestone": {
+        "psa_amount": BILLING,
+        "psa_percent": BILLING,
+        "psa_invoiced": SERVER,
+    },
+    "psa.project.installment": {
+        "project_id": BILLING,
+        "date": BILLING,
+        "percent": BILLING,
+        "amount": BILLING,
+        "psa_invoiced": SERVER,
+    },
+    "psa.rate": dict.fromkeys(
+        (
+            "amount",
+            "currency_id",
+            "date_from",
+            "date_to",
+            "project_id",
+            "employee_id",
+            "role_id",
+        ),
+        ADMIN,
+    ),
+    "psa.role": dict.fromkeys(("default_bill_rate", "default_cost"), ADMIN),
+}
+
+_trusted = contextvars.ContextVar("psa_trusted_write", default=False)
+
+
+@contextmanager
+def trusted_write():
+    """Let the code inside write guarded fields as the current user (e.g. a
+    project duplicated with its contract terms). Never reachable by a client."""
+    token = _trusted.set(True)
+    try:
+        yield
+    finally:
+        _trusted.reset(token)
+
+
+class PsaWritePolicy(models.AbstractModel):
+    _name = "psa.write.policy"
+    _description = "PSA Write Policy of Billing Fields"
+
+    @api.model
+    def _check_write(self, records, vals_list, create=False):
+        """Refuse, with an ``AccessError`` naming the field, a client's change
+        of a guarded field of ``records``' model by a user outside its owning
+        groups. ``records``: the records written (empty on create)."""
+        policy = WRITE_POLICY.get(records._name)
+        if not policy or records.env.su or _trusted.get():
+            return
+        user = records.env.user
+        for vals in vals_list:
+            for fname in policy.keys() & vals.keys():
+                groups = policy[fname]
+                if any(user.has_group(group) for group in groups):
+                    continue
+                if self._is_no_change(records, fname, vals[fname], create):
+                    continue
+                raise AccessError(self._refusal(records, fname, groups))
+
+    @api.model
+    def _is_no_change(self, records, fname, value, create):
+        field = records._fields[fname]
+        if create:
+            default = field.default(records.browse()) if field.default else None
+            currents = [default]
+        else:
+            currents = [record[fname] for record in records]
+        try:
+            new = _plain(field, value)
+            return all(_plain(field, current) == new for current in currents)
+        except (TypeError, ValueError):
+            return False  # not even a value of the field: a change, refused
+
+    @api.model
+    def _refusal(self, records, fname, groups):
+        label = records._fields[fname]._description_string(records.env)
+        model = records.env["ir.model"]._get(records._name).name
+        if not groups:
+            return self.env._(
+                "%(field)s (%(technical)s) of %(model)s is computed by the "
+                "server: it cannot be written.",
+                field=label,
+                technical=fname,
+                model=model,
+            )
+        owners = ", ".join(self.env.ref(group).sudo().full_name for group in groups)
+        return self.env._(
+            "Only %(groups)s may change %(field)s (%(technical)s) of %(model)s.",
+            groups=owners,
+            field=label,
+            technical=fname,
+            model=model,
+        )
+
+
+def _plain(field, value):
+    """A comparable form of ``value`` for ``field``: False, None, 0 and an
+    empty recordset are all "nothing"; floats compared to 1e-6 (NaN and
+    infinity never equal anything)."""
+    if field.type in ("float", "monetary"):
+        number = float(value or 0.0)
+        return round(number, 6) if math.isfinite(number) else object()
+    if field.type == "date":
+        return field.to_date(value) or False
+    if field.type == "many2one":
+        return field.convert_to_cache(value, None, validate=False) or False
+    return value or False

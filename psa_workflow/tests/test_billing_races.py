@@ -1,0 +1,279 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Billing invariants under concurrency, on two real database connections: a
+cap is never exceeded, nobody logs more than 24 hours a day, and a project is
+not invoiced up to a date while some of its entries were left behind."""
+
+from contextlib import closing, contextmanager
+from datetime import date, timedelta
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import ValidationError
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
+DAY = date(2026, 1, 5)
+TAG = "PSA billing race test"
+
+
+@tagged("post_install", "-at_install")
+class TestBillingRaces(BaseCase):
+    """Commits its own data (other connections must see it) and removes it."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        with self._env() as env:
+            role = env["psa.role"].create({"name": TAG, "default_bill_rate": 100.0})
+            partner = env["res.partner"].create({"name": TAG, "is_company": True})
+            project = env["project.project"].create(
+                {"name": TAG, "partner_id": partner.id, "company_id": env.company.id}
+            )
+            employee = env["hr.employee"].create(
+                {
+                    "name": TAG,
+                    "psa_role_ids": [(6, 0, role.ids)],
+                    "psa_default_role_id": role.id,
+                }
+            )
+            self.ids = {
+                "role": role.id,
+                "partner": partner.id,
+                "project": project.id,
+                "employee": employee.id,
+            }
+        self.addCleanup(self._cleanup)
+
+    @contextmanager
+    def _env(self):
+        """An environment on a transaction of its own, committed at the end."""
+        with closing(self.registry.cursor()) as cr:
+            yield api.Environment(cr, SUPERUSER_ID, dict(DISABLED_MAIL_CONTEXT))
+            # Other connections must see the data: this test commits on purpose.
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def _cleanup(self):
+        with self._env() as env:
+            ids = self.ids
+            lines = env["account.analytic.line"].search(
+                [("employee_id", "=", ids["employee"])]
+            )
+            env["psa.invoice.link"].search(
+                [("timesheet_id", "in", lines.ids)]
+            ).move_id.unlink()
+            lines._psa_write_state({"psa_state": "draft"})
+            lines.unlink()
+            employee = env["hr.employee"].browse(ids["employee"])
+            contact = employee.work_contact_id
+            employee.unlink()
+            contact.unlink()
+            env["project.project"].browse(ids["project"]).unlink()
+            env["res.partner"].browse(ids["partner"]).unlink()
+            env["psa.role"].browse(ids["role"]).unlink()
+
+    def _approved(self, *hours, day=DAY, **project_vals):
+        """Approved timesheets of the project (written first with
+        ``project_vals``), committed."""
+        with self._env() as env:
+            project = env["project.project"].browse(self.ids["project"])
+            project.write(project_vals)
+            lines = env["account.analytic.line"].create(
+                [
+                    {
+                        "project_id": project.id,
+                        "employee_id": self.ids["employee"],
+                        "name": TAG,
+                        "unit_amount": amount,
+                        "date": day,
+                    }
+                    for amount in hours
+                ]
+            )
+            lines._psa_write_state({"psa_state": "approved"})
+            return lines.ids
+
+    def _worker(self):
+        cr = self.registry.cursor()
+        env = api.Environment(cr, SUPERUSER_ID, dict(DISABLED_MAIL_CONTEXT))
+        return cr, env, env["project.project"].browse(self.ids["project"])
+
+    def _billed(self):
+        """``(hours invoiced, ids of the timesheets held by the cap)``"""
+        with self._env() as env:
+            lines = env["account.analytic.line"].search(
+                [("employee_id", "=", self.ids["employee"])]
+            )
+            links = env["psa.invoice.link"].search(
+                [("timesheet_id", "in", lines.ids), ("state", "=", "invoiced")]
+            )
+            return sum(links.mapped("hours")), sorted(
+                lines.filtered("psa_cap_held").ids
+            )
+
+    def _selection(self, env, ids):
+        return {"timesheets": env["account.analytic.line"].browse(ids)}
+
+    # ------------------------------------------------------------------
+    # Caps
+    # ------------------------------------------------------------------
+    def test_selection_run_skips_a_capped_project_another_run_holds(self):
+        ids = self._approved(4.0, 4.0, 4.0, 4.0, psa_cap_type="hours", psa_cap_hours=10)
+        cr_a, env_a, project_a = self._worker()
+        cr_b, env_b, project_b = self._worker()
+        with closing(cr_a), closing(cr_b):
+            result_a = env_a["psa.invoicing.engine"]._invoice_projects(
+                project_a, date_to=DAY, only=self._selection(env_a, ids[:2])
+            )
+            self.assertEqual(len(result_a["moves"]), 1)
+            # B runs while A holds the project, uncommitted: B skips it at once.
+            result_b = env_b["psa.invoicing.engine"]._invoice_projects(
+                project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
+            )
+            self.assertFalse(result_b["moves"])
+            self.assertIn("another run", result_b["skipped"][project_b])
+            cr_b.commit()
+            cr_a.commit()
+        self.assertEqual(self._billed(), (8.0, []))
+
+    def test_stale_run_on_a_capped_project_fails_and_its_retry_holds_time(self):
+        ids = self._approved(4.0, 4.0, 4.0, 4.0, psa_cap_type="hours", psa_cap_hours=10)
+        cr_a, env_a, project_a = self._worker()
+        cr_b, env_b, project_b = self._worker()
+        with closing(cr_a), closing(cr_b):
+            env_b.cr.execute("SELECT 1")  # B's snapshot: before A commits
+            # A: the whole project, from the wizard.
+            wizard = env_a["psa.invoice.create"].create(
+                {"project_ids": [(6, 0, project_a.ids)], "date_to": DAY}
+            )
+            wizard.action_create_invoices()
+            cr_a.commit()
+            # B: a selection of the other entries (its totals would be stale).
+            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                env_b["psa.invoicing.engine"]._invoice_projects(
+                    project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
+                )
+            cr_b.rollback()
+            env_b.invalidate_all()
+            # What Odoo does for an RPC on a serialization failure: try again.
+            retry = env_b["psa.invoicing.engine"]._invoice_projects(
+                project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
+            )
+            self.assertFalse(retry["moves"])
+            cr_b.commit()
+        self.assertEqual(self._billed(), (8.0, ids[2:]))
+
+    def test_two_selections_started_together_stay_under_the_cap(self):
+        """Each selection alone is under the cap (8 h of 10): the second of two
+        runs started together fails, and its retry holds its time."""
+        ids = self._approved(4.0, 4.0, 4.0, 4.0, psa_cap_type="hours", psa_cap_hours=10)
+        cr_a, env_a, project_a = self._worker()
+        cr_b, env_b, project_b = self._worker()
+        with closing(cr_a), closing(cr_b):
+            env_a.cr.execute("SELECT 1")
+            env_b.cr.execute("SELECT 1")
+            env_a["psa.invoicing.engine"]._invoice_projects(
+                project_a, date_to=DAY, only=self._selection(env_a, ids[:2])
+            )
+            cr_a.commit()
+            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                env_b["psa.invoicing.engine"]._invoice_projects(
+                    project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
+                )
+            cr_b.rollback()
+            env_b.invalidate_all()
+            retry = env_b["psa.invoicing.engine"]._invoice_projects(
+                project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
+            )
+            self.assertFalse(retry["moves"])
+            cr_b.commit()
+        self.assertEqual(self._billed(), (8.0, ids[2:]))
+
+    # ------------------------------------------------------------------
+    # Daily maximum
+    # ------------------------------------------------------------------
+    def _log(self, env, hours, day):
+        return env["account.analytic.line"].create(
+            {
+                "project_id": self.ids["project"],
+                "employee_id": self.ids["employee"],
+                "name": TAG,
+                "unit_amount": hours,
+                "date": day,
+            }
+        )
+
+    def _race_logging(self, hours, day):
+        """A logs ``hours`` and commits while B's snapshot is older; B logs
+        ``hours`` too, fails to serialize, and its retry is refused."""
+        cr_a, env_a, _project = self._worker()
+        cr_b, env_b, _project = self._worker()
+        with closing(cr_a), closing(cr_b):
+            env_b.cr.execute("SELECT 1")  # B's snapshot: before A commits
+            self._log(env_a, hours, day)
+            cr_a.commit()
+            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                self._log(env_b, hours, day)
+            cr_b.rollback()
+            env_b.invalidate_all()
+            with self.assertRaises(ValidationError):
+                self._log(env_b, hours, day)
+            cr_b.rollback()
+        with self._env() as env:
+            lines = env["account.analytic.line"].search(
+                [("employee_id", "=", self.ids["employee"]), ("date", "=", day)]
+            )
+            self.assertLessEqual(sum(lines.mapped("unit_amount")), 24.0)
+
+    def test_two_clients_logging_a_new_day_stay_under_24_hours(self):
+        self._race_logging(13.0, DAY + timedelta(days=1))
+
+    def test_two_clients_logging_a_day_with_time_stay_under_24_hours(self):
+        self._approved(10.0, day=DAY)
+        self._race_logging(8.0, DAY)
+
+    # ------------------------------------------------------------------
+    # Invoiced up to
+    # ------------------------------------------------------------------
+    def test_entry_locked_elsewhere_keeps_the_project_due(self):
+        today = fields.Date.today()
+        month_end = today.replace(day=1) - timedelta(days=1)
+        ids = self._approved(
+            1.0, 2.0, 3.0, day=month_end, psa_invoice_frequency="monthly"
+        )
+        cr_a, env_a, _project = self._worker()
+        cr_b, env_b, project_b = self._worker()
+        with closing(cr_a), closing(cr_b):
+            # A edits the first entry (its row is locked until A ends).
+            env_a.cr.execute(
+                "SELECT id FROM account_analytic_line WHERE id = %s FOR UPDATE",
+                [ids[0]],
+            )
+            Engine = env_b["psa.invoicing.engine"]
+            result = Engine._invoice_projects(project_b, date_to=month_end)
+            self.assertEqual(
+                sorted(result["moves"].psa_link_ids.timesheet_id.ids),
+                ids[1:],
+                "left to A",
+            )
+            self.assertIn("another transaction", result["skipped"][project_b])
+            self.assertFalse(project_b.psa_last_invoice_date)
+            cr_b.rollback()
+            env_b.invalidate_all()
+            # The scheduled action: the same, and the project stays due.
+            moves = Engine._cron_invoice_due_projects()
+            links = moves.psa_link_ids.filtered(lambda k: k.timesheet_id.id in ids)
+            self.assertEqual(sorted(links.timesheet_id.ids), ids[1:])
+            self.assertFalse(project_b.psa_last_invoice_date)
+            # A ends: the next run bills what was left behind, then the period
+            # is done. (Rolled back: the cron invoices every due project.)
+            cr_a.rollback()
+            moves = Engine._cron_invoice_due_projects()
+            links = moves.psa_link_ids.filtered(lambda k: k.timesheet_id.id in ids)
+            self.assertEqual(links.timesheet_id.ids, ids[:1])
+            self.assertEqual(project_b.psa_last_invoice_date, month_end)
+            cr_b.rollback()
