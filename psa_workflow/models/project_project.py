@@ -124,6 +124,8 @@ class ProjectProject(models.Model):
     )
     psa_can_edit_terms = fields.Boolean(
         compute="_compute_psa_can_edit_terms",
+        # A new record's form has the value before any compute runs.
+        default=lambda self: self.env.user.has_group("psa_workflow.group_psa_billing"),
         help="The current user may change the billing terms (billing users).",
     )
     psa_last_invoice_date = fields.Date(

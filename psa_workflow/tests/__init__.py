@@ -24,3 +24,4 @@ from . import test_dashboard
 from . import test_invoicing_batch
 from . import test_write_policy
 from . import test_access_matrix
+from . import test_input_validation

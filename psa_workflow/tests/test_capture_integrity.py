@@ -30,7 +30,7 @@ class TestCaptureIntegrity(PsaTimesheetCommon):
         own.with_user(self.user_approver).action_psa_submit()
         with self.assertRaises(UserError) as caught:
             own.with_user(self.user_approver).action_psa_approve()
-        self.assertIn("own time", str(caught.exception))
+        self.assertIn("Separation of duties", str(caught.exception))
 
     def test_billable_time_without_rate_can_still_be_rejected(self):
         self.emp.write(

@@ -203,16 +203,18 @@ class TestExpenseRebilling(PsaCommon):
         self.assertEqual(expense.psa_rebill_method, "at_cost")
         self.assertEqual(expense.psa_rebill_amount, 33.33)
 
-        # 33.33 * 1.15 = 38.3295, rounded in the currency.
-        expense.write({"psa_rebill_method": "markup", "psa_markup_percent": 15.0})
+        # 33.33 * 1.15 = 38.3295, rounded in the currency. Billing users set
+        # the markup; the employee's own changes re-price it.
+        billing = expense.with_user(self.user_billing)
+        billing.write({"psa_rebill_method": "markup", "psa_markup_percent": 15.0})
         self.assertEqual(expense.psa_rebill_amount, 38.33)
-        expense.psa_markup_percent = 12.5  # 37.49625
+        billing.psa_markup_percent = 12.5  # 37.49625
         self.assertEqual(expense.psa_rebill_amount, 37.5)
         expense.total_amount_currency = 100.0
         self.assertEqual(expense.psa_rebill_amount, 112.5)
 
         # The markup only counts with the markup method.
-        expense.psa_rebill_method = "at_cost"
+        billing.psa_rebill_method = "at_cost"
         self.assertEqual(expense.psa_rebill_amount, 100.0)
 
     def test_rebill_amount_in_the_expense_currency(self):
@@ -221,8 +223,9 @@ class TestExpenseRebilling(PsaCommon):
             33.33,
             psa_project_id=self.project_tm.id,
             currency_id=self.currency_eur.id,
-            psa_rebill_method="markup",
-            psa_markup_percent=15.0,
+        )
+        expense.with_user(self.user_billing).write(
+            {"psa_rebill_method": "markup", "psa_markup_percent": 15.0}
         )
         self.assertEqual(expense.currency_id, self.currency_eur)
         self.assertEqual(expense.psa_rebill_amount, 38.33)
@@ -230,7 +233,9 @@ class TestExpenseRebilling(PsaCommon):
     def test_negative_markup_is_refused(self):
         expense = self._expense("Taxi", 10.0, psa_project_id=self.project_tm.id)
         with self.assertRaises(ValidationError) as error:
-            expense.write({"psa_rebill_method": "markup", "psa_markup_percent": -5.0})
+            expense.with_user(self.user_billing).write(
+                {"psa_rebill_method": "markup", "psa_markup_percent": -5.0}
+            )
         self.assertIn("Taxi", error.exception.args[0])
         expense.invalidate_recordset()
         self.assertEqual(expense.psa_markup_percent, 0.0)
@@ -344,27 +349,20 @@ class TestExpenseRebilling(PsaCommon):
         expense.with_user(self.user_employee).unlink()
         self.assertFalse(expense.exists())
 
-    def test_only_billing_marks_invoiced(self):
+    def test_only_invoicing_marks_invoiced(self):
         expense = self._expense("Taxi T&M", 20.0, psa_project_id=self.project_tm.id)
-        # The field is read-only in the views, and refused through the ORM too.
+        # The field is read-only in the views, and refused through the ORM too,
+        # naming the field: invoicing sets it, no user does.
         self.assertTrue(self.Expense._fields["psa_invoiced"].readonly)
-        with self.assertRaises(AccessError) as error:
-            expense.with_user(self.user_employee).write({"psa_invoiced": True})
-        self.assertIn("Taxi T&M", error.exception.args[0])
+        for user in (self.user_employee, self.user_approver, self.user_billing):
+            with self.assertRaises(AccessError) as error:
+                expense.with_user(user).write({"psa_invoiced": True})
+            self.assertIn("psa_invoiced", error.exception.args[0])
         with self.assertRaises(AccessError):
             self._expense("Taxi pre-invoiced", 20.0, psa_invoiced=True)
         expense.invalidate_recordset()
         self.assertFalse(expense.psa_invoiced)
         self.assertFalse(self.Expense.search([("name", "=", "Taxi pre-invoiced")]))
-        # Approvers do not invoice either.
-        with self.assertRaises(AccessError):
-            expense.with_user(self.user_approver).write({"psa_invoiced": True})
-
-        # Billing users may. Odoo's rules keep other employees' expenses from
-        # them: invoicing marks those as superuser.
-        own = self._expense("Taxi billing", 20.0, user=self.user_billing)
-        own.with_user(self.user_billing).psa_invoiced = True
-        self.assertTrue(own.psa_invoiced)
         self._approve(expense)
         expense.sudo().psa_invoiced = True
         self.assertEqual(expense.psa_billing_state, "invoiced")

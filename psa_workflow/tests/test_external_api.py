@@ -101,7 +101,7 @@ class TestExternalApi(PsaHttpCommon):
                 {
                     "project_id": self.project_tm.id,
                     "name": "x",
-                    "unit_amount": 0,
+                    "unit_amount": -1,
                     "date": DAY,
                 }
             ],

@@ -160,16 +160,17 @@ class TestTimesheetApprovalRights(PsaTimesheetCommon):
         line.with_user(self.user_admin).action_psa_approve()
         self.assertEqual(line.psa_state, "approved")
 
-    def test_nobody_approves_their_own_time_but_admins(self):
+    def test_nobody_approves_their_own_time_not_even_admins(self):
         own = self._log(user=self.user_approver)
         own.with_user(self.user_approver).action_psa_submit()
         with self.assertRaises(UserError) as caught:
             own.with_user(self.user_approver).action_psa_approve()
-        self.assertIn("own time", str(caught.exception))
+        self.assertIn("Separation of duties", str(caught.exception))
         admin_own = self._log(user=self.user_admin, project=self.project_fixed)
         admin_own.with_user(self.user_admin).action_psa_submit()
-        admin_own.with_user(self.user_admin).action_psa_approve()
-        self.assertEqual(admin_own.psa_state, "approved")
+        with self.assertRaises(UserError):
+            admin_own.with_user(self.user_admin).action_psa_approve()
+        self.assertEqual(admin_own.psa_state, "submitted")
 
     def test_approval_refused_for_billable_time_without_rate(self):
         self.emp.write({"psa_role_ids": [(5,)], "psa_default_role_id": False})
