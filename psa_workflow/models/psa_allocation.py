@@ -116,21 +116,23 @@ class PsaAllocation(models.Model):
     )
     overallocated_weeks = fields.Char(compute="_compute_overallocation")
 
+    # Finite numbers in the database; the ranges are checked in Python
+    # (``_check_effort_and_dates``), where the refusal names the allocation.
     _sql_constraints = [
         (
             "hours_per_day_range",
-            sql_check("hours_per_day", 0, MAX_HOURS_PER_DAY),
-            "An allocation's hours per day must be a number from 0 to 24.",
+            sql_check("hours_per_day"),
+            "An allocation's hours per day must be a finite number.",
         ),
         (
             "percent_range",
-            sql_check("percent", 0, MAX_CAPACITY_PERCENT),
-            "An allocation's % of capacity must be a number from 0 to 1000.",
+            sql_check("percent"),
+            "An allocation's % of capacity must be a finite number.",
         ),
         (
             "total_hours_range",
-            sql_check("total_hours", 0),
-            "An allocation's total hours must be a finite number, not negative.",
+            sql_check("total_hours"),
+            "An allocation's total hours must be a finite number.",
         ),
     ]
 
