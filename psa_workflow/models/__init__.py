@@ -1,3 +1,5 @@
+from . import psa_write_policy
+from . import psa_guarded_mixin
 from . import res_company
 from . import psa_role
 from . import hr_employee
@@ -19,7 +21,6 @@ from . import hr_expense_sheet
 from . import psa_project_installment
 from . import project_milestone
 from . import psa_invoice_link
-from . import psa_write_policy
 from . import psa_invoicing_engine
 from . import account_move
 from . import psa_dashboard

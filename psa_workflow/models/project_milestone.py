@@ -5,7 +5,8 @@ from .psa_validation import MAX_PERCENT, check_ranges, sql_check
 
 
 class ProjectMilestone(models.Model):
-    _inherit = "project.milestone"
+    _name = "project.milestone"
+    _inherit = ["project.milestone", "psa.guarded.mixin"]
 
     psa_amount = fields.Monetary(
         string="Amount",
@@ -59,12 +60,3 @@ class ProjectMilestone(models.Model):
             self.sudo(),
             {"psa_amount": (0.0, None), "psa_percent": (0.0, MAX_PERCENT)},
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env["psa.write.policy"]._check_write(self, [vals])
-        return super().write(vals)

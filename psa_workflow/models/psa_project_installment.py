@@ -8,6 +8,7 @@ class PsaProjectInstallment(models.Model):
     """One installment of a fixed-price project's contract: billed once due."""
 
     _name = "psa.project.installment"
+    _inherit = ["psa.guarded.mixin"]
     _description = "PSA Fixed-Price Installment"
     _order = "project_id, date, sequence, id"
 
@@ -71,12 +72,3 @@ class PsaProjectInstallment(models.Model):
                 project=installment.project_id.display_name,
             ),
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env["psa.write.policy"]._check_write(self, [vals])
-        return super().write(vals)

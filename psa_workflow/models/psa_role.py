@@ -8,6 +8,7 @@ class PsaRole(models.Model):
     """A role people are staffed and billed as (Consultant, Project Manager...)."""
 
     _name = "psa.role"
+    _inherit = ["psa.guarded.mixin"]
     _description = "PSA Role"
     _order = "sequence, name"
     _check_company_auto = True
@@ -85,13 +86,7 @@ class PsaRole(models.Model):
             },
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
-        return super().create(vals_list)
-
     def write(self, vals):
-        self.env["psa.write.policy"]._check_write(self, [vals])
         result = super().write(vals)
         if "default_bill_rate" in vals:
             # Open timesheets billed at a role's default follow its new rate.
