@@ -55,6 +55,57 @@ ACTION_MATRIX = [
     ),
 ]
 
+# model, values created: then for each user of USERS, "ok" or "-" (refused).
+CREATE_MATRIX = [
+    (
+        "account.analytic.line",
+        {"project_id": "@project_tm", "name": "x", "unit_amount": 1.0, "date": 0},
+        *("ok", "ok", "ok", "ok", "ok"),
+    ),
+    (
+        "account.analytic.line",
+        {
+            "project_id": "@project_tm",
+            "name": "x",
+            "unit_amount": 1.0,
+            "date": 0,
+            "psa_billed_hours": 40.0,
+        },
+        *("-", "-", "-", "-", "-"),
+    ),
+    (
+        "account.analytic.line",
+        {
+            "project_id": "@project_tm",
+            "name": "x",
+            "unit_amount": 1.0,
+            "date": 0,
+            "psa_state": "approved",
+        },
+        *("-", "-", "-", "-", "-"),
+    ),
+    (
+        "project.milestone",
+        {"project_id": "@project_milestone", "name": "x"},
+        *("ok", "ok", "ok", "ok", "ok"),
+    ),
+    (
+        "project.milestone",
+        {"project_id": "@project_milestone", "name": "x", "psa_amount": 10.0},
+        *("-", "-", "-", "ok", "ok"),
+    ),
+    (
+        "psa.project.installment",
+        {"project_id": "@project_fixed", "date": "2030-07-31", "amount": 10.0},
+        *("-", "-", "-", "ok", "ok"),
+    ),
+    (
+        "psa.rate",
+        {"project_id": "@other_project", "amount": 10.0},
+        *("-", "-", "-", "-", "ok"),
+    ),
+]
+
 
 @tagged("post_install", "-at_install")
 class TestAccessMatrix(PsaHttpCommon):
@@ -201,27 +252,26 @@ class TestAccessMatrix(PsaHttpCommon):
         self.assertFalse(mismatches, "\n".join(mismatches))
 
     def test_creating_with_money_fields_by_user(self):
-        vals = {
-            "project_id": self.project_tm.id,
-            "name": "Matrix create",
-            "unit_amount": 1.0,
-            "psa_billed_hours": 40.0,
-        }
-        for user in USERS:
-            answer = self._execute_kw(
-                "psa_" + user, "account.analytic.line", "create", [vals]
-            )
-            self.assertIn("psa_billed_hours", self._error(answer), user)
-        installment = {
-            "project_id": self.project_fixed.id,
-            "date": "2030-07-31",
-            "amount": 10.0,
-        }
-        for user, allowed in zip(USERS, ("-", "-", "-", "ok", "ok"), strict=True):
-            answer = self._execute_kw(
-                "psa_" + user, "psa.project.installment", "create", [installment]
-            )
-            self.assertEqual("result" in answer, allowed == "ok", user)
+        mismatches = []
+        for index, (model, vals, *expected) in enumerate(CREATE_MATRIX):
+            for user, allowed in zip(USERS, expected, strict=True):
+                values = {key: self._fixture_id(value) for key, value in vals.items()}
+                if "date" in values:  # one day per try: never 24 hours in a day
+                    values["date"] = f"2031-{1 + index:02d}-{1 + USERS.index(user):02d}"
+                answer = self._execute_kw("psa_" + user, model, "create", [values])
+                got = "ok" if "result" in answer else "-"
+                if got != allowed:
+                    mismatches.append(
+                        f"{user} creates {model} {sorted(vals)}: expected {allowed}, "
+                        f"got {got} ({self._error(answer)})"
+                    )
+        self.assertFalse(mismatches, "\n".join(mismatches))
+
+    def _fixture_id(self, value):
+        """``"@project_tm"`` in the table: the id of that fixture."""
+        if isinstance(value, str) and value.startswith("@"):
+            return getattr(self, value[1:]).id
+        return value
 
     def test_cap_decisions_answer_xmlrpc(self):
         # XML-RPC cannot marshal None: every action answers a value.
