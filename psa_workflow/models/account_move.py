@@ -54,7 +54,8 @@ class AccountMove(models.Model):
             self.filtered(lambda m: m.state == "cancel").sudo().psa_link_ids,
             "cancelled",
         )
-        return result
+        # Odoo's returns None, which XML-RPC cannot marshal.
+        return True if result is None else result
 
     def button_draft(self):
         cancelled = self.filtered(lambda move: move.state == "cancel")

@@ -20,7 +20,7 @@ import math
 from contextlib import contextmanager
 
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 SERVER = ()
 BILLING = ("psa_workflow.group_psa_billing",)
@@ -117,6 +117,7 @@ class PsaWritePolicy(models.AbstractModel):
         """Refuse, with an ``AccessError`` naming the field, a client's change
         of a guarded field of ``records``' model by a user outside its owning
         groups. ``records``: the records written (empty on create)."""
+        self._check_finite(records, vals_list)
         policy = WRITE_POLICY.get(records._name)
         if not policy or records.env.su or _trusted.get():
             return
@@ -129,6 +130,41 @@ class PsaWritePolicy(models.AbstractModel):
                 if self._is_no_change(records, fname, vals[fname], create):
                     continue
                 raise AccessError(self._refusal(records, fname, groups))
+
+    @api.model
+    def _check_finite(self, records, vals_list):
+        """NaN and infinity are no amount: refused before Odoo's own rounding
+        of monetary and decimal fields would fail on them with a traceback."""
+        for vals in vals_list:
+            for fname, value in vals.items():
+                field = records._fields.get(fname)
+                if (
+                    field
+                    and field.type in ("float", "monetary")
+                    and isinstance(value, float)
+                    and not math.isfinite(value)
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "%(records)s: %(field)s (%(technical)s) must be a "
+                            "finite number, not %(value)s.",
+                            records=self._describe(records),
+                            field=field._description_string(records.env),
+                            technical=fname,
+                            value=value,
+                        )
+                    )
+
+    @api.model
+    def _describe(self, records):
+        """The records named for a message (a new one by its model)."""
+        if not records:
+            return self.env._(
+                "New %(model)s", model=records.env["ir.model"]._get(records._name).name
+            )
+        if records._name == "account.analytic.line":
+            return records._psa_list(records, limit=5)
+        return ", ".join(records.sudo()[:5].mapped("display_name"))
 
     @api.model
     def _is_no_change(self, records, fname, value, create):
