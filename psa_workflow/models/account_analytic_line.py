@@ -367,14 +367,32 @@ class AccountAnalyticLine(models.Model):
                     )
                 )
             company = project.company_id
-            if company and company not in (
-                line.company_id & line.employee_id.company_id
-            ):
+            if company and line.company_id != company:
                 raise ValidationError(
                     self.env._(
                         "%(entry)s: the project %(project)s belongs to %(company)s.",
                         entry=name,
                         project=project.name,
+                        company=company.name,
+                    )
+                )
+            # Inter-company time (Odoo's own flow): the project's company bills
+            # it at the project's rates, unless that company refuses it.
+            employee_company = line.employee_id.company_id
+            if (
+                company
+                and employee_company
+                and employee_company != company
+                and company.psa_refuse_intercompany_time
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(entry)s: %(employee)s works for %(employee_company)s, "
+                        "and %(company)s takes no time from other companies' "
+                        "employees (Settings, PSA).",
+                        entry=name,
+                        employee=line.employee_id.name,
+                        employee_company=employee_company.name,
                         company=company.name,
                     )
                 )

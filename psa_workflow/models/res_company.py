@@ -12,10 +12,18 @@ class ResCompany(models.Model):
         "employee in any week.",
     )
 
+    psa_refuse_intercompany_time = fields.Boolean(
+        string="Refuse Inter-company Time",
+        help="Refuse timesheets on this company's projects from employees of other "
+        "companies. Off (Odoo's behaviour): their time is the project company's, "
+        "billed to its customer at the project's rates.",
+    )
+
     def _create_internal_project_task(self):
         projects = super()._create_internal_project_task()
         # A company's internal project (time off, training, meetings) is never billed.
-        projects.psa_billing_type = "non_billable"
+        # sudo: the addon's bookkeeping, whoever creates the company.
+        projects.sudo().psa_billing_type = "non_billable"
         return projects
 
     @api.model

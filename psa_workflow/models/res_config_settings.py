@@ -8,3 +8,6 @@ class ResConfigSettings(models.TransientModel):
     psa_refuse_overallocation = fields.Boolean(
         related="company_id.psa_refuse_overallocation", readonly=False
     )
+    psa_refuse_intercompany_time = fields.Boolean(
+        related="company_id.psa_refuse_intercompany_time", readonly=False
+    )

@@ -227,9 +227,33 @@ class TestTimesheetBadInput(PsaTimesheetCommon):
         self.assertIn("archived", self.assertRefused(project=self.project_fixed))
 
     def test_another_companys_project(self):
-        # Not even readable by an employee of company A...
-        self.assertRefused(project=self.project_b)
-        # ...and refused for a user of both companies whose employee is in A.
+        # Not even readable by an employee of company A only.
+        self.assertRefused(exception=Exception, project=self.project_b)
+
+    def test_intercompany_time_is_billed_by_the_project_company(self):
+        # Odoo's own flow: a user of both companies, whose employee is in A,
+        # logs time on a project of B; B bills it at the project's rates.
         self.user_admin.company_ids |= self.company_b
+        rate = self.env["psa.rate"].create(
+            {
+                "project_id": self.project_b.id,
+                "amount": 70.0,
+                "company_id": self.company_b.id,
+            }
+        )
+        line = self._log(user=self.user_admin, project=self.project_b, hours=2.0)
+        self.assertEqual(line.company_id, self.company_b)
+        self.assertEqual(line.employee_id, self.user_admin.employee_id)
+        self.assertEqual(line.employee_id.company_id, self.company)
+        self.assertEqual(line.psa_bill_rate, rate.amount)
+        self.assertEqual(line.psa_bill_amount, 140.0)
+
+    def test_intercompany_time_refused_when_the_company_says_so(self):
+        self.user_admin.company_ids |= self.company_b
+        self.company_b.psa_refuse_intercompany_time = True
         message = self.assertRefused(user=self.user_admin, project=self.project_b)
         self.assertIn(self.company_b.name, message)
+        self.assertIn(self.company.name, message)
+        # Its own employees still log time there.
+        line = self._log(user=self.user_employee_b, project=self.project_b)
+        self.assertEqual(line.company_id, self.company_b)

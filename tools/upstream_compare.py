@@ -1,0 +1,75 @@
+"""Compare two pytest JUnit reports of Odoo's own test suites: one run on a
+database without psa_workflow, one on a database with it installed.
+
+    python3 tools/upstream_compare.py WITHOUT.xml WITH.xml
+
+Prints both counts and every test that passes without the addon and fails
+(or errors) with it; exits 1 if there is any, or if a report ran no test.
+"""
+
+import sys
+import xml.etree.ElementTree as ET
+
+
+def outcomes(path):
+    """``{test id: "passed" | "failed" | "skipped"}`` of a JUnit report."""
+    result = {}
+    for case in ET.parse(path).getroot().iter("testcase"):
+        test_id = f"{case.get('classname')}::{case.get('name')}"
+        if case.find("failure") is not None or case.find("error") is not None:
+            outcome = "failed"
+        elif case.find("skipped") is not None:
+            outcome = "skipped"
+        else:
+            outcome = "passed"
+        # A test reported twice (a teardown error) counts as failed.
+        if result.get(test_id) != "failed":
+            result[test_id] = outcome
+    return result
+
+
+def counts(results):
+    tally = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in results.values():
+        tally[outcome] += 1
+    return tally
+
+
+def main(without_path, with_path):
+    without, with_addon = outcomes(without_path), outcomes(with_path)
+    for label, results in (
+        ("without psa_workflow", without),
+        ("with psa_workflow", with_addon),
+    ):
+        tally = counts(results)
+        print(
+            f"{label}: {len(results)} tests, {tally['passed']} passed, "
+            f"{tally['failed']} failed, {tally['skipped']} skipped"
+        )
+    regressions = sorted(
+        test_id
+        for test_id, outcome in with_addon.items()
+        if outcome == "failed" and without.get(test_id) == "passed"
+    )
+    missing = sorted(
+        test_id
+        for test_id, outcome in without.items()
+        if outcome == "passed" and test_id not in with_addon
+    )
+    for test_id in regressions:
+        print(f"REGRESSION (passes without psa_workflow, fails with it): {test_id}")
+    for test_id in missing:
+        print(f"NOT RUN with psa_workflow (passes without it): {test_id}")
+    if not without or not with_addon:
+        print("a run executed no test")
+        return 1
+    print(
+        f"{len(regressions)} regressions, {len(missing)} tests not run with the addon"
+    )
+    return 1 if regressions or missing else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], sys.argv[2]))
