@@ -12,12 +12,14 @@ class ProjectMilestone(models.Model):
         string="Amount",
         currency_field="psa_currency_id",
         help="Invoiced once the milestone is reached.",
+        copy=False,  # see copy_data: not readable by everyone
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_percent = fields.Float(
         string="% of Contract",
         digits=(16, 4),
         help="Used when no amount is set: this share of the project's contract amount.",
+        copy=False,  # see copy_data: not readable by everyone
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_invoice_amount = fields.Monetary(
@@ -60,3 +62,16 @@ class ProjectMilestone(models.Model):
             self.sudo(),
             {"psa_amount": (0.0, None), "psa_percent": (0.0, MAX_PERCENT)},
         )
+
+    def copy_data(self, default=None):
+        """A duplicate keeps the amounts when its author may set them (billing
+        users, or a project duplicated whole); others get it without them
+        instead of an access error on fields they cannot read."""
+        vals_list = super().copy_data(default=default)
+        policy = self.env["psa.write.policy"]
+        if not policy._may_write(self, "psa_amount"):
+            return vals_list
+        for milestone, vals in zip(self.sudo(), vals_list, strict=True):
+            vals.setdefault("psa_amount", milestone.psa_amount)
+            vals.setdefault("psa_percent", milestone.psa_percent)
+        return vals_list

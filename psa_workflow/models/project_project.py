@@ -134,6 +134,7 @@ class ProjectProject(models.Model):
     psa_contract_amount = fields.Monetary(
         string="Contract Amount",
         currency_field="psa_currency_id",
+        copy=False,  # copied by copy() as superuser: not readable by everyone
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Fixed price: the amount the installments add up to; milestones may be "
         "a % of it.",
@@ -290,6 +291,8 @@ class ProjectProject(models.Model):
         with trusted_write():
             new_projects = super().copy(default)
         for old, new in zip(self.sudo(), new_projects.sudo(), strict=True):
+            if "psa_contract_amount" not in (default or {}):
+                new.psa_contract_amount = old.psa_contract_amount
             old.psa_installment_ids.copy({"project_id": new.id})
             old.psa_member_ids.copy({"project_id": new.id})
             old.psa_rate_ids.copy({"project_id": new.id})

@@ -182,6 +182,8 @@ class TestWritePolicy(PsaInvoicingCommon):
                 ],
             }
         )
+        # Nothing in cache: the copy reads what the manager may not read.
+        self.env.invalidate_all()
         copy = self.project_fixed.with_user(manager).copy()
         self.assertEqual(copy.psa_billing_type, "fixed_price")
         self.assertEqual(copy.psa_contract_amount, 1000.0)
@@ -190,6 +192,33 @@ class TestWritePolicy(PsaInvoicingCommon):
         # What the caller passes for the copy is a change: checked.
         with self.assertRaises(AccessError):
             self.project_fixed.with_user(manager).copy({"psa_contract_amount": 1.0})
+
+    def test_milestones_duplicated_with_their_amounts_when_allowed(self):
+        manager = new_test_user(
+            self.env,
+            login="psa_plain_manager",
+            groups="project.group_project_manager",
+        )
+        project = self.env["project.project"].create(
+            {
+                "name": "PSA Test Milestones",
+                "partner_id": self.customer.id,
+                "psa_billing_type": "milestone",
+                "allow_milestones": True,
+                "milestone_ids": [Command.create({"name": "Go", "psa_amount": 500.0})],
+            }
+        )
+        milestone = project.milestone_ids
+        self.env.invalidate_all()
+        copy = project.with_user(manager).copy()
+        self.assertEqual(copy.milestone_ids.sudo().mapped("psa_amount"), [500.0])
+        # A milestone duplicated alone by someone who may not set amounts:
+        # the copy has none, and no access error.
+        self.env.invalidate_all()
+        alone = milestone.with_user(self.user_employee).copy()
+        self.assertEqual(alone.sudo().psa_amount, 0.0)
+        alone = milestone.with_user(self.user_billing).copy()
+        self.assertEqual(alone.sudo().psa_amount, 500.0)
 
     def _expense_draft(self, amount):
         product = self.env["product.product"].create(
