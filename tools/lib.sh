@@ -170,6 +170,11 @@ print(",".join(paths))
 PY
 }
 
+# A TCP port nobody listens on now (for a test server beside a running demo).
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 odoo_bin() {
     "$PYTHON" -m odoo "$@"
 }

@@ -13,7 +13,9 @@ trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true' EXIT
 start=$(date +%s)
 say "running psa_workflow's tests with Odoo's test runner ($DB)"
 set +e
+# A free HTTP port: a demo server may be running on the default one.
 odoo_bin -d "$DB" --addons-path="$(addons_path)" -i psa_workflow --test-enable \
+    --http-port="$(free_port)" \
     --test-tags /psa_workflow --stop-after-init --log-level=test --logfile="$LOG"
 rc=$?
 set -e
