@@ -92,11 +92,9 @@ def to_date(env, value, argument):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
-        try:
-            return fields.Date.to_date(value.strip())
-        except ValueError:
-            pass
+    parsed = _parse_date(value) if isinstance(value, str) else None
+    if parsed:
+        return parsed
     raise UserError(
         env._(
             "%(argument)s must be a date (YYYY-MM-DD), not %(value)r.",
@@ -104,6 +102,14 @@ def to_date(env, value, argument):
             value=value,
         )
     )
+
+
+def _parse_date(text):
+    """A ``YYYY-MM-DD`` string as a date, or None when it is not one."""
+    try:
+        return fields.Date.to_date(text.strip())
+    except ValueError:
+        return None
 
 
 def check_no_arguments(env, method, args, kwargs):
