@@ -30,12 +30,18 @@ start=$(date +%s)
 # psa_workflow's dependencies, read from its manifest.
 DEPENDS="$("$PYTHON" -c 'import ast; print(",".join(ast.literal_eval(open("psa_workflow/__manifest__.py").read())["depends"]))')"
 TEST_DIRS=()
+IFS=, read -r -a ADDONS_DIRS <<<"$ADDONS"
 for module in $MODULES; do
-    TEST_DIRS+=("$("$PYTHON" -c 'import sys, odoo.modules.module as m; print(m.get_module_path(sys.argv[1]))' "$module" 2>/dev/null ||
-        true)/tests")
-done
-for dir in "${TEST_DIRS[@]}"; do
-    [ -d "$dir" ] || die "no test folder $dir: is Odoo's addons directory complete?"
+    found=""
+    for dir in "${ADDONS_DIRS[@]}"; do
+        if [ -f "$dir/$module/__manifest__.py" ]; then
+            found="$dir/$module/tests"
+            break
+        fi
+    done
+    [ -n "$found" ] && [ -d "$found" ] ||
+        die "no tests of $module in the addons path ($ADDONS)"
+    TEST_DIRS+=("$found")
 done
 
 say "creating $BASE_DB ($DEPENDS, demo data) and $ADDON_DB (psa_workflow, demo data)"
