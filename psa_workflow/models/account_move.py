@@ -16,7 +16,11 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     psa_link_ids = fields.One2many(
-        "psa.invoice.link", "move_id", string="Invoiced Entries"
+        "psa.invoice.link",
+        "move_id",
+        string="Invoiced Entries",
+        # Invoicing users outside the PSA groups open invoices too.
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_timesheet_count = fields.Integer(compute="_compute_psa_counts")
     psa_needs_review = fields.Boolean(
