@@ -1,10 +1,13 @@
 """Compare two pytest JUnit reports of Odoo's own test suites: one run on a
 database without psa_workflow, one on a database with it installed.
 
-    python3 tools/upstream_compare.py WITHOUT.xml WITH.xml
+    python3 tools/upstream_compare.py WITHOUT.xml WITH.xml [NODEIDS DIR...]
 
 Prints both counts and every test that passes without the addon and fails
 (or errors) with it; exits 1 if there is any, or if a report ran no test.
+With NODEIDS and the modules' test folders, writes the pytest node ids of
+those tests to NODEIDS (to run them again apart: a test that depends on the
+order of a whole run is told from a regression).
 """
 
 import sys
@@ -35,7 +38,18 @@ def counts(results):
     return tally
 
 
-def main(without_path, with_path):
+def node_id(test_id, test_dirs):
+    """``addons.account.tests.test_x.TestX::test_y`` as a pytest node id
+    under the test folder of its module."""
+    classname, name = test_id.split("::", 1)
+    parts = classname.split(".")
+    index = parts.index("tests")
+    module, filename, classes = parts[index - 1], parts[index + 1], parts[index + 2 :]
+    folder = next(d for d in test_dirs if d.rstrip("/").split("/")[-2] == module)
+    return "::".join([f"{folder}/{filename}.py", *classes, name.split("[")[0]])
+
+
+def main(without_path, with_path, nodeids_path=None, test_dirs=()):
     without, with_addon = outcomes(without_path), outcomes(with_path)
     for label, results in (
         ("without psa_workflow", without),
@@ -66,10 +80,14 @@ def main(without_path, with_path):
     print(
         f"{len(regressions)} regressions, {len(missing)} tests not run with the addon"
     )
+    if nodeids_path:
+        with open(nodeids_path, "w", encoding="utf-8") as out:
+            ids = {node_id(test_id, test_dirs) for test_id in regressions}
+            out.write("".join(f"{nodeid}\n" for nodeid in sorted(ids)))
     return 1 if regressions or missing else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3 or len(sys.argv) == 4:
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], *sys.argv[3:4], sys.argv[4:]))
