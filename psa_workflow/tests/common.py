@@ -102,6 +102,20 @@ class PsaFixturesMixin:
         cls.task_tm = cls.project_tm.task_ids
 
     @classmethod
+    def _expense_product(cls, name="PSA Test Taxi", **vals):
+        """An expense category without taxes (re-billed amounts = cost)."""
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "can_be_expensed": True,
+                "standard_price": 0.0,
+                "supplier_taxes_id": [Command.clear()],
+                **vals,
+            }
+        )
+
+    @classmethod
     def _psa_user(cls, login, role, hourly_cost, company=None):
         company = company or cls.company
         user = new_test_user(

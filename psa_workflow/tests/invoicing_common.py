@@ -77,15 +77,7 @@ class PsaInvoicingCommon(PsaTimesheetCommon):
     def _approved_expense(self, amount):
         """A re-billable expense of ``amount`` on the T&M project (no tax),
         reported by the employee and approved by the administrator."""
-        product = self.env["product.product"].create(
-            {
-                "name": "PSA Test Taxi",
-                "type": "service",
-                "can_be_expensed": True,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-            }
-        )
+        product = self._expense_product()
         expense = (
             self.env["hr.expense"]
             .with_user(self.user_employee)

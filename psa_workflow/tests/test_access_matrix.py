@@ -140,15 +140,7 @@ class TestAccessMatrix(PsaHttpCommon):
     def _records(self, rate=False, day="2030-03-04"):
         """Fresh records of each kind, as the documented flows make them."""
         env = self.env
-        product = env["product.product"].create(
-            {
-                "name": "PSA Matrix Taxi",
-                "type": "service",
-                "can_be_expensed": True,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-            }
-        )
+        product = self._expense_product("PSA Matrix Taxi")
         timesheets = (
             env["account.analytic.line"]
             .with_user(self.user_employee)

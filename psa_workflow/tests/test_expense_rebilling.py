@@ -12,15 +12,7 @@ class TestExpenseRebilling(PsaCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Expense = cls.env["hr.expense"]
-        cls.product_taxi = cls.env["product.product"].create(
-            {
-                "name": "PSA Test Taxi",
-                "type": "service",
-                "can_be_expensed": True,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-            }
-        )
+        cls.product_taxi = cls._expense_product()
         cls.other_account = cls.env["account.analytic.account"].create(
             {
                 "name": "PSA Test Cost Centre",

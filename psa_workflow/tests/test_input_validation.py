@@ -24,15 +24,7 @@ class TestInputValidation(PsaTimesheetCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Line = cls.env["account.analytic.line"]
-        cls.product_taxi = cls.env["product.product"].create(
-            {
-                "name": "PSA Test Taxi",
-                "type": "service",
-                "can_be_expensed": True,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-            }
-        )
+        cls.product_taxi = cls._expense_product()
 
     def _refused_by_database(self, query, *params):
         """``query`` is refused by a CHECK constraint."""

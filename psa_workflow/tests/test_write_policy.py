@@ -221,15 +221,7 @@ class TestWritePolicy(PsaInvoicingCommon):
         self.assertEqual(alone.sudo().psa_amount, 500.0)
 
     def _expense_draft(self, amount):
-        product = self.env["product.product"].create(
-            {
-                "name": "PSA Test Hotel",
-                "type": "service",
-                "can_be_expensed": True,
-                "standard_price": 0.0,
-                "supplier_taxes_id": [Command.clear()],
-            }
-        )
+        product = self._expense_product("PSA Test Hotel")
         return (
             self.env["hr.expense"]
             .with_user(self.user_employee)
