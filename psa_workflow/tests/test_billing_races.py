@@ -3,104 +3,22 @@
 cap is never exceeded, nobody logs more than 24 hours a day, and a project is
 not invoiced up to a date while some of its entries were left behind."""
 
-from contextlib import closing, contextmanager
-from datetime import date, timedelta
+from contextlib import closing
+from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
-
-DAY = date(2026, 1, 5)
-TAG = "PSA billing race test"
+from .race_common import DAY, PsaRaceCase
 
 
 @tagged("post_install", "-at_install")
-class TestBillingRaces(BaseCase):
-    """Commits its own data (other connections must see it) and removes it."""
-
-    def setUp(self):
-        super().setUp()
-        self.registry = Registry(get_db_name())
-        with self._env() as env:
-            role = env["psa.role"].create({"name": TAG, "default_bill_rate": 100.0})
-            partner = env["res.partner"].create({"name": TAG, "is_company": True})
-            project = env["project.project"].create(
-                {"name": TAG, "partner_id": partner.id, "company_id": env.company.id}
-            )
-            employee = env["hr.employee"].create(
-                {
-                    "name": TAG,
-                    "psa_role_ids": [(6, 0, role.ids)],
-                    "psa_default_role_id": role.id,
-                }
-            )
-            self.ids = {
-                "role": role.id,
-                "partner": partner.id,
-                "project": project.id,
-                "employee": employee.id,
-            }
-        self.addCleanup(self._cleanup)
-
-    @contextmanager
-    def _env(self):
-        """An environment on a transaction of its own, committed at the end."""
-        with closing(self.registry.cursor()) as cr:
-            yield api.Environment(cr, SUPERUSER_ID, dict(DISABLED_MAIL_CONTEXT))
-            # Other connections must see the data: this test commits on purpose.
-            cr.commit()  # pylint: disable=invalid-commit
-
-    def _cleanup(self):
-        with self._env() as env:
-            ids = self.ids
-            lines = env["account.analytic.line"].search(
-                [("employee_id", "=", ids["employee"])]
-            )
-            env["psa.invoice.link"].search(
-                [("timesheet_id", "in", lines.ids)]
-            ).move_id.unlink()
-            lines._psa_write_state({"psa_state": "draft"})
-            lines.unlink()
-            employee = env["hr.employee"].browse(ids["employee"])
-            contact = employee.work_contact_id
-            employee.unlink()
-            contact.unlink()
-            env["project.project"].browse(ids["project"]).unlink()
-            env["res.partner"].browse(ids["partner"]).unlink()
-            env["psa.role"].browse(ids["role"]).unlink()
-
-    def _approved(self, *hours, day=DAY, **project_vals):
-        """Approved timesheets of the project (written first with
-        ``project_vals``), committed."""
-        with self._env() as env:
-            project = env["project.project"].browse(self.ids["project"])
-            project.write(project_vals)
-            lines = env["account.analytic.line"].create(
-                [
-                    {
-                        "project_id": project.id,
-                        "employee_id": self.ids["employee"],
-                        "name": TAG,
-                        "unit_amount": amount,
-                        "date": day,
-                    }
-                    for amount in hours
-                ]
-            )
-            lines._psa_write_state({"psa_state": "approved"})
-            return lines.ids
-
-    def _worker(self):
-        cr = self.registry.cursor()
-        env = api.Environment(cr, SUPERUSER_ID, dict(DISABLED_MAIL_CONTEXT))
-        return cr, env, env["project.project"].browse(self.ids["project"])
+class TestBillingRaces(PsaRaceCase):
+    TAG = "PSA billing race test"
 
     def _billed(self):
         """``(hours invoiced, ids of the timesheets held by the cap)``"""
@@ -201,7 +119,7 @@ class TestBillingRaces(BaseCase):
             {
                 "project_id": self.ids["project"],
                 "employee_id": self.ids["employee"],
-                "name": TAG,
+                "name": self.TAG,
                 "unit_amount": hours,
                 "date": day,
             }

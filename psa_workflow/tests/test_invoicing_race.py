@@ -3,95 +3,23 @@
 database connections: an entry is billed once, whatever the interleaving."""
 
 from contextlib import closing
-from datetime import date
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
-
-DAY = date(2026, 1, 5)
-TAG = "PSA race test"
+from .race_common import DAY, PsaRaceCase
 
 
 @tagged("post_install", "-at_install")
-class TestInvoicingRace(BaseCase):
-    """Commits its own data (other connections must see it) and removes it."""
+class TestInvoicingRace(PsaRaceCase):
+    TAG = "PSA race test"
 
     def setUp(self):
         super().setUp()
-        self.registry = Registry(get_db_name())
-        with closing(self.registry.cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, dict(DISABLED_MAIL_CONTEXT))
-            role = env["psa.role"].create({"name": TAG, "default_bill_rate": 100.0})
-            partner = env["res.partner"].create({"name": TAG, "is_company": True})
-            project = env["project.project"].create(
-                {"name": TAG, "partner_id": partner.id, "company_id": env.company.id}
-            )
-            employee = env["hr.employee"].create(
-                {
-                    "name": TAG,
-                    "psa_role_ids": [(6, 0, role.ids)],
-                    "psa_default_role_id": role.id,
-                }
-            )
-            lines = env["account.analytic.line"].create(
-                [
-                    {
-                        "project_id": project.id,
-                        "employee_id": employee.id,
-                        "name": TAG,
-                        "unit_amount": hours,
-                        "date": DAY,
-                    }
-                    for hours in (1.0, 2.0, 3.0)
-                ]
-            )
-            lines._psa_write_state({"psa_state": "approved"})
-            # Other connections must see the data: this test commits on purpose.
-            cr.commit()  # pylint: disable=invalid-commit
-            self.ids = {
-                "role": role.id,
-                "partner": partner.id,
-                "project": project.id,
-                "employee": employee.id,
-                "lines": lines.ids,
-            }
-        self.addCleanup(self._cleanup)
-
-    def _cleanup(self):
-        with closing(self.registry.cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            ids = self.ids
-            project = env["project.project"].browse(ids["project"])
-            moves = (
-                env["psa.invoice.link"]
-                .search([("timesheet_id", "in", ids["lines"])])
-                .move_id
-            )
-            moves.unlink()
-            lines = env["account.analytic.line"].browse(ids["lines"])
-            lines._psa_write_state({"psa_state": "draft"})
-            lines.unlink()
-            employee = env["hr.employee"].browse(ids["employee"])
-            contact = employee.work_contact_id
-            employee.unlink()
-            contact.unlink()
-            project.unlink()
-            env["res.partner"].browse(ids["partner"]).unlink()
-            env["psa.role"].browse(ids["role"]).unlink()
-            cr.commit()  # pylint: disable=invalid-commit
-
-    def _worker(self):
-        cr = self.registry.cursor()
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        project = env["project.project"].browse(self.ids["project"])
-        return cr, env, project
+        self.ids["lines"] = self._approved(1.0, 2.0, 3.0)
 
     def _links(self):
         with closing(self.registry.cursor()) as cr:
