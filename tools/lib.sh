@@ -70,6 +70,19 @@ install_odoo_from() {
     rm -f "$req"
     say "installing Odoo 18.0 from $src (editable: keep that tree in place)"
     pip_install --no-build-isolation --no-deps -e "$src" || die "installing Odoo failed"
+    ensure_gevent_requirements
+}
+
+# gevent (Odoo's websocket process in prefork mode) resolves its plugins with
+# the pkg_resources of setuptools<70, which does not recognise the underscored
+# metadata of the newest zope.* wheels: the process then crash-loops with
+# "DistributionNotFound: zope.interface". Pin the last dotted releases.
+ensure_gevent_requirements() {
+    "$PYTHON" -W ignore -c 'import pkg_resources; pkg_resources.require("gevent")' \
+        >/dev/null 2>&1 && return 0
+    say "pinning zope.interface and zope.event for gevent (prefork websocket process)"
+    pip_install "zope.interface==7.0.3" "zope.event==5.0" ||
+        die "installing zope.interface / zope.event failed"
 }
 
 apt_install_missing_build_deps() {
@@ -81,7 +94,10 @@ apt_install_missing_build_deps() {
 }
 
 ensure_odoo() {
-    odoo_importable && return 0
+    if odoo_importable; then
+        ensure_gevent_requirements
+        return 0
+    fi
     local src="${ODOO_SRC:-}"
     if [ -z "$src" ]; then
         if [ ! -d "$ODOO_HOME/.git" ]; then
@@ -146,6 +162,7 @@ ensure_postgres() {
 # the system packages, the test tools and a running PostgreSQL.
 prepare_test_machine() {
     require_odoo
+    ensure_gevent_requirements
     ensure_system_packages
     ensure_python_packages
     ensure_postgres

@@ -8,6 +8,9 @@
 #                      'python3 -c "import odoo"' fails (offline machines);
 #            PSA_DB    the demo database (default psa_demo);
 #            PSA_PORT  the HTTP port (default 8069);
+#            PSA_WORKERS  serve in prefork mode with this many HTTP workers, as
+#                         in production (websocket on PSA_PORT+3, see
+#                         docs/odoo.conf.example); default: one threaded process;
 #            PSA_NO_SERVE=1  set up and stop, without serving.
 # Running it again reuses the database (the addon is updated, nothing is lost).
 set -euo pipefail
@@ -54,7 +57,16 @@ if [ -n "${PSA_NO_SERVE:-}" ]; then
     say "set-up done (PSA_NO_SERVE set: not serving)"
     exit 0
 fi
+SERVE_ARGS=(-d "$DB" --db-filter="^${DB}\$" --addons-path="$ADDONS" --http-port="$PORT")
+if [ -n "${PSA_WORKERS:-}" ]; then
+    [[ "$PSA_WORKERS" =~ ^[1-9][0-9]*$ ]] || die "PSA_WORKERS must be a positive number"
+    SERVE_ARGS+=(--workers="$PSA_WORKERS" --max-cron-threads=1 --gevent-port=$((PORT + 3))
+        --limit-time-real=600 --limit-time-cpu=300 --limit-memory-soft=2147483648
+        --limit-memory-hard=2684354560)
+    say "prefork mode: $PSA_WORKERS HTTP workers, 1 cron worker, websocket on port $((PORT + 3))"
+    say "(behind a proxy, route /websocket to that port: see docs/odoo.conf.example)"
+fi
 say "serving Odoo on http://localhost:$PORT (login admin / admin; also pm, consultant,"
 say "accountant with the login as password). Ctrl+C stops it."
-exec "$PYTHON" -m odoo -d "$DB" --db-filter="^${DB}\$" --addons-path="$ADDONS" \
-    --http-port="$PORT"
+# Odoo re-runs its launcher for the websocket process: start it from a file.
+exec "$PYTHON" "$PSA_ROOT/tools/odoo_server.py" "${SERVE_ARGS[@]}"

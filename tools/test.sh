@@ -5,7 +5,8 @@
 #
 # 1. lint (tools/lint.sh);
 # 2. create a database, install psa_workflow with its demo data;
-# 3. check that i18n/psa_workflow.pot is current;
+# 3. start it in prefork mode and open a websocket (tools/check_prefork.py);
+#    check that i18n/psa_workflow.pot is current;
 # 4. run the tests with pytest-odoo (HttpCase and tours included);
 # 5. drop the database.
 # Fails on any lint problem, failed or skipped test, and on any warning or error
@@ -47,6 +48,9 @@ fi
 bad="$(bad_log_lines "$LOGDIR/install.log")"
 [ -z "$bad" ] || die "installing psa_workflow logged warnings or errors:
 $bad"
+
+say "checking that Odoo runs clean in prefork mode (workers + websocket process)"
+"$PYTHON" tools/check_prefork.py "$DB" "$ADDONS" || die "the prefork check failed"
 
 say "checking that psa_workflow/i18n/psa_workflow.pot is current"
 odoo_bin -d "$DB" --addons-path="$ADDONS" --i18n-export="$LOGDIR/psa_workflow.pot" \
