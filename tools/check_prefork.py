@@ -49,7 +49,28 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     http_port, gevent_port = free_port(), free_port()
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+    with tempfile.TemporaryFile("w+") as log:
+        problems = run_server(args, http_port, gevent_port, log)
+        log.seek(0)
+        output = log.read()
+    starts = output.count("Evented Service (longpolling) running")
+    if "Traceback" in output:
+        problems.append("the server logged a traceback")
+    if starts != 1:
+        problems.append(f"the websocket process started {starts} times (expected once)")
+    if problems:
+        print(output[-6000:])
+        print("prefork check failed: " + "; ".join(problems))
+        return 1
+    print(
+        f"prefork check passed: {args.workers} HTTP workers, 1 cron worker and the "
+        "websocket process up; a websocket stayed open 5 s; no traceback"
+    )
+    return 0
+
+
+def run_server(args, http_port, gevent_port, log):
+    """Start the server, probe it, stop it; return the problems seen."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -81,12 +102,13 @@ def main():
                 header=[f"Origin: http://127.0.0.1:{gevent_port}"],
                 timeout=10,
             )
-            ws.send(json.dumps({"event_name": "subscribe", "data": {"channels": [], "last": 0}}))
+            subscribe = {"event_name": "subscribe", "data": {"channels": [], "last": 0}}
+            ws.send(json.dumps(subscribe))
             time.sleep(5)  # a crash-looping process restarts about twice a second
             if not ws.connected:
                 problems.append("the websocket was closed by the server")
             ws.close()
-    except Exception as error:  # noqa: BLE001 - reported with the server's log
+    except Exception as error:  # reported with the server's log
         problems.append(f"{type(error).__name__}: {error}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -94,22 +116,7 @@ def main():
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    log.seek(0)
-    output = log.read()
-    starts = output.count("Evented Service (longpolling) running")
-    if "Traceback" in output:
-        problems.append("the server logged a traceback")
-    if starts != 1:
-        problems.append(f"the websocket process started {starts} times (expected once)")
-    if problems:
-        print(output[-6000:])
-        print("prefork check failed: " + "; ".join(problems))
-        return 1
-    print(
-        f"prefork check passed: {args.workers} HTTP workers, 1 cron worker and the "
-        "websocket process up; a websocket stayed open 5 s; no traceback"
-    )
-    return 0
+    return problems
 
 
 if __name__ == "__main__":

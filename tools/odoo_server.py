@@ -16,7 +16,7 @@ import os
 # anything imports ``time``.
 os.environ["TZ"] = "UTC"
 
-import odoo  # noqa: E402
+import odoo
 
 if __name__ == "__main__":
     odoo.cli.main()
