@@ -131,6 +131,16 @@ class ProjectProject(models.Model):
     psa_last_invoice_date = fields.Date(
         string="Invoiced Up To", readonly=True, copy=False
     )
+    psa_invoice_skipped_date = fields.Date(
+        string="Scheduled Invoicing Skipped On",
+        readonly=True,
+        copy=False,
+        help="The scheduled invoicing could not invoice this project that day; it "
+        "tries again the next day.",
+    )
+    psa_invoice_skip_reason = fields.Char(
+        string="Scheduled Invoicing Problem", readonly=True, copy=False
+    )
     psa_contract_amount = fields.Monetary(
         string="Contract Amount",
         currency_field="psa_currency_id",

@@ -16,10 +16,13 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, float_round
 
 _logger = logging.getLogger(__name__)
 
+# Projects invoiced per call of the scheduled action (one transaction each).
+CRON_BATCH_PROJECTS = 50
 # What can be billed: {kind: (model, field on psa.invoice.link)}.
 KINDS = {
     "timesheets": ("account.analytic.line", "timesheet_id"),
@@ -140,52 +143,82 @@ class PsaInvoicingEngine(models.AbstractModel):
         return "psa_project_id" if records._name == "hr.expense" else "project_id"
 
     @api.model
-    def _cron_invoice_due_projects(self):
+    def _cron_invoice_due_projects(self, batch_size=CRON_BATCH_PROJECTS):
         """Scheduled action: invoice the projects whose invoicing frequency is
-        due, company by company, up to the end of the last full period. Bad
-        projects are skipped and logged; the run is idempotent."""
+        due, up to the end of the last full period, ``batch_size`` projects per
+        call. Odoo's cron runner calls it again, committing in between, while
+        the progress it reports says that projects remain: memory stays flat
+        whatever the number of entries, and a run killed half-way resumes at
+        the first project it had not committed. A project skipped (bad
+        configuration, held by another run, entries left behind) is logged,
+        flagged with the reason and tried again the next day."""
         today = fields.Date.context_today(self)
-        week_end = today - timedelta(days=today.weekday() + 1)  # last Sunday
-        month_end = today.replace(day=1) - timedelta(days=1)
+        periods = self._due_periods(today)
         Project = self.env["project.project"]
-        due = {
-            week_end: Project.search(
-                [
-                    ("psa_invoice_frequency", "=", "weekly"),
-                    "|",
-                    ("psa_last_invoice_date", "=", False),
-                    ("psa_last_invoice_date", "<", week_end),
-                ]
-            ),
-            month_end: Project.search(
-                [
-                    ("psa_invoice_frequency", "=", "monthly"),
-                    "|",
-                    ("psa_last_invoice_date", "=", False),
-                    ("psa_last_invoice_date", "<", month_end),
-                ]
-            ),
-        }
+        domain = self._due_projects_domain(periods, today)
+        projects = Project.search(domain, order="id", limit=batch_size)
         moves = self.env["account.move"]
-        for date_to, projects in due.items():
-            for company in projects.company_id:
-                company_projects = projects.filtered(
-                    lambda p, c=company: p.company_id == c
+        for (frequency, company), group in projects.grouped(
+            lambda p: (p.psa_invoice_frequency, p.company_id)
+        ).items():
+            date_to = periods[frequency]
+            result = self.with_company(company)._invoice_projects(
+                group.with_company(company), date_to=date_to
+            )
+            moves |= result["moves"]
+            skipped = result["skipped"]
+            group.filtered(lambda p, s=skipped: p not in s).sudo().write(
+                {"psa_last_invoice_date": date_to, "psa_invoice_skip_reason": False}
+            )
+            for project, reason in skipped.items():
+                _logger.warning(
+                    "Scheduled invoicing skipped %s: %s", project.name, reason
                 )
-                result = self.with_company(company)._invoice_projects(
-                    company_projects.with_company(company), date_to=date_to
+                project.sudo().write(
+                    {
+                        "psa_invoice_skipped_date": today,
+                        "psa_invoice_skip_reason": reason,
+                    }
                 )
-                moves |= result["moves"]
-                # A project skipped (bad configuration, held by another run,
-                # entries left behind) is due again at the next run.
-                company_projects.filtered(
-                    lambda p, s=result["skipped"]: p not in s
-                ).sudo().psa_last_invoice_date = date_to
-                for project, reason in result["skipped"].items():
-                    _logger.warning(
-                        "Scheduled invoicing skipped %s: %s", project.name, reason
-                    )
+        remaining = Project.search_count(domain) if projects else 0
+        self.env["ir.cron"]._notify_progress(done=len(projects), remaining=remaining)
+        # The next batch starts from an empty cache (the runner keeps the env).
+        self.env.flush_all()
+        self.env.invalidate_all()
         return moves
+
+    @api.model
+    def _due_periods(self, today):
+        """``{frequency: last day of its last full period}``."""
+        return {
+            "weekly": today - timedelta(days=today.weekday() + 1),  # last Sunday
+            "monthly": today.replace(day=1) - timedelta(days=1),
+        }
+
+    @api.model
+    def _due_projects_domain(self, periods, today):
+        """Projects due for scheduled invoicing and not skipped today."""
+        due = expression.OR(
+            [
+                [
+                    ("psa_invoice_frequency", "=", frequency),
+                    "|",
+                    ("psa_last_invoice_date", "=", False),
+                    ("psa_last_invoice_date", "<", date_to),
+                ]
+                for frequency, date_to in periods.items()
+            ]
+        )
+        return expression.AND(
+            [
+                due,
+                [
+                    "|",
+                    ("psa_invoice_skipped_date", "=", False),
+                    ("psa_invoice_skipped_date", "<", today),
+                ],
+            ]
+        )
 
     @api.model
     def _result_action(self, result):

@@ -66,6 +66,8 @@ WRITE_POLICY = {
     "project.project": {
         **dict.fromkeys(_CONTRACT_TERMS, BILLING),
         "psa_last_invoice_date": SERVER,
+        "psa_invoice_skipped_date": SERVER,
+        "psa_invoice_skip_reason": SERVER,
     },
     "project.milestone": {
         "psa_amount": BILLING,

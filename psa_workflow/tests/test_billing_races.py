@@ -187,9 +187,13 @@ class TestBillingRaces(PsaRaceCase):
             links = moves.psa_link_ids.filtered(lambda k: k.timesheet_id.id in ids)
             self.assertEqual(sorted(links.timesheet_id.ids), ids[1:])
             self.assertFalse(project_b.psa_last_invoice_date)
-            # A ends: the next run bills what was left behind, then the period
-            # is done. (Rolled back: the cron invoices every due project.)
+            self.assertIn("another transaction", project_b.psa_invoice_skip_reason)
+            # A ends: the run of the next day bills what was left behind, then
+            # the period is done. (Rolled back: the cron invoices every due
+            # project.)
             cr_a.rollback()
+            self.assertFalse(Engine._cron_invoice_due_projects(), "not twice a day")
+            project_b.psa_invoice_skipped_date = today - timedelta(days=1)
             moves = Engine._cron_invoice_due_projects()
             links = moves.psa_link_ids.filtered(lambda k: k.timesheet_id.id in ids)
             self.assertEqual(links.timesheet_id.ids, ids[:1])
