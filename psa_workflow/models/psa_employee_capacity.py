@@ -14,6 +14,9 @@ from .psa_validation import MAX_HOURS_PER_DAY, sql_check
 HORIZON_PAST = timedelta(weeks=26)
 HORIZON_FUTURE = timedelta(weeks=52)
 FRESH_PARAM = "psa_workflow.capacity_refreshed_on"
+# The nightly rebuild: employees per call, and the last one done ("day:id").
+CRON_BATCH_EMPLOYEES = 200
+CURSOR_PARAM = "psa_workflow.capacity_refresh_cursor"
 
 
 class PsaEmployeeCapacity(models.Model):
@@ -158,9 +161,34 @@ class PsaEmployeeCapacity(models.Model):
         return True
 
     @api.model
-    def _cron_refresh(self):
-        self.env["ir.config_parameter"].sudo().set_param(FRESH_PARAM, False)
-        self._ensure_fresh()
+    def _cron_refresh(self, batch_size=CRON_BATCH_EMPLOYEES):
+        """Scheduled action: rebuild the stored capacity of every active
+        employee over the horizon, ``batch_size`` employees per call. Odoo's
+        cron runner calls it again (committing in between) while the progress
+        says that employees remain; the last employee done is kept, so a run
+        killed half-way resumes after it."""
+        params = self.env["ir.config_parameter"].sudo()
+        today = fields.Date.to_string(fields.Date.today())
+        run_day, _sep, last_id = (params.get_param(CURSOR_PARAM) or "").partition(":")
+        after = int(last_id) if run_day == today and last_id.isdigit() else 0
+        Employee = self.env["hr.employee"].sudo()
+        domain = [("active", "=", True), ("id", ">", after)]
+        employees = Employee.search(domain, order="id", limit=batch_size)
+        if employees:
+            self._refresh(employees)
+            params.set_param(CURSOR_PARAM, f"{today}:{employees[-1].id}")
+        remaining = (
+            Employee.search_count(
+                [("active", "=", True), ("id", ">", employees[-1].id)]
+            )
+            if employees
+            else 0
+        )
+        if not remaining:
+            params.set_param(FRESH_PARAM, today)
+        self.env["ir.cron"]._notify_progress(done=len(employees), remaining=remaining)
+        self.env.invalidate_all()
+        return len(employees)
 
     @api.model
     def _apply_calendar_change(

@@ -3,6 +3,11 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
+from odoo.addons.psa_workflow.models.psa_employee_capacity import (
+    CURSOR_PARAM,
+    FRESH_PARAM,
+)
+
 from .planning_common import PsaPlanningCommon
 
 
@@ -102,3 +107,44 @@ class TestPsaCapacity(PsaPlanningCommon):
         self.assertEqual(allocation.allocated_hours, 20.0)
         self.emp_admin.resource_calendar_id = self.calendar_part
         self.assertEqual(allocation.allocated_hours, 16.0)
+
+
+@tagged("post_install", "-at_install")
+class TestPsaCapacityCron(PsaPlanningCommon):
+    """The nightly rebuild works in batches of employees with Odoo's cron
+    progress API, and resumes after the last employee it committed."""
+
+    def _run_batch(self, batch_size):
+        cron = self.env.ref("psa_workflow.ir_cron_psa_refresh_capacity")
+        cron, progress = cron._add_progress()
+        Capacity = self.env["psa.employee.capacity"].with_context(cron.env.context)
+        return Capacity._cron_refresh(batch_size=batch_size), progress
+
+    def test_batches_cover_every_employee_once_and_resume_after_a_kill(self):
+        Capacity = self.env["psa.employee.capacity"]
+        params = self.env["ir.config_parameter"]
+        active = self.env["hr.employee"].search([("active", "=", True)])
+        self.assertGreater(len(active), 6)
+        Capacity.search([]).unlink()
+        params.set_param(FRESH_PARAM, False)
+        params.set_param(CURSOR_PARAM, False)
+        done, progress = self._run_batch(3)
+        self.assertEqual((done, progress.done), (3, 3))
+        self.assertEqual(progress.remaining, len(active) - 3)
+        self.assertFalse(params.get_param(FRESH_PARAM), "not fresh half-way")
+        # A batch killed before its commit leaves the cursor where it was.
+        with self.assertRaises(MemoryError), self.env.cr.savepoint():
+            self._run_batch(3)
+            raise MemoryError("worker killed")
+        self.env.invalidate_all()
+        self.assertEqual(progress.remaining, len(active) - 3)
+        calls = 1
+        while progress.remaining:
+            _done, progress = self._run_batch(3)
+            calls += 1
+        self.assertEqual(calls, -(-len(active) // 3))  # each employee once
+        self.assertTrue(params.get_param(FRESH_PARAM))
+        with_calendar = active.filtered("resource_calendar_id")
+        stored = Capacity.search([("employee_id", "in", active.ids)]).employee_id
+        self.assertEqual(stored, with_calendar)
+        self.assertFalse(Capacity._ensure_fresh(), "fresh for the day")
