@@ -78,6 +78,10 @@ class PsaReportPrint(models.TransientModel):
             )
         # Refused here, with Odoo's access message, rather than mid-rendering.
         self.env[f"psa.{self.report}.report"].check_access("read")
+        if self.report == "utilization":
+            # Here, not while rendering: the PDF is rendered in a read-only
+            # transaction (on the read replica when there is one).
+            self.env["psa.utilization.report"]._psa_ensure_capacity()
         return self.env.ref(REPORTS[self.report]).report_action(self)
 
     # ------------------------------------------------------------------
@@ -120,8 +124,6 @@ class PsaReportPrint(models.TransientModel):
         ) or self.env.user.has_group("psa_workflow.group_psa_billing")
         if money:
             measures += ["billable_value", "standard_value", "invoiced_amount"]
-        Report = self.env["psa.utilization.report"]
-        Report._psa_ensure_capacity()
         groups = self._sums("psa.utilization.report", ["employee_id"], measures)
         lines = [
             dict(figures, employee=employee)
