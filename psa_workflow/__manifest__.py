@@ -3,7 +3,7 @@
     "name": "PSA Workflow",
     "summary": "Professional services automation: plan, capture, approve, "
     "invoice and report on project work",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Project",
     "author": "psa_workflow contributors",
     "license": "LGPL-3",
@@ -54,8 +54,10 @@
         "views/project_milestone_views.xml",
         "views/psa_expense_policy_views.xml",
         "views/hr_expense_views.xml",
+        "views/hr_expense_sheet_views.xml",
         "views/project_project_views.xml",
         "views/res_config_settings_views.xml",
+        "views/psa_timesheet_week_views.xml",
         "views/psa_workflow_menus.xml",
         "views/psa_dashboard_views.xml",
     ],
@@ -63,6 +65,7 @@
         "demo/res_partner_demo.xml",
         "demo/psa_role_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/project_task_type_demo.xml",
         "demo/project_project_demo.xml",
         "demo/psa_allocation_demo.xml",
         "demo/psa_expense_policy_demo.xml",
@@ -71,6 +74,7 @@
     "assets": {
         "web.assets_backend": [
             "psa_workflow/static/src/dashboard/**/*",
+            "psa_workflow/static/src/timesheet_week/**/*",
         ],
         "web.assets_tests": [
             "psa_workflow/static/tests/tours/**/*",

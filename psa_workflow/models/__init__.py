@@ -24,4 +24,6 @@ from . import psa_invoice_link
 from . import psa_invoicing_engine
 from . import account_move
 from . import psa_dashboard
+from . import psa_timesheet_week
+from . import ir_ui_menu
 from . import res_currency_rate

@@ -4,10 +4,18 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_round
+from odoo.osv import expression
+from odoo.tools import SQL, float_round, plaintext2html
+from odoo.tools.safe_eval import safe_eval
 
 from .psa_rate import RATE_SCOPES
-from .psa_validation import check_ranges, ensure_one, sql_check, to_date
+from .psa_validation import (
+    check_no_arguments,
+    check_ranges,
+    ensure_one,
+    sql_check,
+    to_date,
+)
 
 # A timesheet in one of these states is locked: its hours and billing are history.
 LOCKED_STATES = ("approved", "invoiced")
@@ -59,9 +67,12 @@ MAX_HOURS_PER_DAY = 24.0
 class AccountAnalyticLine(models.Model):
     """Timesheets (analytic lines with a project) get a billing vocabulary: a
     billable flag, a rate from the rate chain, billed hours after the project's
-    rounding, and an approval state that locks them once approved."""
+    rounding, and an approval state that locks them once approved. A rejected
+    timesheet carries the activity telling its employee what to correct (an
+    activity without a chatter: see ``message_subscribe`` below)."""
 
-    _inherit = "account.analytic.line"
+    _name = "account.analytic.line"
+    _inherit = ["account.analytic.line", "mail.activity.mixin"]
 
     psa_billable = fields.Boolean(
         string="Billable",
@@ -114,11 +125,14 @@ class AccountAnalyticLine(models.Model):
         help="Hours billed: the hours logged after the project's billing rounding. "
         "The hours logged never change.",
     )
+    # In each project's currency: never summed (lists' group totals, pivots),
+    # the amount in the company currency is.
     psa_bill_rate = fields.Monetary(
         string="Bill Rate",
         currency_field="psa_currency_id",
         readonly=True,
         copy=False,
+        aggregator=None,
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_bill_amount = fields.Monetary(
@@ -126,6 +140,7 @@ class AccountAnalyticLine(models.Model):
         currency_field="psa_currency_id",
         readonly=True,
         copy=False,
+        aggregator=None,
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_currency_id = fields.Many2one(
@@ -481,21 +496,38 @@ class AccountAnalyticLine(models.Model):
     def create(self, vals_list):
         # Approval and billing fields are the server's (drafts, priced here).
         self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
-        lines = super().create(vals_list)
+        # No role given is the expected role, computed once the employee is
+        # known (the forms send none: they have no employee to compute it).
+        lines = super().create([self._psa_without_empty_role(v) for v in vals_list])
         lines.filtered("project_id")._psa_update_billing()
         return lines
 
     def write(self, vals):
         # Submit, Approve, Reject and Reopen change the state; pricing the billing.
         self.env["psa.write.policy"]._check_write(self, [vals])
-        if LOCKED_FIELDS & set(vals):
+        changed = set(vals)
+        if LOCKED_FIELDS & changed:
             self._psa_check_unlocked()
-        result = super().write(vals)
-        if BILLING_INPUTS & set(vals):
+        expected_role = "psa_role_id" in vals and not vals["psa_role_id"]
+        result = super().write(self._psa_without_empty_role(vals))
+        if expected_role:
+            # Computed in batch when the billing below (or a flush) reads it.
+            self.env.add_to_compute(self._fields["psa_role_id"], self)
+        if BILLING_INPUTS & changed:
             self.filtered(
                 lambda line: line.project_id and line.psa_state not in LOCKED_STATES
             )._psa_update_billing()
         return result
+
+    @api.model
+    def _psa_without_empty_role(self, vals):
+        """``vals`` without an empty ``psa_role_id``: no role means the expected
+        role (``_psa_expected_roles``), which the field's compute resolves."""
+        if isinstance(vals, dict) and "psa_role_id" in vals and not vals["psa_role_id"]:
+            return {
+                fname: value for fname, value in vals.items() if fname != "psa_role_id"
+            }
+        return vals
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_psa_locked(self):
@@ -564,14 +596,16 @@ class AccountAnalyticLine(models.Model):
                 "psa_rejection_reason": False,
             }
         )
+        lines._psa_close_rejection()
         lines._psa_notify_approvers()
         return True
 
     @api.model
     def psa_submit_week(self, day=None):
         """Submit the current user's draft and rejected timesheets of the week
-        of ``day`` (a date or "YYYY-MM-DD", default: today). Returns the number
-        of lines submitted."""
+        of ``day`` (a date or "YYYY-MM-DD", default: today) that have hours
+        (empty ones are skipped, not refused). Returns the number of lines
+        submitted."""
         day = to_date(self.env, day, "day") or fields.Date.context_today(self)
         monday = day - timedelta(days=day.weekday())
         lines = self.search(
@@ -579,6 +613,7 @@ class AccountAnalyticLine(models.Model):
                 ("user_id", "=", self.env.uid),
                 ("project_id", "!=", False),
                 ("psa_state", "in", ("draft", "rejected")),
+                ("unit_amount", ">", 0),
                 ("date", ">=", monday),
                 ("date", "<=", monday + timedelta(days=6)),
             ]
@@ -715,13 +750,86 @@ class AccountAnalyticLine(models.Model):
         self.ensure_one()
         return self.env.user in (self.employee_id.user_id | self.user_id)
 
-    def _psa_approval_conflicts(self):
-        """The lines the current user may not approve, reject or reopen: the
-        separation of duties, whatever their groups (PSA administrators too).
-        Theirs (employee or user of the line), or entered by them for someone
-        else: an approver logging time for a consultant needs another approver."""
+    @api.model
+    def _psa_approval_conflict_free_domain(self):
+        """The separation of duties as a domain: the lines the current user
+        may approve, reject or reopen, whatever their groups (PSA
+        administrators too). Not theirs (employee or user of the line), not
+        entered by them for someone else: an approver logging time for a
+        consultant needs another approver. The one definition of the rule:
+        checks (``_psa_approval_conflicts``) and queues
+        (``_psa_to_approve_domain``) use it."""
         user = self.env.user
-        return self.filtered(lambda line: line._psa_is_own() or line.create_uid == user)
+        own_employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "=", user.id)])
+        )
+        return [
+            ("employee_id", "not in", own_employees.ids),
+            ("user_id", "!=", user.id),
+            ("create_uid", "!=", user.id),
+        ]
+
+    def _psa_approval_conflicts(self):
+        """The lines the current user may not approve, reject or reopen
+        (``_psa_approval_conflict_free_domain``)."""
+        return self - self.filtered_domain(self._psa_approval_conflict_free_domain())
+
+    @api.model
+    def _psa_to_approve_domain(self):
+        """The submitted timesheets the current user may approve: on the
+        projects they manage (PSA administrators: every project), free of
+        conflicts of duties. The queue (``psa_action_to_approve``) lists them
+        and the dashboard counts them."""
+        if not self.env.user.has_group("psa_workflow.group_psa_approver"):
+            return expression.FALSE_DOMAIN
+        domain = [
+            ("psa_state", "=", "submitted"),
+            ("project_id", "!=", False),
+            *self._psa_approval_conflict_free_domain(),
+        ]
+        if not self.env.user.has_group("psa_workflow.group_psa_admin"):
+            domain.append(("project_id.user_id", "=", self.env.uid))
+        return domain
+
+    @api.model
+    def psa_action_to_approve(self, *args, **kwargs):
+        """The queue of timesheets to approve (menus, dashboard): the action
+        ``account_analytic_line_action_approve`` on ``_psa_to_approve_domain``."""
+        check_no_arguments(self.env, "psa_action_to_approve", args, kwargs)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.account_analytic_line_action_approve"
+        )
+        action["domain"] = self._psa_to_approve_domain()
+        return action
+
+    @api.model
+    def psa_action_my_timesheets(self, *args, **kwargs):
+        """Odoo's My Timesheets, showing the rejected ones first when there
+        are: the employee sees what to correct, with the approver's reason."""
+        check_no_arguments(self.env, "psa_action_my_timesheets", args, kwargs)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_timesheet.act_hr_timesheet_line"
+        )
+        # Reloading the page runs this again (the server action's path).
+        action.pop("path", None)
+        rejected = self.search_count(
+            [
+                ("project_id", "!=", False),
+                ("user_id", "=", self.env.uid),
+                ("psa_state", "=", "rejected"),
+            ],
+            limit=1,
+        )
+        if rejected:
+            context = safe_eval(action.get("context") or "{}", {"uid": self.env.uid})
+            # Rejected entries of any week, not only this week's.
+            context.pop("search_default_week", None)
+            context["search_default_psa_rejected"] = 1
+            action["context"] = context
+        return action
 
     def _psa_check_can_approve(self, states=("submitted",), check_rate=False):
         """Refuse, listing every reason, unless all lines can be approved by the
@@ -824,29 +932,58 @@ class AccountAnalyticLine(models.Model):
             )
 
     def _psa_notify_rejection(self, reason):
+        """One activity per rejected timesheet, on the timesheet, for its
+        employee: the reason as its note; it opens the entry to correct.
+        Submitting the entry again closes it (``_psa_close_rejection``)."""
         activity_type = self.env.ref(
             "psa_workflow.mail_activity_type_timesheet_rejected"
         )
-        model_id = self.env["ir.model"]._get_id("hr.employee")
-        vals_list = []
-        for employee in self.employee_id.filtered("user_id"):
-            count = len(self.filtered(lambda line, e=employee: line.employee_id == e))
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": employee.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": employee.user_id.id,
-                    "summary": self.env._(
-                        "%(count)s timesheet(s) rejected", count=count
-                    ),
-                    "note": reason,
-                    "automated": True,
-                    "date_deadline": fields.Date.context_today(self),
-                }
-            )
-        # The approver may not be an HR officer: the activity is the addon's.
+        model_id = self.env["ir.model"]._get_id(self._name)
+        note = plaintext2html(reason)
+        today = fields.Date.context_today(self)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": line.id,
+                "activity_type_id": activity_type.id,
+                "user_id": line.employee_id.user_id.id,
+                "summary": self.env._(
+                    "Rejected: %(entry)s", entry=self._psa_entry_name(line)
+                ),
+                "note": note,
+                "automated": True,
+                "date_deadline": today,
+            }
+            for line in self
+            if line.employee_id.user_id
+        ]
+        # The approver may not create activities on others' timesheets.
         self.env["mail.activity"].sudo().create(vals_list)
+
+    def _psa_close_rejection(self):
+        """The rejection activities of these timesheets are done: they are
+        submitted again."""
+        self.sudo().activity_unlink(
+            ["psa_workflow.mail_activity_type_timesheet_rejected"]
+        )
+
+    # Activities on timesheets, which have no chatter (``mail.thread`` would
+    # log and subscribe on every timesheet created): Odoo's activities call
+    # these thread methods on the record they are on.
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Timesheets have no followers: the activity's user is notified."""
+        return True
+
+    def message_notify(self, **kwargs):
+        """Notify as Odoo does on records without a chatter (activity assigned)."""
+        self.ensure_one()
+        return self.env["mail.thread"].message_notify(
+            model=self._name, res_id=self.id, **kwargs
+        )
+
+    def message_post_with_source(self, source_ref, **kwargs):
+        """An activity marked done leaves no message: no chatter to post on."""
+        return self.env["mail.message"]
 
     @api.model
     def _psa_init_billing(self):

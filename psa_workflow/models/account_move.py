@@ -198,6 +198,8 @@ class AccountMove(models.Model):
             for move_line, ids in sorted(by_line.items(), key=lambda item: item[0].id)
         ]
         day = date or fields.Date.context_today(self)
+        # Babel cannot read an f-string inside the translated call.
+        reason_suffix = f": {reason}" if reason else ""
         credit_note = self.create(
             {
                 "move_type": "out_refund",
@@ -213,7 +215,7 @@ class AccountMove(models.Model):
                 "ref": self.env._(
                     "Credit of entries of %(invoice)s%(reason)s",
                     invoice=self.name,
-                    reason=f": {reason}" if reason else "",
+                    reason=reason_suffix,
                 ),
                 "invoice_line_ids": [Command.create(vals) for _k, vals in plans],
             }

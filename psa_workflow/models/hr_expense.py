@@ -92,7 +92,8 @@ class HrExpense(models.Model):
     )
     psa_billing_state = fields.Selection(
         selection=[
-            ("not_billable", "Not Billable"),
+            ("not_billable", "Not Re-billed"),
+            ("to_approve", "To Re-bill once Approved"),
             ("to_invoice", "To Invoice"),
             ("invoiced", "Invoiced"),
         ],
@@ -100,7 +101,8 @@ class HrExpense(models.Model):
         compute="_compute_psa_billing_state",
         store=True,
         index=True,
-        help="Not Billable: not re-billed, or not approved yet.\n"
+        help="Not Re-billed: not re-billed to the customer, or refused.\n"
+        "To Re-bill once Approved: re-billed, waiting for the approval.\n"
         "To Invoice: re-billed and approved, waiting for the customer invoice.\n"
         "Invoiced: on a customer invoice; the expense can no longer change.",
     )
@@ -199,10 +201,12 @@ class HrExpense(models.Model):
         for expense in self:
             if expense.psa_invoiced:
                 expense.psa_billing_state = "invoiced"
-            elif expense.psa_rebillable and expense.state in ("approved", "done"):
+            elif not expense.psa_rebillable or expense.state == "refused":
+                expense.psa_billing_state = "not_billable"
+            elif expense.state in ("approved", "done"):
                 expense.psa_billing_state = "to_invoice"
             else:
-                expense.psa_billing_state = "not_billable"
+                expense.psa_billing_state = "to_approve"
 
     @api.depends("product_id", "company_id")
     def _compute_psa_policy_id(self):
@@ -326,7 +330,29 @@ class HrExpense(models.Model):
         locked = PSA_LOCKED_FIELDS & vals.keys()
         if locked:
             self._psa_check_not_invoiced(locked)
+        if "psa_rebillable" in vals:
+            self._psa_check_can_change_rebillable(vals["psa_rebillable"])
         return super().write(vals)
+
+    def _psa_check_can_change_rebillable(self, rebillable):
+        """Whether an expense is re-billed is proposed by its employee while
+        they can edit it, reviewed by the approvers (who can edit it until it
+        is approved) and decided by billing users until it is invoiced."""
+        if self.env.su or self.env.user.has_group("psa_workflow.group_psa_billing"):
+            return
+        frozen = self.filtered(
+            lambda expense: (
+                not expense.is_editable and expense.psa_rebillable != bool(rebillable)
+            )
+        )
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "The expense %(expense)s can no longer be edited by you: only "
+                    "a billing user can change whether it is re-billed.",
+                    expense=frozen[0].display_name,
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_psa_invoiced(self):

@@ -1,14 +1,72 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import RedirectWarning, UserError
+from odoo.osv import expression
+
+from .psa_validation import check_no_arguments
 
 _logger = logging.getLogger(__name__)
 
 
 class HrExpenseSheet(models.Model):
     _inherit = "hr.expense.sheet"
+
+    @api.model
+    def _psa_to_approve_domain(self):
+        """The submitted expense reports the current user may approve, as Odoo
+        decides it (``_compute_can_approve``): never their own; expense
+        officers and administrators (PSA administrators) all the others, team
+        approvers (PSA approvers) those of which they are the manager (the
+        report's, the employee's expense manager or manager, the department's
+        manager). The PSA menu and the dashboard list and count these."""
+        user = self.env.user
+        if not user.has_group("hr_expense.group_hr_expense_team_approver"):
+            return expression.FALSE_DOMAIN
+        domain = [("state", "=", "submit"), ("employee_id.user_id", "!=", user.id)]
+        if user.has_group("hr_expense.group_hr_expense_user"):
+            return domain
+        return [
+            *domain,
+            "|",
+            "|",
+            "|",
+            ("user_id", "=", user.id),
+            ("employee_id.expense_manager_id", "=", user.id),
+            ("employee_id.parent_id.user_id", "=", user.id),
+            ("employee_id.department_id.manager_id.user_id", "=", user.id),
+        ]
+
+    @api.model
+    def psa_action_to_approve(self, *args, **kwargs):
+        """Odoo's expense reports, on those waiting for the current user's
+        approval (``_psa_to_approve_domain``)."""
+        check_no_arguments(self.env, "psa_action_to_approve", args, kwargs)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_expense.action_hr_expense_sheet_all"
+        )
+        search_view_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "hr_expense.hr_expense_sheet_view_search"
+        )
+        action.update(
+            {
+                "name": self.env._("Expense Reports to Approve"),
+                "display_name": self.env._("Expense Reports to Approve"),
+                "domain": self._psa_to_approve_domain(),
+                # The domain is the state: no search panel by state; to approve,
+                # not to create.
+                "search_view_id": [search_view_id, False],
+                "context": {"create": False},
+                "path": False,
+                "help": self.env._(
+                    "<p class='o_view_nocontent_smiling_face'>No expense report "
+                    "to approve</p><p>The expense reports your team submits to "
+                    "you appear here.</p>"
+                ),
+            }
+        )
+        return action
 
     def action_submit_sheet(self):
         self.expense_line_ids._psa_check_policy_submission()

@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from odoo.addons.project.models.project_task import CLOSED_STATES
 
 
 class ProjectTask(models.Model):
@@ -34,6 +37,34 @@ class ProjectTask(models.Model):
             task.psa_is_over_budget = bool(task.allocated_hours) and (
                 logged > task.allocated_hours
             )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """The timesheets' task picker (context ``psa_task_picker``: the
+        drop-down's ``name_search`` and the phones' search dialog) lists the
+        open tasks first, then those the user logged time on most recently,
+        whoever they are assigned to. Counts and sub-queries have no order."""
+        query = super()._search(domain, offset=offset, limit=limit, order=order)
+        if (
+            self.env.context.get("psa_task_picker")
+            and query.order
+            and not query.is_empty()
+        ):
+            query.order = SQL("%s, %s", self._psa_picker_order(query), query.order)
+        return query
+
+    @api.model
+    def _psa_picker_order(self, query):
+        """ORDER BY terms: open before closed, then by the last day the current
+        user logged time on the task (never logged last)."""
+        return SQL(
+            "%s IN %s, (SELECT MAX(line.date) FROM account_analytic_line line"
+            " WHERE line.task_id = %s AND line.user_id = %s) DESC NULLS LAST",
+            SQL.identifier(query.table, "state"),
+            tuple(CLOSED_STATES),
+            SQL.identifier(query.table, "id"),
+            self.env.uid,
+        )
 
     def write(self, vals):
         moving = self.filtered(

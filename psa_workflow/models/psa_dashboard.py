@@ -86,8 +86,9 @@ class PsaDashboard(models.AbstractModel):
         - ``profitability`` (with the top customers by margin) and ``revenue``:
           for the users who may read these reports, in the company currency
           (``currency``);
-        - ``to_approve``: for approvers, the submitted timesheets they may
-          approve, whatever their date.
+        - ``to_approve`` and ``expenses_to_approve``: for approvers, the
+          submitted timesheets and expense reports they may approve, whatever
+          their date (the lists of the PSA menu's server actions).
         """
         date_from, date_to = self._period(date_from, date_to)
         in_period = [("date", ">=", date_from), ("date", "<=", date_to)]
@@ -121,7 +122,9 @@ class PsaDashboard(models.AbstractModel):
             result["to_approve"] = self.env["account.analytic.line"].search_count(
                 self._to_approve_domain()
             )
-            result["approve_all_projects"] = self._approves_all_projects()
+            result["expenses_to_approve"] = self.env["hr.expense.sheet"].search_count(
+                self.env["hr.expense.sheet"]._psa_to_approve_domain()
+            )
         return result
 
     @api.model
@@ -177,23 +180,10 @@ class PsaDashboard(models.AbstractModel):
         return figures
 
     @api.model
-    def _approves_all_projects(self):
-        return self.env.user.has_group("psa_workflow.group_psa_admin")
-
-    @api.model
     def _to_approve_domain(self):
-        """Submitted timesheets the current user may approve: on projects they
-        manage, not their own time (PSA administrators: all)."""
-        domain = [("psa_state", "=", "submitted"), ("project_id", "!=", False)]
-        if self._approves_all_projects():
-            return domain
-        user = self.env.user
-        return [
-            *domain,
-            ("project_id.user_id", "=", user.id),
-            ("employee_id", "not in", user.sudo().employee_ids.ids),
-            ("user_id", "!=", user.id),
-        ]
+        """Submitted timesheets the current user may approve: the queue's
+        domain (``account.analytic.line._psa_to_approve_domain``)."""
+        return self.env["account.analytic.line"]._psa_to_approve_domain()
 
     @api.model
     def open_report(self, report, date_from=None, date_to=None, partner_id=None):

@@ -238,8 +238,10 @@ class PsaDemoGenerator(models.AbstractModel):
             for _employee, _hours, staffing in DEMO_STAFFING
             for xmlid, _weight in staffing
         }
+        # Done tasks too (``tasks``, not ``task_ids``): time was logged on
+        # them before they were done.
         tasks_by_project = {
-            project: project.task_ids.sorted("id") for project in projects.values()
+            project: project.tasks.sorted("id") for project in projects.values()
         }
         fallback = projects["project_internal_demo"]
         vals_list = []

@@ -25,3 +25,10 @@ from . import test_invoicing_batch
 from . import test_write_policy
 from . import test_access_matrix
 from . import test_input_validation
+from . import test_timesheet_role
+from . import test_timesheet_task_picker
+from . import test_expense_fields
+from . import test_approval_views
+from . import test_approval_tour
+from . import test_invoicing_cron
+from . import test_report_readonly

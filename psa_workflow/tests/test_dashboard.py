@@ -244,18 +244,100 @@ class TestDashboard(PsaInvoicingCommon):
         own.with_user(self.user_approver).action_psa_submit()
         # Approvers: the projects they manage, not their own time.
         approver = self._figures(self.user_approver)
-        self.assertEqual(
-            (approver["to_approve"], approver["approve_all_projects"]), (1, False)
-        )
+        self.assertEqual(approver["to_approve"], 1)
         admin = self._figures(self.user_admin)
-        self.assertEqual(
-            (admin["to_approve"] - before, admin["approve_all_projects"]), (3, True)
-        )
+        self.assertEqual(admin["to_approve"] - before, 3)
         # Whatever the period, and only for approvers.
         later = self._figures(self.user_approver, (date(2031, 1, 1), date(2031, 1, 31)))
         self.assertEqual(later["to_approve"], 1)
-        self.assertNotIn("to_approve", self._figures(self.user_employee))
-        self.assertNotIn("to_approve", self._figures(self.user_billing))
+        for user in (self.user_employee, self.user_billing):
+            figures = self._figures(user)
+            self.assertNotIn("to_approve", figures)
+            self.assertNotIn("expenses_to_approve", figures)
+
+    def _queue(self, user, xmlid):
+        """The records the server action of the menu ``xmlid`` lists for ``user``."""
+        action = self.env.ref(xmlid).with_user(user).run()
+        return self.env[action["res_model"]].with_user(user).search(action["domain"])
+
+    def test_dashboard_counts_the_approval_queue(self):
+        """The dashboard's count is the queue's: the approver's own time,
+        submitted on a project they manage, is in neither (another approver
+        approves it); what the queue lists, they can approve."""
+        own = self._log(hours=1.0, user=self.user_approver, day=DAY)
+        own.with_user(self.user_approver).action_psa_submit()
+        theirs = self._log(hours=1.5, day=DAY + timedelta(days=1))
+        theirs.with_user(self.user_employee).action_psa_submit()
+        queue_xmlid = "psa_workflow.account_analytic_line_server_action_to_approve"
+        for user in (self.user_approver, self.user_admin):
+            queue = self._queue(user, queue_xmlid)
+            self.assertEqual(self._figures(user)["to_approve"], len(queue), user.login)
+            self.assertIn(theirs, queue)
+        approver_queue = self._queue(self.user_approver, queue_xmlid)
+        self.assertEqual(approver_queue, theirs)
+        self.assertNotIn(own, approver_queue)
+        self.assertIn(own, self._queue(self.user_admin, queue_xmlid))
+        self.assertFalse(approver_queue._psa_approval_conflicts())
+        approver_queue.action_psa_approve()
+        self.assertEqual(self._figures(self.user_approver)["to_approve"], 0)
+
+    def _submitted_sheet(self, user, name):
+        """An expense report of ``user``'s employee, submitted."""
+        expense = (
+            self.env["hr.expense"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "product_id": self._expense_product().id,
+                    "total_amount_currency": 30.0,
+                    "employee_id": user.employee_id.id,
+                    "date": DAY,
+                }
+            )
+        )
+        sheet = (
+            self.env["hr.expense.sheet"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "employee_id": user.employee_id.id,
+                    "expense_line_ids": [(6, 0, expense.ids)],
+                }
+            )
+        )
+        sheet.action_submit_sheet()
+        self.assertEqual(sheet.state, "submit")
+        return sheet.with_env(self.env)
+
+    def test_expense_reports_to_approve(self):
+        """Approvers count and open the expense reports submitted to them (as
+        the employee's manager), not their own nor other teams'."""
+        before = self._figures(self.user_admin)["expenses_to_approve"]  # demo data
+        self.emp.parent_id = self.approver_emp
+        team = self._submitted_sheet(self.user_employee, "Team taxi")
+        other_team = self._submitted_sheet(self.user_billing, "Other taxi")
+        own = self._submitted_sheet(self.user_approver, "Own taxi")
+        self.assertEqual(team.user_id, self.user_approver)
+        approver = self._figures(self.user_approver)
+        self.assertEqual(approver["expenses_to_approve"], 1)
+        queue_xmlid = "psa_workflow.hr_expense_sheet_server_action_to_approve"
+        queue = self._queue(self.user_approver, queue_xmlid)
+        self.assertEqual(queue, team)
+        # Odoo agrees: the approver may approve what is listed, not the others.
+        self.assertTrue(queue.can_approve)
+        Sheet = self.env["hr.expense.sheet"].with_user(self.user_approver)
+        self.assertFalse(Sheet.browse(other_team.id).can_approve)
+        self.assertFalse(Sheet.browse(own.id).can_approve)
+        # Expense administrators (PSA administrators): every team's.
+        admin_queue = self._queue(self.user_admin, queue_xmlid)
+        self.assertEqual(len(admin_queue), before + 3)
+        self.assertEqual(
+            self._figures(self.user_admin)["expenses_to_approve"], len(admin_queue)
+        )
+        queue.action_approve_expense_sheets()
+        self.assertEqual(self._figures(self.user_approver)["expenses_to_approve"], 0)
 
     def test_default_period_is_this_month(self):
         figures = self.Dashboard.with_user(self.user_employee).get_figures()

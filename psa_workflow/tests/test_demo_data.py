@@ -84,6 +84,29 @@ class TestDemoData(TransactionCase):
         self.assertGreaterEqual(len(milestones), 3)
         self.assertTrue(any(milestones.mapped("is_reached")))
 
+    def test_tasks_have_stages_and_assignees(self):
+        tasks = self.projects.with_context(active_test=False).tasks
+        self.assertGreaterEqual(len(tasks), 10)
+        for task in tasks:
+            self.assertIn(task.stage_id, task.project_id.type_ids, task.name)
+            self.assertTrue(task.user_ids, task.name)
+            # A task in the folded "Done" stage is closed, the others open:
+            # the timesheets' task picker shows the open ones.
+            self.assertEqual(task.is_closed, task.stage_id.fold, task.name)
+        self.assertEqual(
+            self.projects.type_ids.sorted("sequence").mapped("fold"),
+            [False, False, True],
+        )
+        self.assertTrue(any(tasks.mapped("is_closed")))
+        # The consultant logs time on tasks assigned to colleagues too.
+        consultant = self.env.ref("psa_workflow.user_consultant_demo")
+        logged = (
+            self.env["account.analytic.line"]
+            .search([("user_id", "=", consultant.id), ("task_id", "!=", False)])
+            .task_id
+        )
+        self.assertTrue(logged.filtered(lambda task: consultant not in task.user_ids))
+
     def test_two_months_of_timesheets_dated_relative_to_today(self):
         groups = self.env["account.analytic.line"]._read_group(
             [("project_id", "in", self.projects.ids)],

@@ -241,8 +241,10 @@ class TestExpenseRebilling(PsaCommon):
             "Taxi internal", 15.0, psa_project_id=self.project_internal.id
         )
         expenses = billable | internal
+        # Re-billed (the flag) once approved: the status says so, not "Not
+        # Re-billed" beside a ticked "Re-bill to Customer".
         self.assertEqual(
-            expenses.mapped("psa_billing_state"), ["not_billable", "not_billable"]
+            expenses.mapped("psa_billing_state"), ["to_approve", "not_billable"]
         )
         sheet = self._approve(expenses)
         self.assertEqual(expenses.mapped("state"), ["approved", "approved"])
@@ -253,12 +255,12 @@ class TestExpenseRebilling(PsaCommon):
         )
         self.assertEqual(to_invoice, billable)
 
-        # Reset to draft: not billable until approved again.
+        # Reset to draft: to invoice only once approved again.
         sheet.with_user(self.user_admin).action_reset_expense_sheets()
         self.assertEqual(billable.state, "reported")
-        self.assertEqual(billable.psa_billing_state, "not_billable")
+        self.assertEqual(billable.psa_billing_state, "to_approve")
 
-    def test_submitted_or_refused_is_not_billable(self):
+    def test_submitted_awaits_approval_refused_is_not_billable(self):
         expense = self._expense("Taxi T&M", 20.0, psa_project_id=self.project_tm.id)
         sheet = (
             self.env["hr.expense.sheet"]
@@ -273,7 +275,7 @@ class TestExpenseRebilling(PsaCommon):
         )
         sheet.action_submit_sheet()
         self.assertEqual(expense.state, "submitted")
-        self.assertEqual(expense.psa_billing_state, "not_billable")
+        self.assertEqual(expense.psa_billing_state, "to_approve")
         sheet.with_user(self.user_admin)._do_refuse("Duplicate")
         self.assertEqual(expense.state, "refused")
         self.assertEqual(expense.psa_billing_state, "not_billable")
@@ -337,7 +339,7 @@ class TestExpenseRebilling(PsaCommon):
 
         # Not invoiced, the same expense can go.
         expense.sudo().psa_invoiced = False
-        self.assertEqual(expense.psa_billing_state, "not_billable")
+        self.assertEqual(expense.psa_billing_state, "to_approve")
         expense.with_user(self.user_employee).unlink()
         self.assertFalse(expense.exists())
 

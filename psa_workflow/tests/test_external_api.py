@@ -142,7 +142,7 @@ class TestExternalApi(PsaHttpCommon):
         )
         self.assertEqual(expense["psa_project_id"][0], self.project_tm.id)
         self.assertTrue(expense["psa_rebillable"])
-        self.assertEqual(expense["psa_billing_state"], "not_billable")
+        self.assertEqual(expense["psa_billing_state"], "to_approve")
         self.assertIn(
             str(self.project_tm.account_id.id), expense["analytic_distribution"]
         )

@@ -50,9 +50,11 @@ class TestInputValidation(PsaTimesheetCommon):
             line.with_user(self.user_employee).action_psa_submit()
         self.assertIn(self.emp.name, error.exception.args[0])
         self.assertEqual(line.psa_state, "draft")
-        # Nor through the week's submission.
-        with self.assertRaises(UserError):
-            self.Line.with_user(self.user_employee).psa_submit_week(DAY)
+        # The week's submission skips it (nothing to submit), without failing.
+        self.assertEqual(
+            self.Line.with_user(self.user_employee).psa_submit_week(DAY), 0
+        )
+        self.assertEqual(line.psa_state, "draft")
 
     def test_zero_hours_are_refused_at_approval(self):
         line = self._log(2.0)

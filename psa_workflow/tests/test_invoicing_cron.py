@@ -43,10 +43,10 @@ class TestScheduledInvoicingBatches(PsaTimesheetCommon):
 
     def _run_batch(self, batch_size=1):
         """One call as the cron runner makes it, with its progress record."""
-        cron, progress = self.cron._add_progress()
-        moves = self.Engine.with_context(cron.env.context)._cron_invoice_due_projects(
-            batch_size=batch_size
-        )
+        _cron, progress = self.cron._add_progress()
+        moves = self.Engine.with_context(
+            ir_cron_progress_id=progress.id
+        )._cron_invoice_due_projects(batch_size=batch_size)
         return moves, progress
 
     def _due(self):

@@ -3,7 +3,7 @@
 
 import json
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import PsaHttpCommon
@@ -67,6 +67,52 @@ class TestMobileJsonRpc(PsaHttpCommon):
         self.assertEqual(line.psa_state, "draft")
         self.assertTrue(line.psa_billable)
         self.assertEqual(line.psa_billed_hours, 1.5)
+
+    def test_web_client_form_save_gets_the_expected_role(self):
+        # The phone's form has no employee field: its onchange computes no
+        # role and web_save sends ``psa_role_id: False``. The line still
+        # gets the employee's role, and is priced at its rate.
+        role = self.env["psa.role"].create(
+            {"name": "PSA Mobile Consultant", "default_bill_rate": 120.0}
+        )
+        self.user_employee.employee_id.write(
+            {"psa_role_ids": [Command.set(role.ids)], "psa_default_role_id": role.id}
+        )
+        self._jsonrpc(
+            "/web/session/authenticate",
+            {
+                "db": self.env.cr.dbname,
+                "login": "psa_employee",
+                "password": "psa_employee",
+            },
+        )
+        [record] = self._jsonrpc(
+            "/web/dataset/call_kw/account.analytic.line/web_save",
+            {
+                "model": "account.analytic.line",
+                "method": "web_save",
+                "args": [
+                    [],
+                    {
+                        "date": fields.Date.to_string(fields.Date.today()),
+                        "project_id": self.project_tm.id,
+                        "task_id": self.task_tm.id,
+                        "name": "Logged from the phone",
+                        "unit_amount": 1.5,
+                        "psa_role_id": False,
+                    },
+                ],
+                "kwargs": {
+                    "specification": {"psa_role_id": {"fields": {"display_name": {}}}},
+                    "context": {"lang": "en_US"},
+                },
+            },
+        )
+        self.assertEqual(record["psa_role_id"]["id"], role.id)
+        line = self.env["account.analytic.line"].browse(record["id"])
+        self.assertEqual(line.psa_role_id, role)
+        self.assertEqual(line.psa_bill_rate, 120.0)
+        self.assertEqual(line.psa_bill_amount, 180.0)
 
     def test_external_jsonrpc_execute_kw_creates_and_reads_a_timesheet(self):
         # Integrations use the stateless /jsonrpc endpoint with login and password.

@@ -116,8 +116,10 @@ class TestPsaCapacityCron(PsaPlanningCommon):
 
     def _run_batch(self, batch_size):
         cron = self.env.ref("psa_workflow.ir_cron_psa_refresh_capacity")
-        cron, progress = cron._add_progress()
-        Capacity = self.env["psa.employee.capacity"].with_context(cron.env.context)
+        _cron, progress = cron._add_progress()
+        Capacity = self.env["psa.employee.capacity"].with_context(
+            ir_cron_progress_id=progress.id
+        )
         return Capacity._cron_refresh(batch_size=batch_size), progress
 
     def test_batches_cover_every_employee_once_and_resume_after_a_kill(self):

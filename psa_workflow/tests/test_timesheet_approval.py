@@ -69,26 +69,70 @@ class TestTimesheetApproval(PsaTimesheetCommon):
         self.assertEqual(
             (line.psa_state, line.psa_rejection_reason), ("rejected", "Wrong task")
         )
-        activity = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "hr.employee"),
-                ("res_id", "=", self.emp.id),
-                (
-                    "activity_type_id",
-                    "=",
-                    self.env.ref(
-                        "psa_workflow.mail_activity_type_timesheet_rejected"
-                    ).id,
-                ),
-            ]
+        # The activity is on the entry: it opens the timesheet to correct.
+        rejected_type = self.env.ref(
+            "psa_workflow.mail_activity_type_timesheet_rejected"
+        )
+        activity = line.activity_ids
+        self.assertEqual(
+            (activity.res_model, activity.res_id, activity.activity_type_id),
+            ("account.analytic.line", line.id, rejected_type),
         )
         self.assertEqual(activity.user_id, self.user_employee)
         self.assertIn("Wrong task", str(activity.note))
-        # Corrected and submitted again.
+        self.assertIn(self.emp.name, activity.summary)
+        self.assertEqual(
+            activity.with_user(self.user_employee).action_open_document()["res_id"],
+            line.id,
+        )
+        # Corrected and submitted again: the activity is closed.
         line.with_user(self.user_employee).write({"unit_amount": 1.5})
         line.with_user(self.user_employee).action_psa_submit()
         self.assertEqual(line.psa_state, "submitted")
         self.assertFalse(line.psa_rejection_reason)
+        self.assertFalse(activity.exists())
+        self.assertFalse(line.activity_ids)
+
+    def test_rejection_activity_per_entry(self):
+        """Rejecting a week: one activity per entry, for each entry's employee;
+        the employee marks one done from the activity (no chatter needed)."""
+        lines = self._log() | self._log(day=DAY + timedelta(days=1))
+        theirs = self._log(user=self.user_admin)
+        lines.with_user(self.user_employee).action_psa_submit()
+        theirs.with_user(self.user_admin).action_psa_submit()
+        (lines | theirs).with_user(self.user_approver).action_psa_reject(
+            reason="Split by task"
+        )
+        activities = (lines | theirs).activity_ids
+        self.assertEqual(len(activities), 3)
+        self.assertEqual(
+            {(a.res_id, a.user_id) for a in activities},
+            {
+                (lines[0].id, self.user_employee),
+                (lines[1].id, self.user_employee),
+                (theirs.id, self.user_admin),
+            },
+        )
+        # The employee reads and closes their activities, on their entries.
+        mine = (
+            self.env["mail.activity"]
+            .with_user(self.user_employee)
+            .search([("res_model", "=", "account.analytic.line")])
+        )
+        self.assertEqual(mine, lines.activity_ids)
+        self.assertEqual(lines[0].with_user(self.user_employee).activity_state, "today")
+        mine[0].action_feedback(feedback="Done")
+        self.assertEqual(len(lines.activity_ids), 1)
+        # The systray counts them under Timesheets.
+        groups = self.user_employee.with_user(self.user_employee)._get_activity_groups()
+        self.assertIn(
+            ("account.analytic.line", 1),
+            [(group["model"], group["total_count"]) for group in groups],
+        )
+        # Deleting an entry deletes its activity.
+        theirs_activity = theirs.activity_ids
+        theirs.with_user(self.user_admin).unlink()
+        self.assertFalse(theirs_activity.exists())
 
     def test_approvers_get_one_activity_per_project_closed_when_done(self):
         lines = self._log() | self._log(day=DAY + timedelta(days=1))

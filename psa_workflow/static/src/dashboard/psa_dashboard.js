@@ -1,11 +1,10 @@
 /** @odoo-module **/
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 // The PSA dashboard: the key figures of a period (utilization, hours,
-// realization, revenue, cost, margin, work in progress, timesheets to approve,
-// top customers), each card opening the report behind it. The server decides
-// which sections the user gets (psa.dashboard.get_figures).
+// realization, revenue, cost, margin, work in progress, timesheets and expense
+// reports to approve, top customers), each card opening the report behind it.
+// The server decides which sections the user gets (psa.dashboard.get_figures).
 import {Component, onWillStart, useState} from "@odoo/owl";
-import {makeContext} from "@web/core/context";
 import {_t} from "@web/core/l10n/translation";
 import {deserializeDate, formatDate, serializeDate} from "@web/core/l10n/dates";
 import {registry} from "@web/core/registry";
@@ -33,6 +32,11 @@ export const PERIODS = {
         const now = DateTime.local();
         return [now.startOf("year"), now.endOf("year")];
     },
+};
+
+const TO_APPROVE_ACTIONS = {
+    timesheets: "psa_workflow.account_analytic_line_server_action_to_approve",
+    expenses: "psa_workflow.hr_expense_sheet_server_action_to_approve",
 };
 
 export class PsaDashboard extends Component {
@@ -145,17 +149,10 @@ export class PsaDashboard extends Component {
         await this.actionService.doAction(action);
     }
 
-    async openToApprove() {
-        const xmlid = "psa_workflow.account_analytic_line_action_approve";
-        if (!this.state.figures.approve_all_projects) {
-            return this.actionService.doAction(xmlid);
-        }
-        // Administrators approve on every project: not only the ones they manage.
-        const action = await this.actionService.loadAction(xmlid);
-        return this.actionService.doAction({
-            ...action,
-            context: makeContext([action.context, {search_default_psa_my_projects: 0}]),
-        });
+    /** The list of timesheets or expense reports waiting for the user's
+     * approval (server actions computing what they may approve). */
+    openToApprove(what) {
+        return this.actionService.doAction(TO_APPROVE_ACTIONS[what]);
     }
 }
 

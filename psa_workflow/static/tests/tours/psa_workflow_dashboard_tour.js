@@ -40,7 +40,11 @@ registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
         },
         {
             content: "One timesheet waits for my approval",
-            trigger: '.o_psa_dashboard_to_approve .o_psa_dashboard_value:contains("1")',
+            trigger: '.o_psa_dashboard_to_approve_timesheets .o_psa_dashboard_value:contains("1")',
+        },
+        {
+            content: "No expense report waits for my approval",
+            trigger: '.o_psa_dashboard_to_approve_expenses .o_psa_dashboard_value:contains("0")',
         },
         {
             content: "Show this year",
@@ -53,7 +57,7 @@ registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
         },
         {
             content: "Open the timesheets to approve",
-            trigger: ".o_psa_dashboard_to_approve",
+            trigger: ".o_psa_dashboard_to_approve_timesheets",
             run: "click",
         },
         {

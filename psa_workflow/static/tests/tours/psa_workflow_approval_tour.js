@@ -1,0 +1,251 @@
+/** @odoo-module **/
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+// A project manager approves, on a desktop or a phone: opens PSA, Timesheets
+// to Approve; opens one entry (the approval form) and approves it; rejects
+// another with a reason; selects the week of a second consultant and approves
+// it at once. Entries (psa_workflow/tests/test_approval_tour.py): "Workshop"
+// and "Wrong entry" of Psa Employee, five "Week of work" of Psa Trainee.
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
+
+/** Open a menu of the PSA app: desktop sections or the phone's sidebar. */
+export function openPsaMenu(section, menu) {
+    return [
+        stepUtils.showAppsMenuItem(),
+        ...stepUtils.toggleHomeMenu(),
+        {
+            content: "Open the PSA app",
+            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Open the menu of the section",
+            trigger: `.o_menu_sections [data-menu-xmlid="psa_workflow.${section}"]`,
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Open the list",
+            trigger: `.dropdown-item[data-menu-xmlid="psa_workflow.${menu}"]`,
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Open the app's menu",
+            trigger: ".o_main_navbar .o_menu_toggle",
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Open the list",
+            trigger: `.o_app_menu_sidebar li[data-menu-xmlid="psa_workflow.${menu}"]`,
+            run: "click",
+        },
+    ];
+}
+
+/** Long touch: the phone list's way to select a row. */
+async function longTouch() {
+    const row = this.anchor;
+    row.dispatchEvent(new Event("touchstart", {bubbles: true}));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    row.dispatchEvent(new Event("touchend", {bubbles: true}));
+}
+
+registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openPsaMenu("menu_psa_time_expenses", "menu_psa_timesheets_to_approve"),
+        {
+            content: "The queue is open",
+            trigger: '.o_breadcrumb:contains("Timesheets to Approve")',
+        },
+        // One entry, in the approval form.
+        {
+            isActive: ["desktop"],
+            content: "Unfold the consultant's entries",
+            trigger: '.o_group_header:contains("Psa Employee")',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Unfold their week",
+            trigger: '.o_group_header.o_group_open:contains("Psa Employee") + .o_group_header',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Open the workshop",
+            trigger: '.o_data_row:contains("Workshop") td[name="name"]',
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Open the workshop's card",
+            trigger: '.o_kanban_record:contains("Workshop")',
+            run: "click",
+        },
+        {
+            content: "The approval form shows the entry",
+            trigger: '.o_form_view .o_field_widget[name="name"]:contains("Workshop")',
+        },
+        {
+            content: "Approve it",
+            trigger: '.o_form_view button[name="action_psa_approve"]',
+            run: "click",
+        },
+        {
+            content: "It is approved",
+            trigger: '.o_form_view .o_field_widget[name="psa_state"]:contains("Approved")',
+        },
+        {
+            content: "Back to the queue",
+            trigger: ".o_back_button",
+            run: "click",
+        },
+        // Another one rejected, with a reason.
+        {
+            content: "The queue is back",
+            trigger: '.o_action:contains("Psa Employee"):not(:has(.o_form_view))',
+        },
+        {
+            isActive: ["desktop", '.o_group_header:not(.o_group_open):contains("Psa Employee")'],
+            content: "Unfold the consultant's entries again",
+            trigger: '.o_group_header:not(.o_group_open):contains("Psa Employee")',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "The consultant's entries are unfolded",
+            trigger: '.o_group_header.o_group_open:contains("Psa Employee")',
+        },
+        {
+            isActive: [
+                "desktop",
+                '.o_group_header.o_group_open:contains("Psa Employee") + .o_group_header:not(.o_group_open)',
+            ],
+            content: "and their week",
+            trigger: '.o_group_header.o_group_open:contains("Psa Employee") + .o_group_header:not(.o_group_open)',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Select the wrong entry",
+            trigger: '.o_data_row:contains("Wrong entry") .o_list_record_selector input',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Reject it",
+            trigger: '.o_control_panel button[name="action_psa_reject"]',
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Reject the wrong entry from its card",
+            trigger: '.o_kanban_record:contains("Wrong entry") button[name="action_psa_reject"]',
+            run: "click",
+        },
+        {
+            content: "Tell the consultant why",
+            trigger: '.modal .o_field_widget[name="reason"] textarea',
+            run: "edit Split it by task",
+        },
+        {
+            content: "Confirm the rejection",
+            trigger: '.modal button[name="action_reject"]',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "The consultant has nothing left to approve",
+            trigger: 'body:not(:has(.modal)) .o_group_header:contains("Psa Employee (0)")',
+        },
+        {
+            isActive: ["mobile"],
+            content: "The consultant has nothing left to approve",
+            trigger: 'body:not(:has(.modal)) .o_kanban_renderer:not(:has(.o_kanban_record:contains("Wrong entry")))',
+        },
+        // A week at once.
+        {
+            isActive: ["mobile"],
+            content: "Switch to the list",
+            trigger: ".o_cp_switch_buttons button",
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "The list view",
+            trigger: '.dropdown-item:contains("List")',
+            run: "click",
+        },
+        {
+            content: "Unfold the other consultant's entries",
+            trigger: '.o_group_header:contains("Psa Trainee")',
+            run: "click",
+        },
+        {
+            content: "Unfold their week",
+            trigger: '.o_group_header.o_group_open:contains("Psa Trainee") + .o_group_header',
+            run: "click",
+        },
+        {
+            isActive: ["desktop", '.o_group_header.o_group_open:contains("Psa Employee")'],
+            content: "Fold the entries done with",
+            trigger: '.o_group_header.o_group_open:contains("Psa Employee")',
+            run: "click",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Select the whole week",
+            trigger: ".o_list_table thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Select a day with a long touch",
+            trigger: '.o_data_row:contains("Week of work")',
+            run: longTouch,
+        },
+        {
+            isActive: ["mobile"],
+            content: "then tap the other days",
+            trigger: ".o_data_row.o_data_row_selected",
+            async run() {
+                for (const row of document.querySelectorAll(
+                    ".o_data_row:not(.o_data_row_selected)"
+                )) {
+                    row.querySelector("td.o_data_cell").click();
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+            },
+        },
+        {
+            content: "Five days are selected",
+            trigger: '.o_list_selection_box:contains("5")',
+        },
+        {
+            isActive: ["desktop"],
+            content: "Approve them at once",
+            trigger: '.o_control_panel button[name="action_psa_approve"]',
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Open the actions",
+            trigger: ".o_cp_action_menus button:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Approve them at once",
+            trigger: '.o-dropdown--menu button[name="action_psa_approve"]',
+            run: "click",
+        },
+        {
+            content: "Nothing is left to approve",
+            trigger: ".o_view_nocontent",
+        },
+    ],
+});

@@ -1,0 +1,33 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import PsaHttpCommon
+
+
+class WeekTourMixin:
+    def _run_week_tour(self, tour):
+        Line = self.env["account.analytic.line"]
+        domain = [("employee_id", "=", self.user_employee.employee_id.id)]
+        self.start_tour("/odoo", tour, login="psa_employee")
+        lines = Line.search(domain)
+        self.assertEqual(sorted(lines.mapped("unit_amount")), [1.5, 2.5])
+        self.assertEqual(set(lines.mapped("psa_state")), {"submitted"})
+        self.assertEqual(lines.task_id, self.task_tm)
+        self.assertEqual(lines[0].date.weekday() + lines[1].date.weekday(), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestTimesheetWeekTour(WeekTourMixin, PsaHttpCommon):
+    browser_size = "1440x900"
+
+    def test_consultant_logs_and_submits_a_week(self):
+        self._run_week_tour("psa_workflow_week_tour")
+
+
+@tagged("post_install", "-at_install")
+class TestTimesheetWeekPhoneTour(WeekTourMixin, PsaHttpCommon):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_consultant_logs_and_submits_a_week_on_a_phone(self):
+        self._run_week_tour("psa_workflow_week_phone_tour")
