@@ -4,10 +4,11 @@
 #   bash benchmarks/bench.sh timesheets [--lines 20000 --priced 100000]
 #   bash benchmarks/bench.sh invoicing [--lines 50000 --projects 200]
 #   bash benchmarks/bench.sh reporting [--lines 1000000 --compare-indexes]
+#   bash benchmarks/bench.sh load [--consultants 10 --approvers 2 --entries 20 --workers 4]
 # Extra arguments go to benchmarks/bench_NAME.py.
 set -euo pipefail
 source "$(dirname "$0")/../tools/lib.sh"
-name="${1:?usage: bash benchmarks/bench.sh workload|timesheets|invoicing|reporting [ARGS]}"
+name="${1:?usage: bash benchmarks/bench.sh workload|timesheets|invoicing|reporting|load [ARGS]}"
 shift
 script="$PSA_ROOT/benchmarks/bench_${name}.py"
 [ -f "$script" ] || die "no benchmark named $name (benchmarks/bench_${name}.py)"
