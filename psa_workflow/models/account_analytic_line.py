@@ -911,6 +911,17 @@ class AccountAnalyticLine(models.Model):
             for project in projects
             if (project.id, project.user_id.id) not in has_activity
         ]
+        if not vals_list:
+            return
+        # Two submissions at the same moment would both see no activity and
+        # both create one (and both subscribe the manager: a unique violation,
+        # which is not retried). Updating the projects' rows first makes the
+        # later transaction fail to serialize: Odoo retries it, and the retry
+        # sees the activity.
+        self.env.cr.execute(
+            "UPDATE project_project SET id = id WHERE id = ANY(%s)",
+            [[vals["res_id"] for vals in vals_list]],
+        )
         # Approvers are notified by the employee's submission: the employee may
         # not create activities on projects they only follow.
         self.env["mail.activity"].sudo().create(vals_list)

@@ -155,6 +155,45 @@ class TestBillingRaces(PsaRaceCase):
         self._race_logging(8.0, DAY)
 
     # ------------------------------------------------------------------
+    # The approver's activity
+    # ------------------------------------------------------------------
+    def test_two_submissions_together_make_one_approval_activity(self):
+        """Two consultants submit at the same moment on a project with no
+        approval activity yet: the later transaction fails to serialize (Odoo
+        retries it) instead of a second activity and a duplicate follower."""
+        with self._env() as env:
+            project = env["project.project"].browse(self.ids["project"])
+            project.user_id = env.ref("base.user_admin")
+        cr_a, env_a, _project = self._worker()
+        cr_b, env_b, _project = self._worker()
+        with closing(cr_a), closing(cr_b):
+            line_b = self._log(env_b, 2.0, DAY + timedelta(days=2))  # B's snapshot
+            self._log(env_a, 2.0, DAY + timedelta(days=1)).action_psa_submit()
+            cr_a.commit()
+            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+                line_b.action_psa_submit()
+            cr_b.rollback()
+            env_b.invalidate_all()
+            self._log(env_b, 2.0, DAY + timedelta(days=2)).action_psa_submit()
+            cr_b.commit()
+        with self._env() as env:
+            activity_type = env.ref(
+                "psa_workflow.mail_activity_type_timesheet_approval"
+            )
+            activities = env["mail.activity"].search(
+                [
+                    ("res_model", "=", "project.project"),
+                    ("res_id", "=", self.ids["project"]),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            self.assertEqual(len(activities), 1)
+            lines = env["account.analytic.line"].search(
+                [("employee_id", "=", self.ids["employee"])]
+            )
+            self.assertEqual(set(lines.mapped("psa_state")), {"submitted"})
+
+    # ------------------------------------------------------------------
     # Invoiced up to
     # ------------------------------------------------------------------
     def test_entry_locked_elsewhere_keeps_the_project_due(self):
