@@ -74,6 +74,7 @@ class PsaDashboard(models.AbstractModel):
         return {name: value or 0.0 for name, value in zip(measures, row, strict=True)}
 
     @api.model
+    @api.readonly
     def get_figures(self, date_from=None, date_to=None):
         """The dashboard's figures between two dates (default: this month).
 
@@ -89,6 +90,9 @@ class PsaDashboard(models.AbstractModel):
         - ``to_approve`` and ``expenses_to_approve``: for approvers, the
           submitted timesheets and expense reports they may approve, whatever
           their date (the lists of the PSA menu's server actions).
+
+        Read-only (a read replica may serve it): the stored capacity is kept
+        current by the nightly job, not here.
         """
         date_from, date_to = self._period(date_from, date_to)
         in_period = [("date", ">=", date_from), ("date", "<=", date_to)]
@@ -142,7 +146,6 @@ class PsaDashboard(models.AbstractModel):
         """Hours of the utilization report (and its amounts when the user may
         read them), with its utilization, target and realization."""
         Utilization = self.env["psa.utilization.report"]
-        Utilization._psa_ensure_capacity()
         measures = UTILIZATION_HOURS + tuple(
             name
             for name in UTILIZATION_AMOUNTS

@@ -96,6 +96,7 @@ class PsaTimesheetWeek(models.AbstractModel):
     # Reading a week
     # ------------------------------------------------------------------
     @api.model
+    @api.readonly
     def read_week(self, day=None):
         """The grid of the week of ``day`` ("YYYY-MM-DD", default: today) for
         the current user's employee: days (with the working hours of their
@@ -459,6 +460,7 @@ class PsaTimesheetWeek(models.AbstractModel):
     # The "Add a line" picker
     # ------------------------------------------------------------------
     @api.model
+    @api.readonly
     def read_projects(self, search=""):
         """``[{id, name}]``: projects the user can log time on, those they
         logged time on recently first, then by name."""
@@ -475,6 +477,7 @@ class PsaTimesheetWeek(models.AbstractModel):
         return self._by_recent_use(projects, "project_id", employee)
 
     @api.model
+    @api.readonly
     def read_tasks(self, project_id):
         """``[{id, name}]``: the open tasks of a project, the ones the user
         logged time on most recently first, then by name."""

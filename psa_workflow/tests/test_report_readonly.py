@@ -74,3 +74,17 @@ class TestReportReadsAreReadOnly(PsaHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn("Utilization", response.text)
         self.assertFalse(params.get_param(FRESH_PARAM))
+
+    def test_dashboard_and_week_grid_reads_run_on_a_read_only_cursor(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(FRESH_PARAM, False)
+        self.authenticate("psa_approver", "psa_approver")
+        with self.assertNoLogs("odoo.http", "WARNING"):
+            figures = self._call("psa.dashboard", "get_figures", [], {})
+        self.assertIn("utilization", figures)
+        self.authenticate("psa_employee", "psa_employee")
+        with self.assertNoLogs("odoo.http", "WARNING"):
+            week = self._call("psa.timesheet.week", "read_week", [], {})
+            self._call("psa.timesheet.week", "read_projects", [], {})
+        self.assertEqual(len(week["days"]), 7)
+        self.assertFalse(params.get_param(FRESH_PARAM))
