@@ -3,6 +3,7 @@
 #   bash benchmarks/bench.sh workload [--employees 400 --first-opening]
 #   bash benchmarks/bench.sh timesheets [--lines 20000 --priced 100000]
 #   bash benchmarks/bench.sh invoicing [--lines 50000 --projects 200]
+#   bash benchmarks/bench.sh cron_invoicing [--lines 1000000 --projects 2000 --timeout 3600]
 #   bash benchmarks/bench.sh reporting [--lines 1000000 --compare-indexes]
 #   bash benchmarks/bench.sh load [--consultants 10 --approvers 2 --entries 20 --workers 4]
 # Extra arguments go to benchmarks/bench_NAME.py.
