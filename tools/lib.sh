@@ -125,9 +125,14 @@ ensure_system_packages() {
 
 ensure_python_packages() {
     "$PYTHON" - <<'PY' 2>/dev/null && return 0
-import importlib.util, sys
+import importlib.metadata, importlib.util, sys
 mods = ["pytest_odoo", "websocket", "pylint_odoo", "pre_commit"]
-sys.exit(any(importlib.util.find_spec(m) is None for m in mods))
+missing = any(importlib.util.find_spec(m) is None for m in mods)
+try:
+    queue_job = importlib.metadata.version("odoo-addon-queue_job")
+except importlib.metadata.PackageNotFoundError:
+    queue_job = None
+sys.exit(missing or queue_job != "18.0.1.7.0")
 PY
     say "installing the test and lint tools (requirements-dev.txt)"
     pip_install -r "$PSA_ROOT/requirements-dev.txt" || die "installing requirements-dev.txt failed"

@@ -27,3 +27,4 @@ from . import psa_dashboard
 from . import psa_timesheet_week
 from . import ir_ui_menu
 from . import res_currency_rate
+from . import psa_queue_job_glue

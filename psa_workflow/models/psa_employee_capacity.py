@@ -169,6 +169,8 @@ class PsaEmployeeCapacity(models.Model):
         killed half-way resumes after it."""
         params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.to_string(fields.Date.today())
+        if self.env["psa.queue.job.glue"]._available():
+            return self._enqueue_refresh(today, batch_size)
         run_day, _sep, last_id = (params.get_param(CURSOR_PARAM) or "").partition(":")
         after = int(last_id) if run_day == today and last_id.isdigit() else 0
         Employee = self.env["hr.employee"].sudo()
@@ -188,6 +190,24 @@ class PsaEmployeeCapacity(models.Model):
             params.set_param(FRESH_PARAM, today)
         self.env["ir.cron"]._notify_progress(done=len(employees), remaining=remaining)
         self.env.invalidate_all()
+        return len(employees)
+
+    @api.model
+    def _enqueue_refresh(self, today, batch_size):
+        """With OCA's queue_job: one job per batch of employees, once a day
+        (identity key). Returns the number of employees enqueued."""
+        Glue = self.env["psa.queue.job.glue"]
+        employees = self.env["hr.employee"].sudo().search([("active", "=", True)])
+        for start in range(0, len(employees), batch_size):
+            batch = employees[start : start + batch_size]
+            Glue._delay(
+                self,
+                description=self.env._(
+                    "Refresh the capacity of %(count)s employees", count=len(batch)
+                ),
+                identity_key=f"psa_capacity:{today}:{batch[0].id}:{batch[-1].id}",
+            )._refresh(batch)
+        self.env["ir.config_parameter"].sudo().set_param(FRESH_PARAM, today)
         return len(employees)
 
     @api.model

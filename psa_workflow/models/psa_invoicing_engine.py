@@ -151,41 +151,70 @@ class PsaInvoicingEngine(models.AbstractModel):
         whatever the number of entries, and a run killed half-way resumes at
         the first project it had not committed. A project skipped (bad
         configuration, held by another run, entries left behind) is logged,
-        flagged with the reason and tried again the next day."""
+        flagged with the reason and tried again the next day.
+
+        Where OCA's ``queue_job`` is installed, each due project becomes a job
+        instead (``_psa_enqueue_due_projects``)."""
         today = fields.Date.context_today(self)
         periods = self._due_periods(today)
         Project = self.env["project.project"]
         domain = self._due_projects_domain(periods, today)
+        if self.env["psa.queue.job.glue"]._available():
+            return self._psa_enqueue_due_projects(Project.search(domain), periods)
         projects = Project.search(domain, order="id", limit=batch_size)
         moves = self.env["account.move"]
         for (frequency, company), group in projects.grouped(
             lambda p: (p.psa_invoice_frequency, p.company_id)
         ).items():
-            date_to = periods[frequency]
-            result = self.with_company(company)._invoice_projects(
-                group.with_company(company), date_to=date_to
+            moves |= self._invoice_scheduled(
+                group.with_company(company), periods[frequency], today
             )
-            moves |= result["moves"]
-            skipped = result["skipped"]
-            group.filtered(lambda p, s=skipped: p not in s).sudo().write(
-                {"psa_last_invoice_date": date_to, "psa_invoice_skip_reason": False}
-            )
-            for project, reason in skipped.items():
-                _logger.warning(
-                    "Scheduled invoicing skipped %s: %s", project.name, reason
-                )
-                project.sudo().write(
-                    {
-                        "psa_invoice_skipped_date": today,
-                        "psa_invoice_skip_reason": reason,
-                    }
-                )
         remaining = Project.search_count(domain) if projects else 0
         self.env["ir.cron"]._notify_progress(done=len(projects), remaining=remaining)
         # The next batch starts from an empty cache (the runner keeps the env).
         self.env.flush_all()
         self.env.invalidate_all()
         return moves
+
+    @api.model
+    def _invoice_scheduled(self, projects, date_to, today=None):
+        """Invoice ``projects`` (of one company) up to ``date_to`` as the
+        scheduled invoicing does: the period is done for those invoiced, the
+        others are flagged with the reason. Returns the invoices."""
+        today = today or fields.Date.context_today(self)
+        company = projects.company_id[:1]
+        result = self.with_company(company)._invoice_projects(
+            projects.with_company(company), date_to=date_to
+        )
+        skipped = result["skipped"]
+        projects.filtered(lambda p: p not in skipped).sudo().write(
+            {"psa_last_invoice_date": date_to, "psa_invoice_skip_reason": False}
+        )
+        for project, reason in skipped.items():
+            _logger.warning("Scheduled invoicing skipped %s: %s", project.name, reason)
+            project.sudo().write(
+                {"psa_invoice_skipped_date": today, "psa_invoice_skip_reason": reason}
+            )
+        return result["moves"]
+
+    @api.model
+    def _psa_enqueue_due_projects(self, projects, periods):
+        """One ``queue_job`` job per due project, once: a project whose job is
+        still waiting is not enqueued again (identity key), and two jobs of one
+        project never bill an entry twice (the runs lock the project)."""
+        Glue = self.env["psa.queue.job.glue"]
+        for project in projects:
+            date_to = periods[project.psa_invoice_frequency]
+            Glue._delay(
+                self.with_company(project.company_id),
+                description=self.env._(
+                    "Invoice %(project)s up to %(date)s",
+                    project=project.display_name,
+                    date=date_to,
+                ),
+                identity_key=f"psa_invoice:{project.id}:{date_to}",
+            )._invoice_scheduled(project, date_to)
+        return self.env["account.move"]
 
     @api.model
     def _due_periods(self, today):

@@ -32,3 +32,4 @@ from . import test_approval_views
 from . import test_approval_tour
 from . import test_invoicing_cron
 from . import test_report_readonly
+from . import test_queue_job_glue
