@@ -256,10 +256,17 @@ def start_server(args, log):
         command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     url = f"http://127.0.0.1:{port}"
-    for _attempt in range(120):
+    wait_until_up(server, url)
+    return server, url
+
+
+def wait_until_up(server, url, seconds=60):
+    """Wait for ``/web/health`` of the server started as ``server``; stop it
+    and raise if it does not answer in time."""
+    for _attempt in range(seconds * 2):
         try:
             with urllib.request.urlopen(f"{url}/web/health", timeout=2):
-                return server, url
+                return
         except OSError:
             if server.poll() is not None:
                 break

@@ -36,7 +36,7 @@ from datetime import date, timedelta
 
 import psycopg2
 from bench_common import DEFAULT_ADDONS, REPO, committed_env
-from bench_load import Rpc, free_port, stop_server
+from bench_load import Rpc, free_port, stop_server, wait_until_up
 
 from odoo import Command
 
@@ -277,16 +277,8 @@ def start_server(args, log, replica):
         command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     url = f"http://127.0.0.1:{port}"
-    for _attempt in range(120):
-        try:
-            with urllib.request.urlopen(f"{url}/web/health", timeout=2):
-                return server, url
-        except OSError:
-            if server.poll() is not None:
-                break
-            time.sleep(0.5)
-    stop_server(server)
-    raise RuntimeError("the Odoo server did not start")
+    wait_until_up(server, url)
+    return server, url
 
 
 def run_mode(args, assignments, label, replica, offset):
