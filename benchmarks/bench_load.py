@@ -70,18 +70,7 @@ def make_firm(env, args):
     )
     consultants = users([f"bench_c{i}" for i in range(args.consultants)], "user")
     team = {user: projects[i % len(projects)] for i, user in enumerate(consultants)}
-    env["hr.employee"].create(
-        [
-            {
-                "name": user.name,
-                "user_id": user.id,
-                "psa_role_ids": [Command.set(role.ids)],
-                "psa_default_role_id": role.id,
-                "psa_project_member_ids": [Command.create({"project_id": project.id})],
-            }
-            for user, project in team.items()
-        ]
-    )
+    make_employees(env, team, role)
     return projects.ids, {user.login: project.id for user, project in team.items()}
 
 
@@ -239,6 +228,23 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def make_employees(env, team, role):
+    """An employee with ``role`` for each user of ``team`` ({user: project}),
+    on that project's team."""
+    env["hr.employee"].create(
+        [
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "psa_role_ids": [Command.set(role.ids)],
+                "psa_default_role_id": role.id,
+                "psa_project_member_ids": [Command.create({"project_id": project.id})],
+            }
+            for user, project in team.items()
+        ]
+    )
 
 
 def start_server(args, log):

@@ -36,7 +36,7 @@ from datetime import date, timedelta
 
 import psycopg2
 from bench_common import DEFAULT_ADDONS, REPO, committed_env
-from bench_load import Rpc, free_port, stop_server, wait_until_up
+from bench_load import Rpc, free_port, make_employees, stop_server, wait_until_up
 
 from odoo import Command
 
@@ -108,18 +108,7 @@ def make_team(env, clients):
             for login in missing
         ]
     )
-    env["hr.employee"].create(
-        [
-            {
-                "name": user.name,
-                "user_id": user.id,
-                "psa_role_ids": [Command.set(role.ids)],
-                "psa_default_role_id": role.id,
-                "psa_project_member_ids": [Command.create({"project_id": project.id})],
-            }
-            for user in users
-        ]
-    )
+    make_employees(env, dict.fromkeys(users, project), role)
     return dict.fromkeys(logins, project.id)
 
 
