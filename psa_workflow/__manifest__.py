@@ -15,6 +15,7 @@
         "hr_expense",
         "account",
         "hr_hourly_cost",
+        "web_timeline",
     ],
     "data": [
         "security/psa_workflow_groups.xml",

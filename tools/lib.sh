@@ -132,7 +132,11 @@ try:
     queue_job = importlib.metadata.version("odoo-addon-queue_job")
 except importlib.metadata.PackageNotFoundError:
     queue_job = None
-sys.exit(missing or queue_job != "18.0.1.7.0")
+try:
+    timeline = importlib.metadata.version("odoo-addon-web_timeline")
+except importlib.metadata.PackageNotFoundError:
+    timeline = None
+sys.exit(missing or queue_job != "18.0.1.7.0" or timeline != "18.0.1.0.4")
 PY
     say "installing the test and lint tools (requirements-dev.txt)"
     pip_install -r "$PSA_ROOT/requirements-dev.txt" || die "installing requirements-dev.txt failed"

@@ -90,10 +90,14 @@ def main():
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default=".")
+    parser.add_argument(
+        "--size", default="1400x900", help="window size, e.g. 390x844 for a phone"
+    )
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    browser = Browser()
+    width, height = (int(v) for v in args.size.split("x"))
+    browser = Browser(width, height)
     try:
         browser.goto(f"{args.url}/web/login", settle=2)
         browser.evaluate(
