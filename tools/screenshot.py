@@ -35,19 +35,22 @@ class Browser:
                 "--no-first-run",
                 f"--user-data-dir={self.profile.name}",
                 f"--window-size={width},{height}",
-                "--remote-debugging-port=9333",
+                "--remote-debugging-port=0",  # any free port: several may run at once
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        port_file = pathlib.Path(self.profile.name, "DevToolsActivePort")
         for _attempt in range(50):
             try:
-                with urllib.request.urlopen("http://127.0.0.1:9333/json") as response:
+                port = port_file.read_text().split()[0]
+                url = f"http://127.0.0.1:{port}/json"
+                with urllib.request.urlopen(url) as response:
                     pages = [p for p in json.load(response) if p["type"] == "page"]
                 if pages:
                     break
-            except OSError:
+            except (OSError, IndexError):
                 pass
             time.sleep(0.2)
         self.ws = websocket.create_connection(
