@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -28,15 +28,17 @@ class TestForecastReport(WorkloadDatasetMixin, PsaCommon):
     def test_demand_supply_and_gap_per_role_and_week(self):
         figures = self._figures(["role_id", "week_start:day"])
         consultant, architect = self.role_consultant.id, self.role_architect.id
-        # Consultants: the employee and the approver (32 h each in week 1).
+        # Consultants: the employee (32 h in week 1). The approver, a consultant
+        # too, supplies his default role (architect): he is not allocated as a
+        # consultant.
         self.assertEqual(
             figures[consultant, W1],
             {
                 "demand_hours": 40.0,
                 "demand_open_hours": 0.0,
                 "demand_confirmed_hours": 24.0,
-                "supply_hours": 64.0,
-                "gap_hours": 24.0,
+                "supply_hours": 32.0,
+                "gap_hours": -8.0,
             },
         )
         self.assertEqual(
@@ -45,8 +47,8 @@ class TestForecastReport(WorkloadDatasetMixin, PsaCommon):
                 "demand_hours": 30.0,
                 "demand_open_hours": 0.0,
                 "demand_confirmed_hours": 30.0,
-                "supply_hours": 80.0,
-                "gap_hours": 50.0,
+                "supply_hours": 40.0,
+                "gap_hours": 10.0,
             },
         )
         # Architects: the approver only; an open role of 32 h and 16 h staffed.
@@ -117,7 +119,10 @@ class TestForecastReport(WorkloadDatasetMixin, PsaCommon):
     def test_month_grouping_and_archived_employees_supply(self):
         months = self._figures(["role_id", "week_start:month"])
         consultant = self.role_consultant.id
-        self.assertEqual(months[consultant, W1.replace(day=1)]["supply_hours"], 144.0)
+        self.assertEqual(months[consultant, W1.replace(day=1)]["supply_hours"], 72.0)
+        self.assertEqual(
+            months[self.role_architect.id, W1.replace(day=1)]["supply_hours"], 72.0
+        )
         self.employee_approver.active = False
         months = self._figures(["role_id", "week_start:month"])
         # The approver's capacity leaves the supply; his allocation stays demand.
@@ -154,10 +159,102 @@ class TestForecastReport(WorkloadDatasetMixin, PsaCommon):
         pivot = self.Report.with_user(self.user_approver).get_views([(False, "pivot")])
         arch = pivot["views"]["pivot"]["arch"]
         self.assertIn('name="role_id" type="row"', arch)
-        self.assertIn('interval="month"', arch)
+        self.assertIn('name="date" interval="month" type="col"', arch)
+        # Hours as numbers of hours, never as clock times ("1147:12").
+        for view_type in ("pivot", "list"):
+            views = self.Report.with_user(self.user_approver).get_views(
+                [(False, view_type)]
+            )
+            self.assertNotIn("float_time", views["views"][view_type]["arch"])
+        self.assertEqual(
+            self.Report._fields["supply_hours"].get_digits(self.env), (16, 2)
+        )
         self.assertTrue(self.Report.search_count([("week_start", ">=", W1)]))
         self.assertFalse(
             self.Report.search_count(
                 [("week_start", ">=", W1), ("week_start", "<", W1 - timedelta(1))]
             )
         )
+
+    def test_a_person_with_two_roles_is_counted_once_in_supply(self):
+        # The approver (consultant and architect, default architect) spends
+        # half of week 2 as a consultant on the T&M project.
+        self.env["psa.allocation"].create(
+            {
+                "project_id": self.project_tm.id,
+                "employee_id": self.employee_approver.id,
+                "role_id": self.role_consultant.id,
+                "date_from": W2,
+                "date_to": W2_END,
+                "mode": "hours_per_day",
+                "hours_per_day": 4.0,
+            }
+        )
+        figures = self._figures(["role_id", "week_start:day"])
+        consultant, architect = self.role_consultant.id, self.role_architect.id
+        # Consultant: the employee (40 h) and the approver's 20 h as consultant;
+        # architect: the rest of the approver's week.
+        self.assertEqual(figures[consultant, W2]["supply_hours"], 60.0)
+        self.assertEqual(figures[architect, W2]["supply_hours"], 20.0)
+        # Week 1: allocated as architect 16 h, the rest to his default role.
+        self.assertEqual(figures[architect, W1]["supply_hours"], 32.0)
+        capacity = {W1: 0.0, W2: 0.0}
+        for row in self.Capacity.search(
+            [
+                ("employee_id", "in", (self.employee | self.employee_approver).ids),
+                ("date", ">=", W1),
+                ("date", "<=", W2_END),
+            ]
+        ):
+            capacity[row.date - timedelta(days=row.date.weekday())] += row.hours
+        supply = dict(
+            self.Report._read_group(
+                [("week_start", ">=", W1), ("week_start", "<=", W2)],
+                ["week_start:day"],
+                ["supply_hours:sum"],
+            )
+        )
+        # All roles together: the real capacity of the people holding a role.
+        self.assertEqual(supply, {W1: 64.0, W2: 80.0})
+        self.assertEqual(supply, capacity)
+
+    def test_over_allocated_person_supplies_their_capacity_only(self):
+        # The employee is planned 40 h for 32 h of capacity in week 1 (both
+        # allocations as consultant): he supplies 32 h, not 40.
+        figures = self._figures(
+            ["week_start:day"], [("role_id", "=", self.role_consultant.id)]
+        )
+        self.assertEqual(figures[(W1,)]["supply_hours"], 32.0)
+
+    def test_week_across_two_months_is_split_by_days(self):
+        # Monday 28 April 2031 to Friday 2 May: 3 days in April, 2 in May.
+        monday, friday = date(2031, 4, 28), date(2031, 5, 2)
+        self.env["psa.allocation"].create(
+            {
+                "project_id": self.project_tm.id,
+                "employee_id": self.employee.id,
+                "date_from": monday,
+                "date_to": friday,
+                "mode": "hours_per_day",
+                "hours_per_day": 6.0,
+            }
+        )
+        self.Capacity._refresh(self.employee, monday, friday)
+        domain = [
+            ("role_id", "=", self.role_consultant.id),
+            ("week_start", "=", monday),
+        ]
+        months = {
+            month: (demand, supply)
+            for month, demand, supply in self.Report._read_group(
+                domain, ["date:month"], ["demand_hours:sum", "supply_hours:sum"]
+            )
+        }
+        self.assertEqual(
+            months,
+            {date(2031, 4, 1): (18.0, 24.0), date(2031, 5, 1): (12.0, 16.0)},
+        )
+        weeks = self.Report._read_group(
+            domain, ["week_start:day"], ["demand_hours:sum", "supply_hours:sum"]
+        )
+        self.assertEqual(weeks, [(monday, 30.0, 40.0)])

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import format_date
 
 from .planning_common import PsaPlanningCommon
 
@@ -189,7 +190,11 @@ class TestPsaOverallocation(PsaPlanningCommon):
         (confirmed | tentative | later).invalidate_recordset(["is_overallocated"])
         self.assertTrue(confirmed.is_overallocated)
         self.assertTrue(tentative.is_overallocated)
+        # The week's Monday in the user's date format, not ISO.
         self.assertEqual(
+            tentative.overallocated_weeks, format_date(self.env, self.monday)
+        )
+        self.assertNotEqual(
             tentative.overallocated_weeks, fields.Date.to_string(self.monday)
         )
         self.assertFalse(later.is_overallocated)
