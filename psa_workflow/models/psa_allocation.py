@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round
+from odoo.tools.misc import format_date
 
 from .psa_validation import (
     MAX_CAPACITY_PERCENT,
@@ -80,6 +81,13 @@ class PsaAllocation(models.Model):
     is_open_role = fields.Boolean(compute="_compute_is_open_role", store=True)
     date_from = fields.Date(string="Start", required=True, tracking=True)
     date_to = fields.Date(string="End", required=True, tracking=True)
+    timeline_date_stop = fields.Date(
+        string="Ends Before",
+        compute="_compute_timeline_date_stop",
+        inverse="_inverse_timeline_date_stop",
+        help="The day after the end: where the allocation's bar stops in the "
+        "timeline, so that its last day is drawn.",
+    )
     mode = fields.Selection(
         selection=[
             ("hours_per_day", "Hours per day"),
@@ -171,6 +179,20 @@ class PsaAllocation(models.Model):
         for allocation in self:
             allocation.allocated_hours = totals.get(allocation._origin, 0.0)
 
+    @api.depends("date_to")
+    def _compute_timeline_date_stop(self):
+        for allocation in self:
+            allocation.timeline_date_stop = allocation.date_to and (
+                allocation.date_to + timedelta(days=1)
+            )
+
+    def _inverse_timeline_date_stop(self):
+        for allocation in self.filtered("timeline_date_stop"):
+            allocation.date_to = max(
+                allocation.timeline_date_stop - timedelta(days=1),
+                allocation.date_from,
+            )
+
     @api.depends("employee_id")
     def _compute_is_open_role(self):
         for allocation in self:
@@ -189,8 +211,9 @@ class PsaAllocation(models.Model):
         for allocation in self:
             found = weeks.get(allocation.id, [])
             allocation.is_overallocated = bool(found)
+            # Mondays in the user's date format (not ISO).
             allocation.overallocated_weeks = ", ".join(
-                fields.Date.to_string(week) for week in found
+                format_date(self.env, week) for week in found
             )
 
     def _search_is_overallocated(self, operator, value):
@@ -567,6 +590,8 @@ class PsaAllocation(models.Model):
                         "%(weeks)s; the company refuses over-allocation.",
                         allocation=allocation.display_name,
                         employee=allocation.employee_id.name,
-                        weeks=", ".join(map(str, weeks[allocation.id])),
+                        weeks=", ".join(
+                            format_date(self.env, week) for week in weeks[allocation.id]
+                        ),
                     )
                 )

@@ -357,13 +357,11 @@ class TestWorkloadReport(WorkloadDatasetMixin, PsaCommon):
         self.env["ir.config_parameter"].set_param(FRESH_PARAM, False)
         action = self.Report.with_user(self.user_employee).action_open_workload()
         self.assertEqual(action["res_model"], "psa.workload.report")
-        self.assertEqual(
-            action["view_mode"].split(","), ["pivot", "graph", "list", "calendar"]
-        )
+        self.assertEqual(action["view_mode"].split(","), ["pivot", "graph"])
         self.assertIn("search_default_next_12_weeks", action["context"])
         self.assertFalse(self.Capacity._ensure_fresh(), "refreshed once a day")
         # The report's views load for an employee.
-        for view_type in ("pivot", "graph", "list", "calendar", "search"):
+        for view_type in ("pivot", "graph", "search"):
             self.Report.with_user(self.user_employee).get_views([(False, view_type)])
 
     def test_query_count_does_not_depend_on_the_number_of_weeks(self):
