@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils, format_date
@@ -7,10 +9,12 @@ from .psa_validation import MAX_PERIOD_DAYS, to_date
 
 UTILIZATION_HOURS = (
     "capacity_hours",
+    "staff_capacity_hours",
     "target_hours",
     "logged_hours",
     "billable_hours",
     "non_billable_hours",
+    "staff_billable_hours",
 )
 UTILIZATION_AMOUNTS = ("billable_value", "standard_value", "invoiced_amount")
 PROFITABILITY = ("revenue_invoiced", "revenue_earned", "revenue", "cost", "margin")
@@ -40,7 +44,7 @@ class PsaDashboard(models.AbstractModel):
 
     @api.model
     def _period(self, date_from=None, date_to=None):
-        today = fields.Date.context_today(self)
+        today = self.env["psa.report.sources"]._today()
         date_from = to_date(self.env, date_from, "date_from") or date_utils.start_of(
             today, "month"
         )
@@ -75,8 +79,14 @@ class PsaDashboard(models.AbstractModel):
 
     @api.model
     @api.readonly
-    def get_figures(self, date_from=None, date_to=None):
+    def get_figures(self, date_from=None, date_to=None, full_period=False):
         """The dashboard's figures between two dates (default: this month).
+
+        Utilization and capacity are **to date** by default: capacity (and so
+        target) is counted up to ``min(today, date_to)`` (``to_date``), time
+        whatever its date; ``full_period``: the capacity of the whole period
+        (planning). Ratios are over billable staff (``staff``: how many count,
+        how many are left out); a ratio without a base is ``None`` ("—").
 
         Returns a dict with the period (``date_from``, ``date_to``) and, as far
         as the current user's rights go:
@@ -87,6 +97,9 @@ class PsaDashboard(models.AbstractModel):
         - ``profitability`` (with the top customers by margin) and ``revenue``:
           for the users who may read these reports, in the company currency
           (``currency``);
+        - ``wip``: the work in progress now (earned, not invoiced), by billing
+          model and by billing currency, with its company-currency total: for
+          billing users and administrators;
         - ``to_approve`` and ``expenses_to_approve``: for approvers, the
           submitted timesheets and expense reports they may approve, whatever
           their date (the lists of the PSA menu's server actions).
@@ -96,12 +109,17 @@ class PsaDashboard(models.AbstractModel):
         """
         date_from, date_to = self._period(date_from, date_to)
         in_period = [("date", ">=", date_from), ("date", "<=", date_to)]
+        counted_to = self._to_date(date_from, date_to, full_period)
         result = {
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(date_to),
+            "full_period": bool(full_period),
+            "to_date": fields.Date.to_string(counted_to),
         }
         if self.env["psa.utilization.report"].has_access("read"):
-            result["utilization"] = self._utilization(in_period)
+            result["utilization"] = self._utilization(
+                self._utilization_domain(in_period, counted_to, full_period)
+            )
         # Amounts of the selected companies in the current company's currency:
         # never a sum of amounts in different currencies.
         currency = self.env.company.currency_id
@@ -113,9 +131,12 @@ class PsaDashboard(models.AbstractModel):
             result["profitability"] = self._profitability(in_period)
         if self.env["psa.revenue.report"].has_access("read"):
             result["revenue"] = self._sums("psa.revenue.report", in_period, REVENUE)
-        if {"profitability", "revenue"} & set(result) or "billable_value" in result.get(
-            "utilization", {}
-        ):
+        if self.env["psa.wip.report"].has_access("read"):
+            result["wip"] = self.env["psa.wip.report"]._psa_totals(
+                [("company_id", "in", same_currency.ids)]
+            )
+        money = {"profitability", "revenue", "wip"} & set(result)
+        if money or "billable_value" in result.get("utilization", {}):
             result["currency"] = {
                 "id": currency.id,
                 "symbol": currency.symbol,
@@ -130,6 +151,27 @@ class PsaDashboard(models.AbstractModel):
                 self.env["hr.expense.sheet"]._psa_to_approve_domain()
             )
         return result
+
+    @api.model
+    def _to_date(self, date_from, date_to, full_period=False):
+        """The last day capacity counts: the period's end for the full
+        period, else ``min(today, date_to)`` (the day before ``date_from``
+        when the period is still to come: no capacity yet)."""
+        if full_period:
+            return date_to
+        today = self.env["psa.report.sources"]._today()
+        return max(min(today, date_to), date_from - timedelta(days=1))
+
+    @api.model
+    def _utilization_domain(self, in_period, counted_to, full_period=False):
+        """The rows of the utilization report the figures sum: the period's,
+        capacity up to ``counted_to`` unless ``full_period``."""
+        if full_period:
+            return list(in_period)
+        return [
+            *in_period,
+            *self.env["psa.utilization.report"]._psa_to_date_domain(counted_to),
+        ]
 
     @api.model
     def _ratios(self, model, figures):
@@ -151,9 +193,12 @@ class PsaDashboard(models.AbstractModel):
             for name in UTILIZATION_AMOUNTS
             if Utilization._fields[name].is_accessible(self.env)
         )
-        return self._ratios(
+        figures = self._ratios(
             Utilization._name, self._sums(Utilization._name, domain, measures)
         )
+        staff, others = Utilization._psa_staff_counts(domain)
+        figures["staff"] = {"counted": staff, "excluded": others}
+        return figures
 
     @api.model
     def _profitability(self, domain):
@@ -189,9 +234,16 @@ class PsaDashboard(models.AbstractModel):
         return self.env["account.analytic.line"]._psa_to_approve_domain()
 
     @api.model
-    def open_report(self, report, date_from=None, date_to=None, partner_id=None):
-        """The action of a report (``utilization``, ``profitability`` or
-        ``revenue``) on the dashboard's period, and on one customer if given."""
+    def open_report(
+        self, report, date_from=None, date_to=None, partner_id=None, full_period=False
+    ):
+        """The action of a report (``utilization``, ``profitability``,
+        ``revenue`` or ``wip``) on the dashboard's period (utilization: to date
+        unless ``full_period``, as the card), and on one customer if given."""
+        if report == "wip":
+            return self.env["ir.actions.act_window"]._for_xml_id(
+                "psa_workflow.psa_wip_report_action"
+            )
         if not isinstance(report, str) or report not in REPORT_ACTIONS:
             raise UserError(self.env._("Unknown report: %(report)s", report=report))
         if partner_id not in (None, False) and (
@@ -211,6 +263,14 @@ class PsaDashboard(models.AbstractModel):
         ]
         # The period (and customer) are in the domain: say so in the title.
         what = f"{format_date(self.env, date_from)} - {format_date(self.env, date_to)}"
+        if report == "utilization" and not full_period:
+            counted_to = self._to_date(date_from, date_to)
+            domain = self._utilization_domain(domain, counted_to)
+            what = self.env._(
+                "%(period)s, capacity to %(day)s",
+                period=what,
+                day=format_date(self.env, counted_to),
+            )
         if partner_id:
             partner = self.env["res.partner"].browse(int(partner_id))
             domain.append(("partner_id", "=", partner.id))

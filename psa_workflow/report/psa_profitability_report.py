@@ -26,7 +26,11 @@ class PsaProfitabilityReport(models.Model):
       (drafts included), at the entry's date;
     - costs: timesheet cost (hours x the employee's hourly cost, as Odoo books
       it) and approved expenses at their untaxed cost;
-    - margin = revenue - costs; margin % = margin / revenue.
+    - margin = revenue - costs; margin % = margin / revenue ("—" without
+      revenue).
+
+    Client profitability: projects with a customer only. Internal projects
+    (no customer) are left out, their cost included.
     """
 
     _name = "psa.profitability.report"
@@ -111,7 +115,10 @@ class PsaProfitabilityReport(models.Model):
     cost = fields.Monetary(readonly=True)
     margin = fields.Monetary(readonly=True)
     margin_percent = fields.Float(
-        string="Margin (%)", readonly=True, aggregator="avg", help="Margin / revenue."
+        string="Margin (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Margin / revenue; empty (—) without revenue.",
     )
 
     @property
@@ -198,7 +205,7 @@ class PsaProfitabilityReport(models.Model):
                  WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
               ) s
               JOIN project_project p ON p.id = s.project_id
-              LEFT JOIN res_partner rp ON rp.id = p.partner_id
+              JOIN res_partner rp ON rp.id = p.partner_id
             """,
             invoices=sources._posted_invoice_lines(),
             expenses=sources._expenses(),

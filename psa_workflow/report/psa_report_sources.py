@@ -2,8 +2,8 @@
 """SQL shared by the reporting views: amounts in the company currency at the
 entry's date, the value of what was earned, and ratios of sums in groups."""
 
-from odoo import api, models
-from odoo.tools import SQL
+from odoo import api, fields, models
+from odoo.tools import SQL, formatLang
 from odoo.tools.sql import drop_view_if_exists
 
 
@@ -197,7 +197,26 @@ class PsaReportSources(models.AbstractModel):
 
     @api.model
     def _ratio(self, numerator, denominator, percent=True):
-        """A ratio of two sums of a group, ``0`` when the denominator is."""
+        """A ratio of two sums of a group; ``None`` (shown "—") when it has no
+        base (the denominator is 0): never a misleading 0 %."""
         if not denominator:
-            return 0.0
+            return None
         return numerator / denominator * (100.0 if percent else 1.0)
+
+    @api.model
+    def _today(self):
+        """The reports' "today": the ``psa_today`` context key when given (a
+        date or an ISO string: tests and what-if views), else the user's
+        today."""
+        today = self.env.context.get("psa_today")
+        if today:
+            return fields.Date.to_date(today)
+        return fields.Date.context_today(self)
+
+    @api.model
+    def _format_percent(self, value, digits=1):
+        """A ratio as the reports print it: "71.0 %" (a no-break space before
+        the sign), "—" without a base."""
+        if value is None or value is False:
+            return "\u2014"
+        return f"{formatLang(self.env, value, digits=digits)}\u00a0%"

@@ -13,7 +13,8 @@ class PsaRevenueReport(models.Model):
     - earned: approved billable time at its date, re-billable expenses,
       installments once due, milestones once reached;
     - invoiced: posted customer invoices and credit notes of the project;
-    - work in progress = earned - invoiced.
+    - earned - invoiced: of the period (the balance of what is earned and not
+      invoiced yet is ``psa.wip.report``).
     """
 
     _name = "psa.revenue.report"
@@ -56,7 +57,11 @@ class PsaRevenueReport(models.Model):
     earned = fields.Monetary(readonly=True)
     invoiced = fields.Monetary(readonly=True)
     wip = fields.Monetary(
-        string="Work in Progress", readonly=True, help="Earned - invoiced."
+        string="Earned - Invoiced",
+        readonly=True,
+        help="What was earned in the period minus what was invoiced in it (a "
+        "flow, not a balance: the work in progress is the Work in Progress "
+        "report's, what is earned and not invoiced yet).",
     )
 
     @property

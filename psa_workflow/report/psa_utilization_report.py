@@ -14,9 +14,12 @@ class PsaUtilizationReport(models.Model):
     sums, and a row opens its entry); percentages are ratios of the sums of a
     group (see ``psa.ratio.report.mixin``):
 
-    - utilization = billable hours / capacity hours
-    - target = target hours / capacity hours (the employee's target, else
-      their default role's)
+    - utilization = billable hours / capacity hours, both of billable staff
+      only (employees with a utilization target or a default PSA role: see
+      ``billable_staff``); others are left out of the ratios, not of the hours
+    - target = target hours / capacity hours of billable staff (the
+      employee's target, else their default role's)
+    - no base (no capacity): ``None``, shown "—"
     - realization = invoiced amount / standard value (billable hours at the
       standard rate of the role the time was logged as)
     """
@@ -28,8 +31,8 @@ class PsaUtilizationReport(models.Model):
     _order = "date desc, employee_id"
     _rec_name = "employee_id"
     _psa_ratios = {
-        "utilization": ("billable_hours", "capacity_hours"),
-        "target": ("target_hours", "capacity_hours"),
+        "utilization": ("staff_billable_hours", "staff_capacity_hours"),
+        "target": ("target_hours", "staff_capacity_hours"),
         "realization": ("invoiced_amount", "standard_value"),
     }
     _depends = {
@@ -72,6 +75,22 @@ class PsaUtilizationReport(models.Model):
         help="Working hours of the calendar minus time off and public holidays.",
     )
     target_hours = fields.Float(readonly=True, help="Capacity x utilization target.")
+    billable_staff = fields.Boolean(
+        readonly=True,
+        help="Employees with a utilization target or a default PSA role: the "
+        "people utilization and target are computed over. Others (no target, no "
+        "role) count in the hours, not in the ratios.",
+    )
+    staff_capacity_hours = fields.Float(
+        string="Capacity (Billable Staff)",
+        readonly=True,
+        help="Capacity of billable staff: the base of utilization and target.",
+    )
+    staff_billable_hours = fields.Float(
+        string="Billable (Billable Staff)",
+        readonly=True,
+        help="Billable hours of billable staff: utilization's numerator.",
+    )
     logged_hours = fields.Float(
         string="Logged", readonly=True, help="Timesheets on projects, not rejected."
     )
@@ -100,13 +119,15 @@ class PsaUtilizationReport(models.Model):
         string="Utilization (%)",
         readonly=True,
         aggregator="avg",
-        help="Billable hours / capacity hours.",
+        help="Billable hours / capacity hours, of billable staff. Empty (—) "
+        "without capacity.",
     )
     target = fields.Float(
         string="Target (%)",
         readonly=True,
         aggregator="avg",
-        help="Target hours / capacity hours.",
+        help="Target hours / capacity hours, of billable staff. Empty (—) "
+        "without capacity.",
     )
     realization = fields.Float(
         string="Realization (%)",
@@ -138,7 +159,11 @@ class PsaUtilizationReport(models.Model):
                    0.0 AS invoiced_amount, 0.0 AS utilization,
                    COALESCE(NULLIF(e.psa_utilization_target, 0),
                             r.utilization_target, 0) AS target,
-                   0.0 AS realization
+                   0.0 AS realization,
+                   %(staff)s AS billable_staff,
+                   CASE WHEN %(staff)s THEN c.hours ELSE 0.0 END::float8
+                       AS staff_capacity_hours,
+                   0.0::float8 AS staff_billable_hours
               FROM psa_employee_capacity c
               JOIN hr_employee e ON e.id = c.employee_id
               JOIN res_company co ON co.id = c.company_id
@@ -158,7 +183,10 @@ class PsaUtilizationReport(models.Model):
                         ELSE 0.0 END,
                    COALESCE(round(k.amount * aml.balance
                                   / NULLIF(aml.amount_currency, 0), 2), 0.0),
-                   0.0, 0.0, 0.0
+                   0.0, 0.0, 0.0,
+                   %(staff)s, 0.0::float8,
+                   CASE WHEN a.psa_billable AND %(staff)s
+                        THEN a.unit_amount ELSE 0.0 END::float8
               FROM account_analytic_line a
               JOIN hr_employee e ON e.id = a.employee_id
               LEFT JOIN psa_role sr
@@ -170,10 +198,32 @@ class PsaUtilizationReport(models.Model):
              WHERE a.project_id IS NOT NULL AND e.active
                AND a.psa_state IS DISTINCT FROM 'rejected'
             """,
+            staff=SQL(
+                "(COALESCE(e.psa_utilization_target, 0) > 0"
+                " OR e.psa_default_role_id IS NOT NULL)"
+            ),
         )
 
     def init(self):
         self.env["psa.report.sources"]._create_view(self)
+
+    @api.model
+    def _psa_to_date_domain(self, today):
+        """Capacity (and so target) counted up to ``today`` only, time logged
+        whatever its date: the "to date" view of a period (the default of the
+        dashboard, the pivot and the PDF). Without it: the full period (for
+        planning)."""
+        return ["|", ("timesheet_id", "!=", False), ("date", "<=", today)]
+
+    @api.model
+    def _psa_staff_counts(self, domain):
+        """``(billable staff, others)``: the employees with capacity or time
+        in ``domain`` who count in the ratios, and those left out."""
+        rows = self._read_group(
+            domain, ["billable_staff"], ["employee_id:count_distinct"]
+        )
+        counts = dict(rows)
+        return counts.get(True, 0), counts.get(False, 0)
 
     @api.model
     def action_open_utilization(self, *args, **kwargs):

@@ -310,10 +310,9 @@ class TestReporting(PsaInvoicingCommon):
         with self.assertRaises(AccessError):
             own.search([]).read(["billable_value"])
         # Approvers: the projects they manage.
+        # (not the internal project: no customer, no client profitability)
         managed = self.env["psa.profitability.report"].with_user(self.user_approver)
-        self.assertEqual(
-            managed.search([]).project_id, self.project_tm | self.project_internal
-        )
+        self.assertEqual(managed.search([]).project_id, self.project_tm)
         # Other companies' rows are never shown.
         self.assertFalse(
             self.env["psa.utilization.report"]
@@ -326,7 +325,14 @@ class TestReporting(PsaInvoicingCommon):
             self.env["psa.report.print"]
             .with_user(user or self.user_billing)
             .create(
-                {"report": report, "date_from": WEEK[0], "date_to": WEEK[1], **vals}
+                {
+                    "report": report,
+                    "date_from": WEEK[0],
+                    "date_to": WEEK[1],
+                    # the week is in 2030: its whole capacity, not to today's
+                    "full_period": True,
+                    **vals,
+                }
             )
         )
         action = wizard.action_print()

@@ -31,15 +31,19 @@ class PsaReportPrint(models.TransientModel):
         string="From",
         required=True,
         default=lambda self: date_utils.start_of(
-            fields.Date.context_today(self), "month"
+            self.env["psa.report.sources"]._today(), "month"
         ),
     )
     date_to = fields.Date(
         string="To",
         required=True,
         default=lambda self: date_utils.end_of(
-            fields.Date.context_today(self), "month"
+            self.env["psa.report.sources"]._today(), "month"
         ),
+    )
+    full_period = fields.Boolean(
+        help="Count the capacity (and target) of the whole period, for planning. "
+        "By default they count up to today: utilization to date.",
     )
     department_ids = fields.Many2many("hr.department", string="Departments")
     partner_ids = fields.Many2many("res.partner", string="Customers")
@@ -87,12 +91,22 @@ class PsaReportPrint(models.TransientModel):
     # ------------------------------------------------------------------
     # Figures for the templates
     # ------------------------------------------------------------------
+    def _counted_to(self):
+        """The last day capacity counts (as the dashboard's ``to_date``)."""
+        return self.env["psa.dashboard"]._to_date(
+            self.date_from, self.date_to, self.full_period
+        )
+
     def _domain(self):
         domain = [
             ("date", ">=", self.date_from),
             ("date", "<=", self.date_to),
             ("company_id", "=", self.company_id.id),
         ]
+        if self.report == "utilization" and not self.full_period:
+            domain += self.env["psa.utilization.report"]._psa_to_date_domain(
+                self._counted_to()
+            )
         if self.report == "utilization" and self.department_ids:
             domain.append(("department_id", "in", self.department_ids.ids))
         if self.report == "profitability" and self.partner_ids:
@@ -114,10 +128,12 @@ class PsaReportPrint(models.TransientModel):
         invoiced and realization."""
         measures = [
             "capacity_hours",
+            "staff_capacity_hours",
             "target_hours",
             "logged_hours",
             "billable_hours",
             "non_billable_hours",
+            "staff_billable_hours",
         ]
         money = self.env.user.has_group(
             "psa_workflow.group_psa_approver"
@@ -134,13 +150,27 @@ class PsaReportPrint(models.TransientModel):
         total = {name: sum(line[name] for line in lines) for name in measures}
         for line in [*lines, total]:
             self._add_ratios(line, money)
-        return {"lines": lines, "total": total, "money": money}
+        staff, others = self.env["psa.utilization.report"]._psa_staff_counts(
+            self._domain()
+        )
+        return {
+            "lines": lines,
+            "total": total,
+            "money": money,
+            "staff": staff,
+            "excluded": others,
+            "counted_to": self._counted_to(),
+        }
 
     @api.model
     def _add_ratios(self, line, money):
+        """Utilization and target over billable staff, realization: as the
+        utilization report's ratios (``None`` without a base)."""
         ratio = self.env["psa.report.sources"]._ratio
-        line["utilization"] = ratio(line["billable_hours"], line["capacity_hours"])
-        line["target"] = ratio(line["target_hours"], line["capacity_hours"])
+        line["utilization"] = ratio(
+            line["staff_billable_hours"], line["staff_capacity_hours"]
+        )
+        line["target"] = ratio(line["target_hours"], line["staff_capacity_hours"])
         if money:
             line["realization"] = ratio(line["invoiced_amount"], line["standard_value"])
 
@@ -178,3 +208,7 @@ class PsaReportPrint(models.TransientModel):
         for line in lines:
             line["projects"].sort(key=lambda p: p["project"].name or "")
         return {"lines": lines, "total": total}
+
+    def _percent(self, value):
+        """A ratio as printed: "71.0 %", "—" without a base."""
+        return self.env["psa.report.sources"]._format_percent(value)

@@ -12,6 +12,7 @@ import {KeepLast} from "@web/core/utils/concurrency";
 import {useService} from "@web/core/utils/hooks";
 import {formatFloat} from "@web/core/utils/numbers";
 import {Layout} from "@web/search/layout";
+import {formatPsaPercent} from "./psa_percent_formatter";
 
 const {DateTime} = luxon;
 
@@ -54,7 +55,12 @@ export class PsaDashboard extends Component {
             {key: "this_quarter", label: _t("This Quarter")},
             {key: "this_year", label: _t("This Year")},
         ];
-        this.state = useState({period: "this_month", figures: null, loading: true});
+        this.state = useState({
+            period: "this_month",
+            fullPeriod: false,
+            figures: null,
+            loading: true,
+        });
         onWillStart(() => this.load());
     }
 
@@ -70,6 +76,7 @@ export class PsaDashboard extends Component {
             this.orm.call("psa.dashboard", "get_figures", [], {
                 date_from: dateFrom,
                 date_to: dateTo,
+                full_period: this.state.fullPeriod,
             })
         );
         this.state.figures = figures;
@@ -83,7 +90,46 @@ export class PsaDashboard extends Component {
         }
     }
 
+    /** Capacity of the whole period (planning) or up to today (default). */
+    async toggleFullPeriod() {
+        this.state.fullPeriod = !this.state.fullPeriod;
+        await this.load();
+    }
+
     // Formatting ------------------------------------------------------------
+
+    /** "Capacity to <day>" or "Full period": the base of utilization. */
+    get basisLabel() {
+        const {figures} = this.state;
+        if (!figures) {
+            return "";
+        }
+        if (figures.full_period) {
+            return _t("Capacity of the full period");
+        }
+        return _t("Capacity to %(day)s", {
+            day: formatDate(deserializeDate(figures.to_date)),
+        });
+    }
+
+    /** "Over 12 billable staff; 20 others excluded". */
+    staffLabel(staff) {
+        if (!staff.excluded) {
+            return _t("Over %(count)s billable staff", {count: staff.counted});
+        }
+        return _t("Over %(count)s billable staff; %(excluded)s others excluded", {
+            count: staff.counted,
+            excluded: staff.excluded,
+        });
+    }
+
+    /** An amount in a billing currency of the work in progress. */
+    moneyIn(value, currency) {
+        const amount = formatFloat(value || 0, {digits: [16, currency.decimal_places]});
+        return currency.position === "after"
+            ? `${amount}\u00a0${currency.symbol}`
+            : `${currency.symbol}\u00a0${amount}`;
+    }
 
     get periodLabel() {
         const {figures} = this.state;
@@ -100,8 +146,9 @@ export class PsaDashboard extends Component {
         return _t("%(hours)s h", {hours: formatFloat(value || 0, {digits: [16, 1]})});
     }
 
+    /** A ratio: "71.0 %"; "—" when it has no base (null). */
     percent(value) {
-        return `${formatFloat(value || 0, {digits: [16, 1]})} %`;
+        return formatPsaPercent(value);
     }
 
     money(value) {
@@ -122,7 +169,7 @@ export class PsaDashboard extends Component {
 
     get utilizationScale() {
         const {utilization, target} = this.state.figures.utilization;
-        return Math.max(100, utilization, target);
+        return Math.max(100, utilization || 0, target || 0);
     }
 
     get projectedScale() {
@@ -145,6 +192,7 @@ export class PsaDashboard extends Component {
             date_from: dateFrom,
             date_to: dateTo,
             partner_id: partnerId,
+            full_period: this.state.fullPeriod,
         });
         await this.actionService.doAction(action);
     }

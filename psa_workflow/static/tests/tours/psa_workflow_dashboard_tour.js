@@ -27,8 +27,21 @@ registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
             run: "click",
         },
         {
-            content: "The utilization card shows a percentage",
-            trigger: ".o_psa_dashboard_utilization .o_psa_dashboard_value:contains(%)",
+            content: "The utilization card shows a percentage (or — without capacity)",
+            trigger: ".o_psa_dashboard_utilization .o_psa_dashboard_value",
+        },
+        {
+            content: "Utilization is to date, over billable staff",
+            trigger: '.o_psa_dashboard_utilization .o_psa_dashboard_basis:contains("Capacity to")',
+        },
+        {
+            content: "Plan: the full period",
+            trigger: ".o_psa_dashboard_full_period input",
+            run: "click",
+        },
+        {
+            content: "The capacity of the full period is shown",
+            trigger: '.o_psa_dashboard_utilization .o_psa_dashboard_basis:contains("full period")',
         },
         {
             content: "The hours logged on my project this month",

@@ -17,7 +17,7 @@ registry.category("web_tour.tours").add("psa_workflow_reporting_tour", {
         },
         {
             content: "Its margin % is the ratio of its sums",
-            trigger: '.o_pivot td.o_pivot_cell_value:contains("70.00")',
+            trigger: '.o_pivot td.o_pivot_cell_value:contains("70.0")',
         },
         {
             content: "Switch to the list",

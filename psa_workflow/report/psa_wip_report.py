@@ -1,0 +1,386 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..models.psa_validation import check_no_arguments
+
+# What is earned and not invoiced yet, by billing model (in this order).
+WIP_SOURCES = [
+    ("time", "Time (T&M)"),
+    ("expense", "Expenses"),
+    ("installment", "Installments due"),
+    ("milestone", "Milestones reached"),
+]
+
+
+class PsaWipReport(models.Model):
+    """Work in progress: what was earned and is on no posted invoice yet, by
+    billing model, one row per project, source, billing currency and whether
+    a draft invoice already holds it. WIP = earned - invoiced:
+
+    - time & materials time: approved billable time (not written off);
+    - re-billed expenses: approved, re-billable expenses;
+    - fixed price: installments due (up to today);
+    - milestones: milestones reached.
+
+    Time logged on fixed-price and milestone projects is never work in
+    progress (their installments and milestones bill it). Amounts are in the
+    project's billing currency (``amount``) and in the company currency at
+    the entry's date (``amount_company``): only the latter sums across
+    currencies.
+    """
+
+    _name = "psa.wip.report"
+    _inherit = ["psa.sql.report.mixin"]
+    _description = "PSA Work in Progress"
+    _auto = False
+    _order = "partner_id, project_id, source"
+    _rec_name = "project_id"
+    _depends = {
+        "account.analytic.line": [
+            "project_id",
+            "date",
+            "unit_amount",
+            "psa_state",
+            "psa_billable",
+            "psa_bill_amount",
+            "psa_bill_amount_company",
+            "psa_currency_id",
+            "psa_cap_decision",
+        ],
+        "account.move": ["state"],
+        "hr.expense": [
+            "psa_project_id",
+            "state",
+            "psa_billing_state",
+            "psa_rebill_amount",
+            "currency_id",
+            "date",
+        ],
+        "psa.project.installment": ["amount", "date", "project_id"],
+        "project.milestone": [
+            "psa_amount",
+            "psa_percent",
+            "is_reached",
+            "reached_date",
+        ],
+        "psa.invoice.link": [
+            "state",
+            "move_id",
+            "timesheet_id",
+            "expense_id",
+            "installment_id",
+            "milestone_id",
+        ],
+        "project.project": [
+            "partner_id",
+            "company_id",
+            "psa_billing_type",
+            "psa_contract_amount",
+            "psa_currency_id",
+        ],
+    }
+
+    project_id = fields.Many2one("project.project", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    billing_type = fields.Selection(
+        selection=[
+            ("time_material", "Time & Materials"),
+            ("fixed_price", "Fixed Price"),
+            ("milestone", "Milestones"),
+            ("non_billable", "Non-billable"),
+        ],
+        string="Billing Model",
+        readonly=True,
+    )
+    source = fields.Selection(
+        WIP_SOURCES,
+        string="What",
+        readonly=True,
+        help="Time: approved billable time of time & materials projects. "
+        "Expenses: approved re-billable expenses. Installments: fixed-price "
+        "installments due. Milestones: milestones reached.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", string="Billing Currency", readonly=True
+    )
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    on_draft = fields.Boolean(
+        string="On a Draft Invoice",
+        readonly=True,
+        help="Already on a draft invoice: invoiced once it is posted.",
+    )
+    amount = fields.Monetary(
+        string="To Invoice",
+        readonly=True,
+        currency_field="currency_id",
+        help="In the project's billing currency.",
+    )
+    amount_company = fields.Monetary(
+        string="To Invoice (Company Currency)",
+        readonly=True,
+        currency_field="company_currency_id",
+        help="In the company currency at the date of each entry.",
+    )
+    hours = fields.Float(readonly=True, help="Hours of time & materials time.")
+    entry_count = fields.Integer(
+        string="Entries",
+        readonly=True,
+        help="Timesheets, expenses, installments or milestones.",
+    )
+    date_first = fields.Date(string="Oldest", readonly=True)
+    date_last = fields.Date(string="Latest", readonly=True)
+
+    @property
+    def _table_query(self):
+        sources = self.env["psa.report.sources"]
+
+        def in_company(amount, currency, day):
+            return sources._in_company_currency(
+                amount, currency, SQL("p.company_id"), day
+            )
+
+        def in_project(amount, currency, day):
+            # ``currency`` to the project's billing currency at ``day``.
+            return SQL(
+                "CASE WHEN %(currency)s = p.psa_currency_id THEN %(amount)s"
+                " ELSE round(%(amount)s"
+                " * psa_currency_rate(p.psa_currency_id, p.company_id, %(day)s)"
+                " / psa_currency_rate(%(currency)s, p.company_id, %(day)s),"
+                " pc.decimal_places) END",
+                amount=amount,
+                currency=currency,
+                day=day,
+            )
+
+        not_posted = SQL("km.state IS DISTINCT FROM 'posted'")
+        milestone_value = SQL(
+            "COALESCE(NULLIF(m.psa_amount, 0), round(p.psa_contract_amount"
+            " * m.psa_percent / 100.0, pc.decimal_places))"
+        )
+
+        def joins(project_column):
+            return SQL(
+                """JOIN project_project p ON p.id = %s
+                  JOIN res_company co ON co.id = p.company_id
+                  JOIN res_currency fx ON fx.id = co.currency_id
+                  JOIN res_currency pc ON pc.id = p.psa_currency_id""",
+                SQL(project_column),
+            )
+
+        return SQL(
+            """
+            SELECT ((s.project_id::bigint * 4
+                     + CASE s.source WHEN 'time' THEN 0 WHEN 'expense' THEN 1
+                                     WHEN 'installment' THEN 2 ELSE 3 END) * 2
+                    + s.on_draft::integer) * 100000 + s.currency_id AS id,
+                   s.project_id, rp.commercial_partner_id AS partner_id,
+                   pp.company_id, pp.psa_billing_type AS billing_type, s.source,
+                   s.currency_id, co.currency_id AS company_currency_id,
+                   s.on_draft, SUM(s.amount) AS amount,
+                   SUM(s.amount_company) AS amount_company,
+                   SUM(s.hours)::float8 AS hours, COUNT(*) AS entry_count,
+                   MIN(s.date) AS date_first, MAX(s.date) AS date_last
+              FROM (
+                -- Time & materials: approved billable time, not written off.
+                SELECT a.project_id, 'time' AS source,
+                       COALESCE(a.psa_currency_id, p.psa_currency_id) AS currency_id,
+                       a.psa_state = 'invoiced' AS on_draft,
+                       COALESCE(a.psa_bill_amount, 0.0) AS amount,
+                       COALESCE(a.psa_bill_amount_company, 0.0) AS amount_company,
+                       a.unit_amount AS hours, a.date
+                  FROM account_analytic_line a
+                  %(time_joins)s
+                  LEFT JOIN psa_invoice_link k
+                         ON k.timesheet_id = a.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE p.psa_billing_type = 'time_material' AND a.psa_billable
+                   AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
+                   AND (a.psa_state = 'approved'
+                        OR (a.psa_state = 'invoiced' AND %(not_posted)s))
+                UNION ALL
+                -- Re-billed expenses, approved.
+                SELECT x.psa_project_id, 'expense', p.psa_currency_id,
+                       x.psa_billing_state = 'invoiced',
+                       %(expense_amount)s, %(expense_company)s, 0.0, x.date
+                  FROM hr_expense x
+                  %(expense_joins)s
+                  LEFT JOIN psa_invoice_link k
+                         ON k.expense_id = x.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE x.state IN ('approved', 'done')
+                   AND p.psa_billing_type != 'non_billable'
+                   AND (x.psa_billing_state = 'to_invoice'
+                        OR (x.psa_billing_state = 'invoiced' AND %(not_posted)s))
+                UNION ALL
+                -- Fixed price: installments due.
+                SELECT i.project_id, 'installment', p.psa_currency_id,
+                       km.id IS NOT NULL, i.amount, %(installment_company)s, 0.0,
+                       i.date
+                  FROM psa_project_installment i
+                  %(installment_joins)s
+                  LEFT JOIN psa_invoice_link k
+                         ON k.installment_id = i.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE p.psa_billing_type = 'fixed_price'
+                   AND i.date <= CURRENT_DATE AND %(not_posted)s
+                UNION ALL
+                -- Milestones reached.
+                SELECT m.project_id, 'milestone', p.psa_currency_id,
+                       km.id IS NOT NULL, %(milestone_value)s,
+                       %(milestone_company)s, 0.0, m.reached_date
+                  FROM project_milestone m
+                  %(milestone_joins)s
+                  LEFT JOIN psa_invoice_link k
+                         ON k.milestone_id = m.id AND k.state = 'invoiced'
+                  LEFT JOIN account_move km ON km.id = k.move_id
+                 WHERE p.psa_billing_type = 'milestone' AND m.is_reached
+                   AND %(not_posted)s
+              ) s
+              JOIN project_project pp ON pp.id = s.project_id
+              JOIN res_company co ON co.id = pp.company_id
+              LEFT JOIN res_partner rp ON rp.id = pp.partner_id
+             GROUP BY s.project_id, rp.commercial_partner_id, pp.company_id,
+                      pp.psa_billing_type, s.source, s.currency_id,
+                      co.currency_id, s.on_draft
+            """,
+            not_posted=not_posted,
+            time_joins=joins("a.project_id"),
+            expense_joins=joins("x.psa_project_id"),
+            installment_joins=joins("i.project_id"),
+            milestone_joins=joins("m.project_id"),
+            expense_amount=in_project(
+                SQL("COALESCE(x.psa_rebill_amount, 0.0)"),
+                SQL("x.currency_id"),
+                SQL("x.date"),
+            ),
+            expense_company=in_company(
+                SQL("COALESCE(x.psa_rebill_amount, 0.0)"),
+                SQL("x.currency_id"),
+                SQL("x.date"),
+            ),
+            installment_company=in_company(
+                SQL("i.amount"), SQL("p.psa_currency_id"), SQL("i.date")
+            ),
+            milestone_value=milestone_value,
+            milestone_company=in_company(
+                milestone_value,
+                SQL("p.psa_currency_id"),
+                SQL("COALESCE(m.reached_date, CURRENT_DATE)"),
+            ),
+        )
+
+    def init(self):
+        self.env["psa.report.sources"]._create_view(self)
+
+    @api.model
+    def _psa_totals(self, domain=()):
+        """The work in progress of ``domain`` for the dashboard: its total in
+        the company currency, by source and by billing currency.
+
+        :return: ``{"total": float, "by_source": [{source, label, amount}],
+            "by_currency": [{currency_id, name, symbol, position,
+            decimal_places, amount, amount_company}]}``
+        """
+        domain = list(domain)
+        labels = dict(self._fields["source"]._description_selection(self.env))
+        by_source = self._read_group(domain, ["source"], ["amount_company:sum"])
+        by_currency = self._read_group(
+            domain, ["currency_id"], ["amount:sum", "amount_company:sum"]
+        )
+        return {
+            "total": sum(amount or 0.0 for _source, amount in by_source),
+            "by_source": [
+                {"source": source, "label": labels[source], "amount": amount or 0.0}
+                for key, _label in WIP_SOURCES
+                for source, amount in by_source
+                if source == key
+            ],
+            "by_currency": [
+                {
+                    "currency_id": currency.id,
+                    "name": currency.name,
+                    "symbol": currency.symbol,
+                    "position": currency.position,
+                    "decimal_places": currency.decimal_places,
+                    "amount": amount or 0.0,
+                    "amount_company": amount_company or 0.0,
+                }
+                for currency, amount, amount_company in by_currency
+            ],
+        }
+
+    def action_psa_open_entries(self, *args, **kwargs):
+        """The entries behind a row (a list row button): its timesheets,
+        expenses, installments or milestones not invoiced yet."""
+        check_no_arguments(self.env, "action_psa_open_entries", args, kwargs)
+        self.ensure_one()
+        project = self.project_id
+        model, domain = {
+            "time": (
+                "account.analytic.line",
+                [
+                    ("project_id", "=", project.id),
+                    ("psa_billable", "=", True),
+                    ("psa_state", "=", "invoiced" if self.on_draft else "approved"),
+                    ("psa_cap_decision", "!=", "write_off"),
+                ],
+            ),
+            "expense": (
+                "hr.expense",
+                [
+                    ("psa_project_id", "=", project.id),
+                    (
+                        "psa_billing_state",
+                        "=",
+                        "invoiced" if self.on_draft else "to_invoice",
+                    ),
+                ],
+            ),
+            "installment": (
+                "psa.project.installment",
+                [
+                    ("project_id", "=", project.id),
+                    ("date", "<=", fields.Date.context_today(self)),
+                    ("psa_invoiced", "=", False),
+                ],
+            ),
+            "milestone": (
+                "project.milestone",
+                [
+                    ("project_id", "=", project.id),
+                    ("is_reached", "=", True),
+                    ("psa_invoiced", "=", False),
+                ],
+            ),
+        }[self.source]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(what)s: %(project)s",
+                what=dict(self._fields["source"]._description_selection(self.env))[
+                    self.source
+                ],
+                project=project.display_name,
+            ),
+            "res_model": model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    def action_psa_create_invoices(self, *args, **kwargs):
+        """*Create Invoices* (a list header button, on the selection): the
+        invoicing wizard on the selected rows' projects."""
+        check_no_arguments(self.env, "action_psa_create_invoices", args, kwargs)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.psa_invoice_create_action"
+        )
+        action["context"] = {
+            "active_model": "project.project",
+            "active_ids": self.project_id.ids,
+            "active_id": self.project_id[:1].id,
+        }
+        return action
