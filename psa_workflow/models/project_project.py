@@ -1,10 +1,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
 from .psa_validation import check_ranges, ensure_one, sql_check
 from .psa_write_policy import trusted_write
+
+# Budget burn colour bands (% of the budget consumed): green below the
+# warning threshold, orange from it up to 100 %, red beyond 100 %. The
+# progress bar widget (static/src/budget_progressbar) uses the same bands.
+BUDGET_WARNING_PERCENT = 80.0
+BUDGET_DANGER_PERCENT = 100.0
+MANAGERS_AND_BILLING = "psa_workflow.group_psa_approver,psa_workflow.group_psa_billing"
+
+
+def budget_band(percent, has_budget=True):
+    """The colour band of a burn ``percent``: ``none`` (no budget), ``ok``
+    (below 80 %), ``warning`` (80 % to 100 %) or ``danger`` (above 100 %),
+    on the percent rounded to 2 digits as displayed."""
+    if not has_budget:
+        return "none"
+    percent = float_round(percent, 2)
+    if percent > BUDGET_DANGER_PERCENT:
+        return "danger"
+    if percent >= BUDGET_WARNING_PERCENT:
+        return "warning"
+    return "ok"
 
 
 class ProjectProject(models.Model):
@@ -70,6 +91,82 @@ class ProjectProject(models.Model):
         compute="_compute_psa_overrun",
         search="_search_psa_is_over_budget",
         help="More hours logged than the project's allocated (budget) hours.",
+    )
+    psa_approved_hours = fields.Float(
+        string="Approved Hours",
+        compute="_compute_psa_overrun",
+        help="Hours of the project's timesheets approved (invoiced ones included).",
+    )
+    psa_invoiced_hours = fields.Float(
+        string="Invoiced Hours",
+        compute="_compute_psa_overrun",
+        help="Hours of the project's timesheets invoiced.",
+    )
+    psa_budget_amount = fields.Monetary(
+        string="Budget Amount",
+        currency_field="psa_currency_id",
+        tracking=True,
+        copy=False,  # copied by copy() as superuser: not readable by everyone
+        groups=MANAGERS_AND_BILLING,
+        help="The project's budget in money, in its billing currency: the billable "
+        "value of its time (hours at their bill rates) is measured against it.",
+    )
+    psa_logged_amount = fields.Monetary(
+        string="Logged Amount",
+        currency_field="psa_currency_id",
+        compute="_compute_psa_burn_amounts",
+        groups=MANAGERS_AND_BILLING,
+        help="Billable value of all the hours logged on the project (any state).",
+    )
+    psa_approved_amount = fields.Monetary(
+        string="Approved Amount",
+        currency_field="psa_currency_id",
+        compute="_compute_psa_burn_amounts",
+        groups=MANAGERS_AND_BILLING,
+        help="Billable value of the approved hours (invoiced ones included).",
+    )
+    psa_invoiced_amount = fields.Monetary(
+        string="Invoiced Amount",
+        currency_field="psa_currency_id",
+        compute="_compute_psa_burn_amounts",
+        groups=MANAGERS_AND_BILLING,
+        help="Billable value of the invoiced hours.",
+    )
+    psa_budget_amount_percent = fields.Float(
+        string="Budget Amount Consumed (%)",
+        compute="_compute_psa_burn_amounts",
+        groups=MANAGERS_AND_BILLING,
+        help="Logged amount over the budget amount.",
+    )
+    psa_burn_percent = fields.Float(
+        string="Budget Burn (%)",
+        compute="_compute_psa_burn",
+        help="The higher of the hours logged over the hours budget and the amount "
+        "logged over the budget amount (those set): green below 80 %, orange from "
+        "80 % to 100 %, red above 100 %.",
+    )
+    psa_burn_band = fields.Selection(
+        selection=[
+            ("none", "No budget"),
+            ("ok", "Within budget"),
+            ("warning", "Near budget"),
+            ("danger", "Over budget"),
+        ],
+        string="Budget Status",
+        compute="_compute_psa_burn",
+    )
+    psa_can_manage = fields.Boolean(
+        compute="_compute_psa_can_manage",
+        help="The current user may change this project (its manager, billing users, "
+        "project administrators).",
+    )
+    psa_can_edit_team = fields.Boolean(compute="_compute_psa_can_manage")
+    psa_can_edit_allocations = fields.Boolean(compute="_compute_psa_can_manage")
+    psa_can_edit_rates = fields.Boolean(compute="_compute_psa_can_manage")
+    psa_can_edit_customer = fields.Boolean(
+        compute="_compute_psa_can_manage",
+        help="The current user may change whom the project bills (its customer and "
+        "company): billing users and project administrators.",
     )
     psa_invoice_product_id = fields.Many2one(
         "product.product",
@@ -173,6 +270,11 @@ class ProjectProject(models.Model):
             "A project's cap amount must be a finite number, not negative.",
         ),
         (
+            "psa_budget_amount_range",
+            sql_check("psa_budget_amount", 0),
+            "A project's budget amount must be a finite number, not negative.",
+        ),
+        (
             "psa_cap_hours_range",
             sql_check("psa_cap_hours", 0),
             "A project's cap hours must be a finite number, not negative.",
@@ -203,21 +305,188 @@ class ProjectProject(models.Model):
                 or (project.company_id or self.env.company).currency_id
             )
 
-    @api.depends("allocated_hours", "timesheet_ids.unit_amount")
-    def _compute_psa_overrun(self):
-        logged = dict(
+    def _psa_burn_figures(self):
+        """``{project id: {"logged"|"approved"|"invoiced": [hours, amount]}}``
+        of these projects' timesheets, amounts (billable value) in each
+        project's billing currency: one grouped query (sudo: the amounts are
+        summed for the fields' readers, whoever logged the time)."""
+        figures = {
+            pid: {"logged": [0.0, 0.0], "approved": [0.0, 0.0], "invoiced": [0.0, 0.0]}
+            for pid in self._origin.ids
+        }
+        if not figures:
+            return figures
+        groups = (
             self.env["account.analytic.line"]
             .sudo()
             ._read_group(
-                [("project_id", "in", self.ids)], ["project_id"], ["unit_amount:sum"]
+                [("project_id", "in", list(figures))],
+                ["project_id", "psa_state", "psa_currency_id"],
+                ["unit_amount:sum", "psa_bill_amount:sum"],
             )
         )
+        today = fields.Date.context_today(self)
+        for project, state, currency, hours, billed in groups:
+            amount = billed
+            target = project.psa_currency_id
+            if billed and currency and target and currency != target:
+                company = project.company_id or self.env.company
+                amount = currency._convert(billed, target, company, today)
+            kinds = ["logged"]
+            if state in ("approved", "invoiced"):
+                kinds.append("approved")
+            if state == "invoiced":
+                kinds.append("invoiced")
+            for kind in kinds:
+                figures[project.id][kind][0] += hours
+                figures[project.id][kind][1] += amount
+        return figures
+
+    @api.depends(
+        "allocated_hours", "timesheet_ids.unit_amount", "timesheet_ids.psa_state"
+    )
+    def _compute_psa_overrun(self):
+        figures = self._psa_burn_figures()
+        empty = {"logged": (0.0, 0.0), "approved": (0.0, 0.0), "invoiced": (0.0, 0.0)}
         for project in self:
-            hours = logged.get(project._origin, 0.0)
+            burn = figures.get(project._origin.id, empty)
+            hours = burn["logged"][0]
             budget = project.allocated_hours
             project.psa_logged_hours = hours
+            project.psa_approved_hours = burn["approved"][0]
+            project.psa_invoiced_hours = burn["invoiced"][0]
             project.psa_consumed_percent = 100.0 * hours / budget if budget else 0.0
             project.psa_is_over_budget = bool(budget) and hours > budget
+
+    @api.depends(
+        "psa_budget_amount",
+        "psa_currency_id",
+        "timesheet_ids.psa_bill_amount",
+        "timesheet_ids.psa_currency_id",
+        "timesheet_ids.psa_state",
+    )
+    def _compute_psa_burn_amounts(self):
+        figures = self._psa_burn_figures()
+        empty = {"logged": (0.0, 0.0), "approved": (0.0, 0.0), "invoiced": (0.0, 0.0)}
+        for project in self:
+            burn = figures.get(project._origin.id, empty)
+            budget = project.psa_budget_amount
+            project.psa_logged_amount = burn["logged"][1]
+            project.psa_approved_amount = burn["approved"][1]
+            project.psa_invoiced_amount = burn["invoiced"][1]
+            project.psa_budget_amount_percent = (
+                100.0 * burn["logged"][1] / budget if budget else 0.0
+            )
+
+    @api.depends(
+        "allocated_hours",
+        "psa_consumed_percent",
+        "psa_budget_amount",
+        "psa_budget_amount_percent",
+    )
+    def _compute_psa_burn(self):
+        # sudo: the headline % is shown to the whole team, the amounts are not.
+        for project, project_sudo in zip(self, self.sudo(), strict=True):
+            percents = []
+            if project.allocated_hours:
+                percents.append(project.psa_consumed_percent)
+            if project_sudo.psa_budget_amount:
+                percents.append(project_sudo.psa_budget_amount_percent)
+            project.psa_burn_percent = max(percents, default=0.0)
+            project.psa_burn_band = budget_band(
+                project.psa_burn_percent, has_budget=bool(percents)
+            )
+
+    @api.depends("user_id")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_psa_can_manage(self):
+        """What the current user may change from the project form, as the
+        server decides it: the project itself (access rights and the manager
+        rule of ``_psa_check_manager_write``), then its team and allocations
+        (record rules of their models, evaluated on a row of each project),
+        and its rates (write policy)."""
+        user = self.env.user
+        may_write = self.env.su or self.browse().has_access("write")
+        restricted = not self._psa_manages_any_project(user)
+        team = self._psa_rows_allowed("psa.project.member")
+        allocations = self._psa_rows_allowed("psa.allocation")
+        Rate = self.env["psa.rate"]
+        rates = Rate.has_access("write") and self.env["psa.write.policy"]._may_write(
+            Rate, "amount"
+        )
+        for project in self:
+            manage = may_write and (not restricted or project.user_id == user)
+            project.psa_can_manage = manage
+            project.psa_can_edit_team = manage and team[project]
+            project.psa_can_edit_allocations = manage and allocations[project]
+            project.psa_can_edit_rates = manage and rates
+            project.psa_can_edit_customer = may_write and not restricted
+
+    @api.model
+    def _psa_manages_any_project(self, user):
+        """Whether ``user`` may change any project (not only those they
+        manage): superuser, Odoo project administrators, billing users."""
+        return (
+            self.env.su
+            or user.has_group("project.group_project_manager")
+            or user.has_group("psa_workflow.group_psa_billing")
+        )
+
+    def _psa_rows_allowed(self, model_name):
+        """``{project: bool}``: may the current user create and change rows of
+        ``model_name`` (a model with a ``project_id``) on each project? Its
+        access rights, then its record rules evaluated on a new row of each
+        project (no query, nothing written)."""
+        Model = self.env[model_name]
+        if not (Model.has_access("create") and Model.has_access("write")):
+            return dict.fromkeys(self, False)
+        domain = self.env["ir.rule"]._compute_domain(model_name, "write")
+        if self.env.su or not domain:
+            return dict.fromkeys(self, True)
+        result = {}
+        for project in self:
+            probe = Model.sudo().new({"project_id": project._origin.id})
+            result[project] = bool(probe.filtered_domain(domain))
+        return result
+
+    def _psa_check_manager_write(self, vals):
+        """Project managers (PSA approvers) change only the projects they
+        manage, and not whom they bill nor where it is booked (customer,
+        company, analytic account: billing users and project administrators);
+        marking a project as a favourite is no change of it."""
+        user = self.env.user
+        if (
+            self.env.su
+            or not set(vals) - {"is_favorite"}
+            or self._psa_manages_any_project(user)
+            or not user.has_group("psa_workflow.group_psa_approver")
+        ):
+            return  # the access rights decide
+        others = self.sudo().filtered(lambda project: project.user_id != user)
+        if others:
+            raise AccessError(
+                self.env._(
+                    "You may only change the projects you manage; %(projects)s "
+                    "is managed by %(manager)s.",
+                    projects=", ".join(others[:5].mapped("display_name")),
+                    manager=others[0].user_id.name or self.env._("nobody"),
+                )
+            )
+        policy = self.env["psa.write.policy"]
+        # The analytic account carries the project's invoiced revenue and costs.
+        for fname in ("partner_id", "company_id", "account_id"):
+            if fname in vals and not policy._is_no_change(
+                self, fname, vals[fname], False
+            ):
+                raise AccessError(
+                    self.env._(
+                        "%(projects)s: only billing users and project administrators "
+                        "may change %(field)s (%(technical)s) of a project.",
+                        projects=", ".join(self[:5].mapped("display_name")),
+                        field=self._fields[fname]._description_string(self.env),
+                        technical=fname,
+                    )
+                )
 
     def _search_psa_is_over_budget(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -253,13 +522,16 @@ class ProjectProject(models.Model):
         for project in self:
             project.psa_can_edit_terms = can_edit
 
-    @api.constrains("psa_contract_amount", "psa_cap_amount", "psa_cap_hours")
+    @api.constrains(
+        "psa_contract_amount", "psa_cap_amount", "psa_cap_hours", "psa_budget_amount"
+    )
     def _check_psa_amounts(self):
         # sudo: the money fields are read by the check whoever may write them.
         check_ranges(
             self.sudo(),
             {
                 "psa_contract_amount": (0.0, None),
+                "psa_budget_amount": (0.0, None),
                 "psa_cap_amount": (0.0, None),
                 "psa_cap_hours": (0.0, None),
             },
@@ -303,13 +575,17 @@ class ProjectProject(models.Model):
         for old, new in zip(self.sudo(), new_projects.sudo(), strict=True):
             if "psa_contract_amount" not in (default or {}):
                 new.psa_contract_amount = old.psa_contract_amount
+            if "psa_budget_amount" not in (default or {}):
+                new.psa_budget_amount = old.psa_budget_amount
             old.psa_installment_ids.copy({"project_id": new.id})
             old.psa_member_ids.copy({"project_id": new.id})
             old.psa_rate_ids.copy({"project_id": new.id})
         return new_projects
 
     def write(self, vals):
+        # The write policy first: its refusal names the billing field.
         self.env["psa.write.policy"]._check_write(self, [vals])
+        self._psa_check_manager_write(vals)
         result = super().write(vals)
         if {"psa_rounding_minutes", "psa_rounding_method", "psa_billing_type"} & set(
             vals
@@ -346,17 +622,11 @@ class ProjectProject(models.Model):
         return action
 
     def action_psa_open_team_workload(self):
+        """The workload heat map of the people planned on this project (their
+        whole load, week by week: who is over or under-allocated)."""
         ensure_one(self, "action_psa_open_team_workload")
-        self.env["psa.employee.capacity"]._ensure_fresh()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "psa_workflow.psa_workload_report_action"
-        )
-        action["domain"] = [("project_id", "=", self.id)]
-        action["context"] = {
-            "search_default_groupby_employee": 1,
-            "pivot_row_groupby": ["employee_id"],
-            "pivot_column_groupby": ["week_start:week"],
-        }
+        action = self.env["psa.workload.heatmap"].action_open_heatmap()
+        action["context"] = {"psa_project_id": self.id}
         return action
 
     def _psa_billing_schedule_problem(self, date_to=None):

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-// A project manager opens the PSA app, finds the project they manage under its
-// billing model, then opens the team's timesheets.
+// A project manager opens the PSA app (on the dashboard), finds the project
+// they manage among the client projects, then opens the team's timesheets.
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
@@ -15,9 +15,17 @@ registry.category("web_tour.tours").add("psa_workflow_menu_tour", {
             run: "click",
         },
         {
-            content: "Projects are grouped by billing model",
-            trigger: '.o_list_view .o_group_name:contains("Time & Materials")',
+            content: "The app opens on the dashboard",
+            trigger: ".o_psa_dashboard",
+        },
+        {
+            content: "Open the client projects",
+            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_projects"]',
             run: "click",
+        },
+        {
+            content: "Client projects: the billable ones",
+            trigger: '.o_searchview_facet:contains("Billable")',
         },
         {
             content: "The project I manage is listed",
