@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter, defaultdict
+from math import ceil
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -31,6 +32,29 @@ class AccountMove(models.Model):
         "was returned to 'to invoice'. Credit the entries concerned with the PSA "
         "credit action, or confirm that nothing is to be billed again.",
     )
+
+    psa_invoice_annex = fields.Boolean(
+        string="Timesheet Annex",
+        compute="_compute_psa_invoice_annex",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="Print the timesheets this invoice bills (date, employee, task, "
+        "description, hours, rate, amount) as an annex of its PDF. Set by "
+        "Create Invoices (default: the project's setting); billing users may "
+        "switch it while the invoice is a draft.",
+    )
+
+    @api.depends("psa_link_ids")
+    def _compute_psa_invoice_annex(self):
+        """Invoices made before the switch existed: as set on their projects
+        (new invoices get the value Create Invoices chose)."""
+        for move in self:
+            move.psa_invoice_annex = any(
+                move.sudo().psa_link_ids.timesheet_id.project_id.mapped(
+                    "psa_invoice_annex"
+                )
+            )
 
     @api.depends("psa_link_ids")
     def _compute_psa_counts(self):
@@ -272,24 +296,50 @@ class AccountMove(models.Model):
             vals["quantity"] = hours
         else:
             vals.update(quantity=1.0, price_unit=amount, discount=0.0)
+        engine = self.env["psa.invoicing.engine"]
         vals["name"] = self.env._(
-            "%(line)s - credited: %(hours)s h",
+            "Credit: %(hours)s of %(invoiced)s (%(line)s)",
+            hours=engine._hours_label(hours),
+            invoiced=engine._hours_label(move_line.quantity),
             line=move_line.name,
-            hours=round(hours, 2),
         )
         return vals
 
     def _psa_annex_links(self):
-        """Timesheets billed by this invoice, for the annex of its PDF, when one
-        of its projects asks for it (read for the printing user, who may be an
+        """Timesheets billed by this invoice, for the annex of its PDF, when it
+        asks for it (read for the printing user, who may be an
         accountant without timesheet rights)."""
         self.ensure_one()
         links = self.sudo().psa_link_ids.filtered(
             lambda link: link.timesheet_id and link.state == "invoiced"
         )
-        if not links.timesheet_id.project_id.filtered("psa_invoice_annex"):
+        if not self.psa_invoice_annex:
             return links.browse()
         return links.sorted(lambda link: (link.timesheet_id.date, link.id))
+
+    @api.model
+    def _psa_annex_pages(self, links, first_page=20, next_pages=25):
+        """``links`` (the annex rows) in pages: each page is printed as a table
+        with its own header. A page holds a budget of printed lines (fewer on
+        the first, under the title); a row takes as many lines as its longest
+        text wraps to."""
+        pages, page, used, budget = [], [], 0, first_page
+        for link in links:
+            sheet = link.timesheet_id
+            weight = max(
+                1,
+                ceil(len(sheet.name or "") / 40),
+                ceil(len(sheet.task_id.name or "") / 24),
+                ceil(len(sheet.employee_id.name or "") / 22),
+            )
+            if page and used + weight > budget:
+                pages.append(links.browse(page))
+                page, used, budget = [], 0, next_pages
+            page.append(link.id)
+            used += weight
+        if page:
+            pages.append(links.browse(page))
+        return pages
 
     def action_psa_open_entries(self):
         ensure_one(self, "action_psa_open_entries")

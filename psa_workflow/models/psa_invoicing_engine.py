@@ -14,10 +14,12 @@ import logging
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
+import psycopg2.errors
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, format_date, formatLang
 
 _logger = logging.getLogger(__name__)
 
@@ -59,7 +61,14 @@ class PsaInvoicingEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _invoice_projects(
-        self, projects, date_to=None, grouping="project", detail=None, only=None
+        self,
+        projects,
+        date_to=None,
+        grouping="project",
+        detail=None,
+        *,
+        only=None,
+        annex=None,
     ):
         """Invoice the approved, billable, not yet invoiced time and the
         re-billable expenses of ``projects`` up to ``date_to`` (default: today).
@@ -69,6 +78,8 @@ class PsaInvoicingEngine(models.AbstractModel):
             ``entry``, ``summary``); default: each project's own setting
         :param only: ``{kind: records}``: invoice these entries only (those of
             them that are billable now), nothing of the other kinds
+        :param annex: print the timesheet annex on the invoices (``True`` or
+            ``False``); default (``None``): as set on their projects
         :return: ``{"moves": account.move, "skipped": {project: reason}}``
         """
         if not self.env.user.has_group("psa_workflow.group_psa_billing"):
@@ -92,7 +103,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         if not any(entries.values()):
             return {"moves": self.env["account.move"], "skipped": skipped}
         groups = self._group_entries(entries, grouping, times)
-        moves = self._create_invoices(groups, detail, times)
+        moves = self._create_invoices(groups, detail, times, annex=annex)
         if only is None:  # a selection does not invoice the whole period
             # Not a project with entries left behind: its period is not done.
             projects = self._entries_projects(entries, times).filtered(
@@ -126,6 +137,126 @@ class PsaInvoicingEngine(models.AbstractModel):
                 count=left,
             )
         return self._result_action(result)
+
+    @api.model
+    def _preview_projects(self, projects, date_to=None, detail=None):
+        """What ``_invoice_projects`` would invoice now, per project, computed
+        with its own selection, caps and line plans but without writing or
+        locking anything (no invoice, no flag).
+
+        :return: ``{project: {"hours", "amount", "currency", "lines",
+            "counts": {kind: number of entries}, "held_hours", "reason"}}`` in
+            the order of ``projects``; ``reason``: why the project is skipped
+            (a bad configuration, nothing to invoice), else ``False``
+        """
+        if not self.env.user.has_group("psa_workflow.group_psa_billing"):
+            raise AccessError(self.env._("Only billing users can create invoices."))
+        date_to = date_to or fields.Date.context_today(self)
+        skipped = {}
+        billable = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
+        for project in self._held_projects(billable):
+            skipped[project] = self.env._(
+                "%(project)s is being invoiced by another run; try again.",
+                project=project.display_name,
+            )
+        billable = billable.filtered(lambda p: p not in skipped)
+        entries = self._select_entries(billable, date_to)
+        times = self._read_times(entries["timesheets"])
+        held = self._capped_out(entries["timesheets"], times)
+        entries["timesheets"] -= held
+        held_hours = defaultdict(float)
+        for line_id in held.ids:
+            held_hours[times[line_id].project_id] += times[line_id].hours
+        preview = {}
+        for (_partner, currency, company, project), kinds in self._group_entries(
+            entries, "project", times
+        ).items():
+            plans = self._plan_lines(kinds, currency, company, detail, times)
+            preview[project] = {
+                "hours": sum(
+                    vals["quantity"] for vals, _e, hours in plans if hours is not None
+                ),
+                # What each invoice line's subtotal will be (untaxed).
+                "amount": sum(
+                    currency.round(vals["quantity"] * vals["price_unit"])
+                    for vals, _e, _h in plans
+                ),
+                "currency": currency,
+                "lines": len(plans),
+                "counts": {kind: len(records) for kind, records in kinds.items()},
+            }
+        result = {}
+        for project in projects:
+            line = preview.get(project) or {
+                "hours": 0.0,
+                "amount": 0.0,
+                "currency": project.psa_currency_id,
+                "lines": 0,
+                "counts": dict.fromkeys(KINDS, 0),
+            }
+            line["held_hours"] = held_hours.get(project.id, 0.0)
+            line["reason"] = skipped.get(project) or (
+                not line["lines"]
+                and self.env._(
+                    "Nothing to invoice up to %(date)s.",
+                    date=format_date(self.env, date_to),
+                )
+            )
+            result[project] = line
+        return result
+
+    @api.model
+    def _held_projects(self, projects):
+        """The projects of ``projects`` another run is invoicing now. A probe:
+        the row locks it takes are released at once (savepoint rolled back)."""
+        if not projects:
+            return projects
+        cr = self.env.cr
+        cr.execute("SAVEPOINT psa_preview_probe")
+        try:
+            cr.execute(
+                SQL(
+                    "SELECT id FROM project_project WHERE id = ANY(%s)"
+                    " FOR NO KEY UPDATE SKIP LOCKED",
+                    projects.ids,
+                ),
+                log_exceptions=False,
+            )
+            free = {row[0] for row in cr.fetchall()}
+        except psycopg2.errors.SerializationFailure:
+            free = set()  # invoiced by a run committed since this one began
+        cr.execute("ROLLBACK TO SAVEPOINT psa_preview_probe")
+        cr.execute("RELEASE SAVEPOINT psa_preview_probe")
+        return projects.filtered(lambda p: p.id not in free)
+
+    @api.model
+    def _read_times(self, timesheets):
+        """``{timesheet id: Time}`` read without locking (previews)."""
+        if not timesheets:
+            return {}
+        timesheets.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM account_analytic_line WHERE id = ANY(%s::integer[])",
+                TIME_COLUMNS,
+                "{" + ",".join(map(str, timesheets.ids)) + "}",
+            )
+        )
+        return {row[0]: Time._make(row) for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _projects_to_invoice(self, date_to=None, company=None):
+        """The billable projects with something to invoice up to ``date_to``
+        (read only): what *Create Invoices* opens with from the menu."""
+        date_to = date_to or fields.Date.context_today(self)
+        domain = [("psa_billing_type", "!=", "non_billable")]
+        if company:
+            domain.append(("company_id", "in", (company.id, False)))
+        projects = self.env["project.project"].search(domain)
+        entries = self._select_entries(projects, date_to)
+        times = self._read_times(entries["timesheets"])
+        entries["timesheets"] -= self._capped_out(entries["timesheets"], times)
+        return self._entries_projects(entries, times).with_env(self.env)
 
     @api.model
     def _entries_projects(self, entries, times):
@@ -493,6 +624,15 @@ class PsaInvoicingEngine(models.AbstractModel):
         beyond its cap (amount or hours, counting what is already invoiced) is
         held for a billing user's decision; the rest is billed, and no longer
         shown as held (the cap was raised or removed)."""
+        held = self._capped_out(timesheets, times)
+        # Shown to billing users (filter "Held by Cap") until they decide.
+        self._set_cap_held(held, held=True)
+        self._set_cap_held(timesheets - held, held=False)
+        return timesheets - held
+
+    @api.model
+    def _capped_out(self, timesheets, times):
+        """The timesheets of ``timesheets`` a cap holds (read only)."""
         by_project = defaultdict(list)
         for line_id in timesheets.ids:
             by_project[times[line_id].project_id].append(times[line_id])
@@ -502,8 +642,7 @@ class PsaInvoicingEngine(models.AbstractModel):
             .filtered(lambda p: p.psa_cap_type != "none")
         )
         if not capped:
-            self._set_cap_held(timesheets, held=False)
-            return timesheets
+            return timesheets.browse()
         invoiced = defaultdict(lambda: [0.0, 0.0])
         self.env["psa.invoice.link"].flush_model()
         self.env["account.analytic.line"].flush_model(["project_id"])
@@ -543,11 +682,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                 )
                 if exceeded:
                     held.append(time.id)
-        held = timesheets.browse(held)
-        # Shown to billing users (filter "Held by Cap") until they decide.
-        self._set_cap_held(held, held=True)
-        self._set_cap_held(timesheets - held, held=False)
-        return timesheets - held
+        return timesheets.browse(held)
 
     @api.model
     def _set_cap_held(self, timesheets, held):
@@ -614,12 +749,17 @@ class PsaInvoicingEngine(models.AbstractModel):
         }
 
     @api.model
-    def _create_invoices(self, groups, detail, times):
+    def _create_invoices(self, groups, detail, times, annex=None):
         plans = []  # (invoice vals, [(entries, hours) of each product line])
         for (partner, currency, company, _project), entries in groups.items():
             line_plans = self._plan_lines(entries, currency, company, detail, times)
+            projects = self._entries_projects(entries, times)
             invoice_vals = self._prepare_invoice_vals(
-                partner, currency, company, self._entries_projects(entries, times)
+                partner, currency, company, projects
+            )
+            # The billing user's choice for this run, or the projects' setting.
+            invoice_vals["psa_invoice_annex"] = (
+                any(projects.mapped("psa_invoice_annex")) if annex is None else annex
             )
             invoice_vals["invoice_line_ids"] = [
                 Command.create(vals) for vals, _entries, _hours in line_plans
@@ -662,23 +802,66 @@ class PsaInvoicingEngine(models.AbstractModel):
         return (time.project_id, key, time.rate)
 
     @api.model
-    def _timesheet_line_name(self, project, key, hours, detail):
-        if detail == "entry":
-            return self.env._(
-                "%(project)s: %(date)s %(employee)s, %(description)s (%(hours)s h)",
-                project=project.name,
-                date=key.date,
-                employee=key.employee_id.name,
-                description=key.name or "",
-                hours=hours,
-            )
-        label = key.display_name if key else self.env._("services")
+    def _hours_label(self, hours):
+        """Hours as the invoice, its annex and credit notes write them: decimal
+        with two places, in the user's language ("48.25 h")."""
+        return self.env._("%(hours)s h", hours=formatLang(self.env, hours, digits=2))
+
+    @api.model
+    def _period_label(self, first, last=None):
+        """The service period of an invoice line: "1 Nov 2026 to 30 Nov 2026",
+        or the day ("3 Nov 2026")."""
+        start = format_date(self.env, first, date_format="d MMM y")
+        if not last or last == first:
+            return start
         return self.env._(
-            "%(project)s: %(label)s, %(hours)s h",
+            "%(start)s to %(end)s",
+            start=start,
+            end=format_date(self.env, last, date_format="d MMM y"),
+        )
+
+    @api.model
+    def _timesheet_line_name(self, project, key, hours, detail, dates=()):
+        """``Project: what, 48.25 h — 1 Nov 2026 to 30 Nov 2026`` (``dates``:
+        those of the timesheets the line bills)."""
+        if detail == "entry":
+            label = ", ".join(name for name in (key.employee_id.name, key.name) if name)
+            dates = dates or [key.date]
+        else:
+            label = key.display_name if key else self.env._("services")
+        return self.env._(
+            "%(project)s: %(label)s, %(hours)s — %(period)s",
             project=project.name,
             label=label,
-            hours=hours,
+            hours=self._hours_label(hours),
+            period=self._period_label(min(dates), max(dates)),
         )
+
+    @api.model
+    def _expense_line_name(self, expense):
+        """The full label of a re-billed expense: what, its category, who and
+        when (never cut)."""
+        what = expense.name or expense.product_id.name or ""
+        category = expense.product_id.name
+        if category and category != what:
+            what = f"{what} ({category})"
+        return self.env._(
+            "%(project)s: expense %(expense)s, %(employee)s — %(date)s",
+            project=expense.psa_project_id.name,
+            expense=what,
+            employee=expense.employee_id.name or "",
+            date=self._period_label(expense.date),
+        )
+
+    @api.model
+    def _prepare_expense_line_vals(self, expense, amount, company):
+        """A re-billed expense's line: the company's re-bill product, or the
+        expense's own category (income account and sales taxes from it)."""
+        vals = self._prepare_line_vals(
+            expense.psa_project_id, self._expense_line_name(expense), 1.0, amount
+        )
+        vals["product_id"] = company._psa_rebill_product(expense).id
+        return vals
 
     @api.model
     def _gather_times(self, timesheets, detail, times):
@@ -739,7 +922,13 @@ class PsaInvoicingEngine(models.AbstractModel):
             timesheets, detail, times
         ):
             hours = float_round(sum(time.hours for time in line_times), 2)
-            name = self._timesheet_line_name(project, key, hours, line_detail)
+            name = self._timesheet_line_name(
+                project,
+                key,
+                hours,
+                line_detail,
+                dates=[time.date for time in line_times],
+            )
             plans.append(
                 (
                     self._prepare_line_vals(project, name, hours, rate),
@@ -753,27 +942,17 @@ class PsaInvoicingEngine(models.AbstractModel):
             )
             plans.append(
                 (
-                    self._prepare_line_vals(
-                        expense.psa_project_id,
-                        self.env._(
-                            "%(project)s: expense %(expense)s (%(date)s)",
-                            project=expense.psa_project_id.name,
-                            expense=expense.name,
-                            date=expense.date,
-                        ),
-                        1.0,
-                        amount,
-                    ),
+                    self._prepare_expense_line_vals(expense, amount, company),
                     expense,
                     None,
                 )
             )
         for installment in entries["installments"].sorted("date"):
             name = self.env._(
-                "%(project)s: %(installment)s (due %(date)s)",
+                "%(project)s: %(installment)s — due %(date)s",
                 project=installment.project_id.name,
                 installment=installment.name,
-                date=installment.date,
+                date=self._period_label(installment.date),
             )
             plans.append(
                 (
@@ -786,9 +965,10 @@ class PsaInvoicingEngine(models.AbstractModel):
             )
         for milestone in entries["milestones"]:
             name = self.env._(
-                "%(project)s: milestone %(milestone)s",
+                "%(project)s: milestone %(milestone)s — reached %(date)s",
                 project=milestone.project_id.name,
                 milestone=milestone.name,
+                date=self._period_label(milestone.reached_date),
             )
             plans.append(
                 (

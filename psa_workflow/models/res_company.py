@@ -19,6 +19,36 @@ class ResCompany(models.Model):
         "billed to its customer at the project's rates.",
     )
 
+    psa_rebill_product_source = fields.Selection(
+        selection=[
+            ("product", "Re-bill product"),
+            ("expense", "Expense category"),
+        ],
+        string="Re-billed Expenses Invoiced As",
+        default="product",
+        required=True,
+        help="Re-bill product: every re-billed expense is invoiced with the "
+        "re-bill product (its income account and sales taxes).\n"
+        "Expense category: each expense is invoiced with its own expense category "
+        "(the category's income account and sales taxes).",
+    )
+    psa_rebill_product_id = fields.Many2one(
+        "product.product",
+        string="Re-bill Product",
+        check_company=True,
+        help="The product of re-billed expenses on customer invoices. Default: "
+        "Re-billed Expenses.",
+    )
+
+    def _psa_rebill_product(self, expense):
+        """The product that invoices ``expense`` to the customer."""
+        self.ensure_one()
+        if self.psa_rebill_product_source == "expense" and expense.product_id:
+            return expense.product_id
+        return self.psa_rebill_product_id or self.env.ref(
+            "psa_workflow.product_psa_rebill"
+        )
+
     def _create_internal_project_task(self):
         projects = super()._create_internal_project_task()
         # A company's internal project (time off, training, meetings) is never billed.

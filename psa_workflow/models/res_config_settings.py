@@ -11,3 +11,9 @@ class ResConfigSettings(models.TransientModel):
     psa_refuse_intercompany_time = fields.Boolean(
         related="company_id.psa_refuse_intercompany_time", readonly=False
     )
+    psa_rebill_product_source = fields.Selection(
+        related="company_id.psa_rebill_product_source", readonly=False
+    )
+    psa_rebill_product_id = fields.Many2one(
+        related="company_id.psa_rebill_product_id", readonly=False
+    )

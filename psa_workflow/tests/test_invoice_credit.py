@@ -23,8 +23,10 @@ class TestInvoiceCredit(PsaInvoicingCommon):
             .with_context(active_id=move.id)
         )
         form.reason = reason
-        for link in move.psa_link_ids.filtered(lambda k: k.timesheet_id in lines):
-            form.link_ids.add(link)
+        # The invoice's entries are listed, none ticked: tick those to credit.
+        for index in range(len(form.line_ids)):
+            with form.line_ids.edit(index) as row:
+                row.selected = row.link_id.timesheet_id in lines
         action = form.save().action_credit()
         return self.env["account.move"].browse(action["res_id"])
 
@@ -76,12 +78,16 @@ class TestInvoiceCredit(PsaInvoicingCommon):
         last = move.psa_link_ids.filtered(lambda k: k.amount == 25.01).timesheet_id
         first_credit = self._credit_entries(move, last)
         self.assertEqual(first_credit.amount_untaxed, 25.01)
-        self.assertIn("0.25 h", first_credit.invoice_line_ids.name)
+        self.assertTrue(
+            first_credit.invoice_line_ids.name.startswith("Credit: 0.25 h of 0.75 h")
+        )
         first_credit.with_user(self.user_billing).action_post()
         second_credit = self._credit_entries(move, lines - last)
         self.assertEqual(second_credit.amount_untaxed, 50.0)
         # 0.5 h at 100.01 would be 50.01: again the invoiced amount is credited.
-        self.assertIn("0.5 h", second_credit.invoice_line_ids.name)
+        self.assertTrue(
+            second_credit.invoice_line_ids.name.startswith("Credit: 0.50 h of 0.75 h")
+        )
         second_credit.with_user(self.user_billing).action_post()
         self.assertEqual(
             first_credit.amount_total + second_credit.amount_total, move.amount_total

@@ -65,8 +65,10 @@ class TestCapFlagsFollowInvoicing(PsaInvoicingCommon):
             .with_context(active_id=move.id)
         )
         form.reason = "Not agreed"
-        for link in move.psa_link_ids.filtered(lambda k: k.timesheet_id in lines):
-            form.link_ids.add(link)
+        # The invoice's entries are listed, none ticked: tick those to credit.
+        for index in range(len(form.line_ids)):
+            with form.line_ids.edit(index) as row:
+                row.selected = row.link_id.timesheet_id in lines
         credit = self.env["account.move"].browse(form.save().action_credit()["res_id"])
         credit.with_user(self.user_billing).action_post()
         return credit

@@ -428,8 +428,10 @@ class TestTimesheetAnnex(PsaTimesheetCommon):
             ._invoice_projects(self.project_tm, date_to=DAY + timedelta(days=30))
         )
         move = result["moves"].with_env(self.env)
+        self.assertFalse(move.psa_invoice_annex)
         self.assertNotIn("Timesheet Annex", self._render(move))
-        self.project_tm.psa_invoice_annex = True
+        # Switched on the draft invoice (the project setting is only its default).
+        move.with_user(self.user_billing).psa_invoice_annex = True
         html = self._render(move)
         self.assertIn("Timesheet Annex", html)
         self.assertIn("Data model review", html)

@@ -1,12 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from ..models.psa_validation import ensure_one
 
 
 class PsaInvoiceCreate(models.TransientModel):
     """Create invoices from projects: the approved time and expenses up to a
-    date, one invoice per project or per customer."""
+    date, one invoice per project or per customer, after a preview of what
+    each project will be invoiced (or why it is skipped)."""
 
     _name = "psa.invoice.create"
     _description = "Create Invoices from Projects"
@@ -46,12 +47,101 @@ class PsaInvoiceCreate(models.TransientModel):
         required=True,
         default="project",
     )
+    annex = fields.Selection(
+        selection=[
+            ("project", "As set on each project"),
+            ("yes", "Print the timesheet annex"),
+            ("no", "No annex"),
+        ],
+        string="Timesheet Annex",
+        required=True,
+        default="project",
+        help="Whether the invoices of this run print the timesheets they bill as "
+        "an annex. It can still be switched on each draft invoice.",
+    )
+    preview_line_ids = fields.One2many(
+        "psa.invoice.create.line",
+        "wizard_id",
+        string="Preview",
+        compute="_compute_preview_line_ids",
+        help="What each project will be invoiced, or why it is skipped; computed "
+        "without creating anything.",
+    )
+    preview_count = fields.Integer(compute="_compute_preview_line_ids")
 
     @api.model
     def _default_project_ids(self):
         if self.env.context.get("active_model") == "project.project":
-            return [fields.Command.set(self.env.context.get("active_ids", []))]
-        return []
+            return [Command.set(self.env.context.get("active_ids", []))]
+        # From the menu: the projects with something to invoice today.
+        date_to = self.env.context.get("default_date_to")
+        projects = self.env["psa.invoicing.engine"]._projects_to_invoice(
+            fields.Date.to_date(date_to) if date_to else None,
+            company=self.env.company,
+        )
+        return [Command.set(projects.ids)]
+
+    @api.depends("project_ids", "date_to", "detail", "annex")
+    def _compute_preview_line_ids(self):
+        engine = self.env["psa.invoicing.engine"]
+        for wizard in self:
+            projects = wizard.project_ids._origin
+            preview = engine._preview_projects(
+                projects,
+                date_to=wizard.date_to,
+                detail=None if wizard.detail == "project" else wizard.detail,
+            )
+            wizard.preview_line_ids = [Command.clear()] + [
+                Command.create(wizard._preview_line_vals(project, line))
+                for project, line in preview.items()
+            ]
+            wizard.preview_count = sum(1 for line in preview.values() if line["lines"])
+
+    def _preview_line_vals(self, project, line):
+        counts = line["counts"]
+        engine = self.env["psa.invoicing.engine"]
+        parts = []
+        if counts["timesheets"]:
+            parts.append(
+                self.env._(
+                    "Timesheets: %(count)s (%(hours)s)",
+                    count=counts["timesheets"],
+                    hours=engine._hours_label(line["hours"]),
+                )
+            )
+        if counts["expenses"]:
+            parts.append(
+                self.env._("Re-billed expenses: %(count)s", count=counts["expenses"])
+            )
+        if counts["installments"]:
+            parts.append(
+                self.env._("Due installments: %(count)s", count=counts["installments"])
+            )
+        if counts["milestones"]:
+            parts.append(
+                self.env._("Reached milestones: %(count)s", count=counts["milestones"])
+            )
+        if line["held_hours"]:
+            parts.append(
+                self.env._(
+                    "held by the cap: %(hours)s",
+                    hours=engine._hours_label(line["held_hours"]),
+                )
+            )
+        annex = (
+            project.psa_invoice_annex
+            if self.annex == "project"
+            else self.annex == "yes"
+        )
+        return {
+            "project_id": project.id,
+            "currency_id": line["currency"].id,
+            "hours": line["hours"],
+            "amount": line["amount"],
+            "content": ", ".join(parts),
+            "reason": line["reason"] or False,
+            "annex": annex and bool(counts["timesheets"]),
+        }
 
     def action_create_invoices(self):
         ensure_one(self, "action_create_invoices")
@@ -61,5 +151,6 @@ class PsaInvoiceCreate(models.TransientModel):
             date_to=self.date_to,
             grouping=self.grouping,
             detail=None if self.detail == "project" else self.detail,
+            annex=None if self.annex == "project" else self.annex == "yes",
         )
         return engine._result_action(result)

@@ -37,13 +37,29 @@ registry.category("web_tour.tours").add("psa_workflow_create_invoice_tour", {
     url: "/odoo/action-psa_workflow.psa_invoice_create_action",
     steps: () => [
         {
-            content: "Choose the project",
-            trigger: '.o_field_widget[name="project_ids"] input',
-            run: "edit PSA Test T&M",
+            content: "From the menu, the projects with something to invoice are chosen",
+            trigger: '.o_field_widget[name="project_ids"] .o_tag:contains("PSA Test T&M")',
         },
         {
-            trigger: '.o-autocomplete--dropdown-item:contains("PSA Test T&M Project")',
-            run: "click",
+            content: "Keep the T&M project only",
+            trigger: '.o_field_widget[name="project_ids"] .o_tag:contains("PSA Test T&M")',
+            async run() {
+                const others = () =>
+                    [
+                        ...document.querySelectorAll(
+                            '.o_field_widget[name="project_ids"] .o_tag'
+                        ),
+                    ].filter((tag) => !tag.textContent.includes("PSA Test T&M"));
+                while (others().length) {
+                    others()[0].querySelector(".o_delete").click();
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+            },
+        },
+        {
+            content: "The preview shows the 20 hours and their amount before anything is created",
+            trigger:
+                '.o_field_widget[name="preview_line_ids"] .o_data_row:contains("PSA Test T&M"):contains("20.00"):contains("2,000.00")',
         },
         {
             content: "Create the invoices",
@@ -69,13 +85,13 @@ registry.category("web_tour.tours").add("psa_workflow_credit_entries_tour", {
             run: "click",
         },
         {
-            content: "Add an entry",
-            trigger: '.modal .o_field_widget[name="link_ids"] .o_field_x2many_list_row_add a',
-            run: "click",
+            content: "The invoice's entries are listed, none ticked",
+            trigger: '.modal .o_field_widget[name="line_ids"] .o_data_row:contains("Week of work")',
         },
         {
-            content: "Pick the first entry billed by the invoice",
-            trigger: '.modal .o_data_row:contains("Week of work") td.o_data_cell',
+            content: "Tick the first entry",
+            trigger:
+                '.modal .o_field_widget[name="line_ids"] .o_data_row:first .o_field_boolean_toggle input',
             run: "click",
         },
         {

@@ -1,0 +1,29 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class PsaInvoiceCreateLine(models.TransientModel):
+    """One project of the Create Invoices preview: what it will be invoiced,
+    or why it is skipped."""
+
+    _name = "psa.invoice.create.line"
+    _description = "Create Invoices: Project Preview"
+
+    wizard_id = fields.Many2one("psa.invoice.create", required=True, ondelete="cascade")
+    project_id = fields.Many2one("project.project", readonly=True)
+    partner_id = fields.Many2one(
+        related="project_id.partner_id", string="Customer", readonly=True
+    )
+    billing_type = fields.Selection(
+        related="project_id.psa_billing_type", string="Billing", readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    hours = fields.Float(digits=(16, 2), readonly=True, help="Hours invoiced.")
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="The untaxed amount of the project's invoice lines.",
+    )
+    content = fields.Char(string="Invoiced", readonly=True)
+    reason = fields.Char(string="Skipped Because", readonly=True)
+    annex = fields.Boolean(readonly=True)

@@ -1,0 +1,47 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class PsaInvoiceCreditLine(models.TransientModel):
+    """An entry of the invoice in Credit Entries, with its checkbox."""
+
+    _name = "psa.invoice.credit.line"
+    _description = "Credit Entries: Invoiced Entry"
+    _order = "date, employee, id"
+
+    wizard_id = fields.Many2one("psa.invoice.credit", required=True, ondelete="cascade")
+    link_id = fields.Many2one("psa.invoice.link", required=True, readonly=True)
+    selected = fields.Boolean(string="Credit")
+    date = fields.Date(compute="_compute_entry", store=True, compute_sudo=True)
+    employee = fields.Char(compute="_compute_entry", store=True, compute_sudo=True)
+    task = fields.Char(compute="_compute_entry", store=True, compute_sudo=True)
+    description = fields.Char(compute="_compute_entry", store=True, compute_sudo=True)
+    hours = fields.Float(related="link_id.hours")
+    amount = fields.Monetary(related="link_id.amount", string="Invoiced Amount")
+    currency_id = fields.Many2one(related="link_id.currency_id")
+
+    @api.depends("link_id")
+    def _compute_entry(self):
+        """Readable facts of the entry, whatever its kind (read on behalf of
+        billing users without timesheet or expense rights)."""
+        for line in self:
+            link = line.link_id
+            timesheet, expense = link.timesheet_id, link.expense_id
+            if timesheet:
+                line.date = timesheet.date
+                line.employee = timesheet.employee_id.name
+                line.task = timesheet.task_id.name
+                line.description = timesheet.name
+            elif expense:
+                line.date = expense.date
+                line.employee = expense.employee_id.name
+                line.task = False
+                line.description = expense.name
+            else:
+                entry = link.installment_id or link.milestone_id
+                line.date = (
+                    link.installment_id.date or link.milestone_id.reached_date or False
+                )
+                line.employee = False
+                line.task = False
+                line.description = entry.display_name
