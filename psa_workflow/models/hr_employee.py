@@ -73,8 +73,20 @@ class HrEmployee(models.Model):
         if self.psa_default_role_id not in self.psa_role_ids._origin:
             self.psa_default_role_id = self.psa_role_ids[:1]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        employees = super().create(vals_list)
+        # Someone hired today counts in today's capacity, not after the nightly
+        # refresh.
+        hired = employees.sudo().filtered("active")
+        if hired:
+            self.env["psa.employee.capacity"]._refresh(hired)
+        return employees
+
     def write(self, vals):
         result = super().write(vals)
+        if vals.get("active"):  # unarchived: back in the capacity
+            self.env["psa.employee.capacity"]._refresh(self.sudo())
         if {"resource_calendar_id", "tz"} & set(vals):
             self.env["psa.employee.capacity"]._apply_calendar_change(self.sudo())
         if "psa_default_role_id" in vals:

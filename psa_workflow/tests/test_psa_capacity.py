@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.psa_workflow.models.psa_employee_capacity import (
@@ -52,6 +53,26 @@ class TestPsaCapacity(PsaPlanningCommon):
         stored = Capacity.search([("employee_id", "=", self.emp_full.id), *in_weeks])
         self.assertEqual(sum(stored.mapped("hours")), 64.0)
         self.assertEqual(len(stored), len(set(stored.mapped("date"))))
+
+    def test_a_new_or_unarchived_employee_has_capacity_at_once(self):
+        Capacity = self.env["psa.employee.capacity"]
+        today = fields.Date.today()
+        newcomer = self.env["hr.employee"].create(
+            {"name": "Newcomer", "resource_calendar_id": self.calendar_full.id}
+        )
+        horizon_from, horizon_to = Capacity._horizon()
+        stored = Capacity.search([("employee_id", "=", newcomer.id)])
+        self.assertTrue(stored, "capacity stored at hiring, not the next night")
+        self.assertGreaterEqual(min(stored.mapped("date")), horizon_from)
+        self.assertLessEqual(max(stored.mapped("date")), horizon_to)
+        self.assertTrue(stored.filtered(lambda c: abs((c.date - today).days) < 7))
+        self.assertEqual(sum(stored.mapped("hours")) % 8.0, 0.0)
+        newcomer.active = False
+        Capacity.search([("employee_id", "=", newcomer.id)]).unlink()
+        newcomer.active = True
+        self.assertEqual(
+            len(Capacity.search([("employee_id", "=", newcomer.id)])), len(stored)
+        )
 
     def test_refresh_query_count_does_not_grow_with_weeks(self):
         Capacity = self.env["psa.employee.capacity"]
