@@ -38,6 +38,8 @@
         "report/psa_utilization_report_views.xml",
         "report/psa_profitability_report_views.xml",
         "report/psa_revenue_report_views.xml",
+        "report/psa_wip_report_security.xml",
+        "report/psa_wip_report_views.xml",
         "report/psa_report_templates.xml",
         "wizards/psa_report_print_views.xml",
         "wizards/psa_allocation_staff_views.xml",
@@ -59,8 +61,8 @@
         "views/project_project_views.xml",
         "views/res_config_settings_views.xml",
         "views/psa_timesheet_week_views.xml",
-        "views/psa_workflow_menus.xml",
         "views/psa_dashboard_views.xml",
+        "views/psa_workflow_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -76,6 +78,8 @@
         "web.assets_backend": [
             "psa_workflow/static/src/dashboard/**/*",
             "psa_workflow/static/src/timesheet_week/**/*",
+            "psa_workflow/static/src/budget_progressbar/**/*",
+            "psa_workflow/static/src/workload_heatmap/**/*",
         ],
         "web.assets_tests": [
             "psa_workflow/static/tests/tours/**/*",

@@ -22,7 +22,7 @@ import websocket
 
 class Browser:
     def __init__(self, width=1400, height=900):
-        self.profile = tempfile.TemporaryDirectory()
+        self.profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [
                 "chromium",
@@ -94,6 +94,9 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default=".")
     parser.add_argument(
+        "--settle", type=float, default=4.0, help="seconds to wait after loading"
+    )
+    parser.add_argument(
         "--size", default="1400x900", help="window size, e.g. 390x844 for a phone"
     )
     args = parser.parse_args()
@@ -110,7 +113,7 @@ def main():
         )
         time.sleep(4)
         for index, path in enumerate(args.paths):
-            browser.goto(args.url + path)
+            browser.goto(args.url + path, settle=args.settle)
             target = out / f"shot_{index:02d}.png"
             browser.screenshot(target)
             print(target)

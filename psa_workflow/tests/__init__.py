@@ -19,6 +19,8 @@ from . import test_timesheet_billing
 from . import test_timesheet_performance
 from . import test_tour
 from . import test_workload_report
+from . import test_workload_heatmap
+from . import test_workload_tour
 from . import test_invoice_credit
 from . import test_dashboard
 from . import test_invoicing_batch
@@ -33,3 +35,10 @@ from . import test_approval_tour
 from . import test_invoicing_cron
 from . import test_report_readonly
 from . import test_queue_job_glue
+from . import test_psa_staffing
+from . import test_invoice_readability
+from . import test_invoice_wizards
+from . import test_figures
+from . import test_project_manager
+from . import test_project_manager_tour
+from . import test_accountant_tour
