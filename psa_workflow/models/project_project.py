@@ -12,6 +12,12 @@ from .psa_write_policy import trusted_write
 BUDGET_WARNING_PERCENT = 80.0
 BUDGET_DANGER_PERCENT = 100.0
 MANAGERS_AND_BILLING = "psa_workflow.group_psa_approver,psa_workflow.group_psa_billing"
+BILLING_TYPES = [
+    ("time_material", "Time & Materials"),
+    ("fixed_price", "Fixed Price"),
+    ("milestone", "Milestones"),
+    ("non_billable", "Non-billable"),
+]
 
 
 def budget_band(percent, has_budget=True):
@@ -32,12 +38,7 @@ class ProjectProject(models.Model):
     _inherit = "project.project"
 
     psa_billing_type = fields.Selection(
-        selection=[
-            ("time_material", "Time & Materials"),
-            ("fixed_price", "Fixed Price"),
-            ("milestone", "Milestones"),
-            ("non_billable", "Non-billable"),
-        ],
+        selection=BILLING_TYPES,
         string="Billing Model",
         default="time_material",
         required=True,

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.project_project import BILLING_TYPES
 from ..models.psa_validation import check_no_arguments
 
 # What is earned and not invoiced yet, by billing model (in this order).
@@ -85,12 +86,7 @@ class PsaWipReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     billing_type = fields.Selection(
-        selection=[
-            ("time_material", "Time & Materials"),
-            ("fixed_price", "Fixed Price"),
-            ("milestone", "Milestones"),
-            ("non_billable", "Non-billable"),
-        ],
+        selection=BILLING_TYPES,
         string="Billing Model",
         readonly=True,
     )
