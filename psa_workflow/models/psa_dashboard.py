@@ -120,21 +120,8 @@ class PsaDashboard(models.AbstractModel):
             result["utilization"] = self._utilization(
                 self._utilization_domain(in_period, counted_to, full_period)
             )
-        # Amounts of the selected companies in the current company's currency:
-        # never a sum of amounts in different currencies.
         currency = self.env.company.currency_id
-        same_currency = self.env.companies.filtered(
-            lambda company: company.currency_id == currency
-        )
-        in_period = [*in_period, ("company_id", "in", same_currency.ids)]
-        if self.env["psa.profitability.report"].has_access("read"):
-            result["profitability"] = self._profitability(in_period)
-        if self.env["psa.revenue.report"].has_access("read"):
-            result["revenue"] = self._sums("psa.revenue.report", in_period, REVENUE)
-        if self.env["psa.wip.report"].has_access("read"):
-            result["wip"] = self.env["psa.wip.report"]._psa_totals(
-                [("company_id", "in", same_currency.ids)]
-            )
+        result.update(self._money_figures(in_period, currency))
         money = {"profitability", "revenue", "wip"} & set(result)
         if money or "billable_value" in result.get("utilization", {}):
             result["currency"] = {
@@ -144,13 +131,40 @@ class PsaDashboard(models.AbstractModel):
                 "decimal_places": currency.decimal_places,
             }
         if self.env.user.has_group("psa_workflow.group_psa_approver"):
-            result["to_approve"] = self.env["account.analytic.line"].search_count(
-                self._to_approve_domain()
-            )
-            result["expenses_to_approve"] = self.env["hr.expense.sheet"].search_count(
-                self.env["hr.expense.sheet"]._psa_to_approve_domain()
-            )
+            result.update(self._approval_counts())
         return result
+
+    @api.model
+    def _money_figures(self, in_period, currency):
+        """The profitability, revenue and work in progress sections the user
+        may read, summed over the selected companies whose currency is
+        ``currency``: never a sum of amounts in different currencies."""
+        same_currency = self.env.companies.filtered(
+            lambda company: company.currency_id == currency
+        )
+        in_period = [*in_period, ("company_id", "in", same_currency.ids)]
+        figures = {}
+        if self.env["psa.profitability.report"].has_access("read"):
+            figures["profitability"] = self._profitability(in_period)
+        if self.env["psa.revenue.report"].has_access("read"):
+            figures["revenue"] = self._sums("psa.revenue.report", in_period, REVENUE)
+        if self.env["psa.wip.report"].has_access("read"):
+            figures["wip"] = self.env["psa.wip.report"]._psa_totals(
+                [("company_id", "in", same_currency.ids)]
+            )
+        return figures
+
+    @api.model
+    def _approval_counts(self):
+        """An approver's queues, whatever their date: the submitted timesheets
+        and expense reports they may approve (the PSA menu's lists)."""
+        Sheet = self.env["hr.expense.sheet"]
+        return {
+            "to_approve": self.env["account.analytic.line"].search_count(
+                self._to_approve_domain()
+            ),
+            "expenses_to_approve": Sheet.search_count(Sheet._psa_to_approve_domain()),
+        }
 
     @api.model
     def _to_date(self, date_from, date_to, full_period=False):

@@ -105,21 +105,9 @@ class PsaTimesheetWeek(models.AbstractModel):
         employee = self._employee()
         monday = self._monday(day)
         dates = [monday + timedelta(days=offset) for offset in range(7)]
-        Line = self.env["account.analytic.line"]
-        lines = Line.search_fetch(
-            self._week_domain(employee, monday),
-            [
-                "project_id",
-                "task_id",
-                "date",
-                "unit_amount",
-                "psa_state",
-                "psa_rejection_reason",
-            ],
-            order="date, id",
-        )
+        lines = self._week_entries(employee, monday)
         # Last week's pairs, most recently used first (one grouped query).
-        previous = Line._read_group(
+        previous = self.env["account.analytic.line"]._read_group(
             self._week_domain(employee, monday - timedelta(days=7)),
             ["project_id", "task_id"],
             ["date:max"],
@@ -131,8 +119,55 @@ class PsaTimesheetWeek(models.AbstractModel):
             ._employee_daily_hours(employee.sudo(), dates[0], dates[-1])
             .get(employee.id, {})
         )
+        pairs, by_cell = self._week_pairs(lines, previous)
+        rows, day_totals = self._week_rows(pairs, by_cell, dates)
+        to_submit = self._to_submit(lines)
+        return {
+            "week_start": fields.Date.to_string(monday),
+            "week_end": fields.Date.to_string(dates[-1]),
+            "week_label": self.env._(
+                "%(start)s - %(end)s",
+                start=format_date(self.env, monday),
+                end=format_date(self.env, dates[-1]),
+            ),
+            "today": fields.Date.to_string(fields.Date.context_today(self)),
+            "employee_name": employee.name,
+            "days": self._week_days(dates, lines, hints, day_totals),
+            "rows": rows,
+            "total": round(sum(day_totals.values()), HOURS_DIGITS),
+            "max_hours_per_day": MAX_HOURS_PER_DAY,
+            # What "Submit Week" would do (see ``submit_week``).
+            "can_submit_count": len(to_submit),
+            "can_submit_hours": round(
+                sum(to_submit.mapped("unit_amount")), HOURS_DIGITS
+            ),
+            "skip_count": len(lines) - len(to_submit),
+        }
 
-        by_cell = defaultdict(lambda: Line)
+    @api.model
+    def _week_entries(self, employee, monday):
+        """The employee's timesheets of the week, with what the grid shows of
+        them (one query)."""
+        return self.env["account.analytic.line"].search_fetch(
+            self._week_domain(employee, monday),
+            [
+                "project_id",
+                "task_id",
+                "date",
+                "unit_amount",
+                "psa_state",
+                "psa_rejection_reason",
+            ],
+            order="date, id",
+        )
+
+    @api.model
+    def _week_pairs(self, lines, previous):
+        """``(pairs, by_cell)``: the grid's rows as ``{row key: (project,
+        task)}``, those of the week's ``lines`` then up to
+        ``MAX_PREFILLED_ROWS`` pairs of the ``previous`` week still open to
+        time, and the week's timesheets by ``(row key, date)``."""
+        by_cell = defaultdict(lambda: self.env["account.analytic.line"])
         pairs = {}
         for line in lines:
             key = self._row_key(line.project_id.id, line.task_id.id)
@@ -149,7 +184,13 @@ class PsaTimesheetWeek(models.AbstractModel):
                 continue
             pairs[key] = (project, task)
             prefilled += 1
+        return pairs, by_cell
 
+    @api.model
+    def _week_rows(self, pairs, by_cell, dates):
+        """``(rows, day_totals)``: a row per pair with a cell per day, sorted
+        by project and task, and the hours of each day over all rows."""
+        Line = self.env["account.analytic.line"]
         rows = []
         day_totals = defaultdict(float)
         for key, (project, task) in pairs.items():
@@ -172,11 +213,16 @@ class PsaTimesheetWeek(models.AbstractModel):
                 }
             )
         rows.sort(key=lambda row: (row["project_name"].lower(), row["task_name"]))
+        return rows, day_totals
 
+    @api.model
+    def _week_days(self, dates, lines, hints, day_totals):
+        """The grid's columns: each day's label, working hours hint, total,
+        and whether all its entries are locked (approved or invoiced)."""
         states_of_day = defaultdict(set)
         for line in lines:
             states_of_day[line.date].add(line.psa_state)
-        days = [
+        return [
             {
                 "date": fields.Date.to_string(date),
                 "label": format_date(self.env, date, date_format="EEE d"),
@@ -189,30 +235,13 @@ class PsaTimesheetWeek(models.AbstractModel):
             }
             for date in dates
         ]
-        to_submit = lines.filtered(
+
+    @staticmethod
+    def _to_submit(lines):
+        """The open entries with hours: those "Submit Week" submits."""
+        return lines.filtered(
             lambda line: line.psa_state in EDITABLE_STATES and line.unit_amount > 0
         )
-        return {
-            "week_start": fields.Date.to_string(monday),
-            "week_end": fields.Date.to_string(dates[-1]),
-            "week_label": self.env._(
-                "%(start)s - %(end)s",
-                start=format_date(self.env, monday),
-                end=format_date(self.env, dates[-1]),
-            ),
-            "today": fields.Date.to_string(fields.Date.context_today(self)),
-            "employee_name": employee.name,
-            "days": days,
-            "rows": rows,
-            "total": round(sum(day_totals.values()), HOURS_DIGITS),
-            "max_hours_per_day": MAX_HOURS_PER_DAY,
-            # What "Submit Week" would do (see ``submit_week``).
-            "can_submit_count": len(to_submit),
-            "can_submit_hours": round(
-                sum(to_submit.mapped("unit_amount")), HOURS_DIGITS
-            ),
-            "skip_count": len(lines) - len(to_submit),
-        }
 
     @api.model
     def _cell(self, lines):
@@ -256,43 +285,22 @@ class PsaTimesheetWeek(models.AbstractModel):
         parsed = self._parse_cells(cells)
         if not parsed:
             return self.read_week()
-        Line = self.env["account.analytic.line"]
         projects = self.env["project.project"].browse({c[0] for c in parsed})
         tasks = self.env["project.task"].browse({c[1] for c in parsed} - {False})
         self._check_targets(parsed, projects, tasks)
-        existing = Line.search_fetch(
-            [
-                ("employee_id", "=", employee.id),
-                ("project_id", "in", projects.ids),
-                ("date", "in", sorted({c[2] for c in parsed})),
-            ],
-            ["project_id", "task_id", "date", "unit_amount", "psa_state"],
-            order="id desc",
-        )
-        by_cell = defaultdict(lambda: Line)
-        for line in existing:
-            by_cell[line.project_id.id, line.task_id.id or False, line.date] |= line
-
-        to_create = []
-        decreases = defaultdict(lambda: Line)
-        increases = defaultdict(lambda: Line)
-        to_delete = Line
+        by_cell = self._cells_timesheets(employee, parsed, projects)
+        Line = self.env["account.analytic.line"]
+        to_create, to_delete = [], Line
+        # {hours: timesheets}: one write per distinct value.
+        decreases, increases = defaultdict(lambda: Line), defaultdict(lambda: Line)
         for project_id, task_id, day, hours in parsed:
             cell = by_cell[project_id, task_id, day]
             current = round(sum(cell.mapped("unit_amount")), HOURS_DIGITS)
             if math.isclose(current, hours, abs_tol=0.005):
                 continue
-            label = self._cell_label(
-                projects.browse(project_id), tasks.browse(task_id), day
+            self._check_cell_open(
+                cell, projects.browse(project_id), tasks.browse(task_id), day
             )
-            if any(line.psa_state not in EDITABLE_STATES for line in cell):
-                raise UserError(
-                    self.env._(
-                        "%(cell)s: this time is submitted, approved or invoiced "
-                        "and cannot be changed here.",
-                        cell=label,
-                    )
-                )
             if not cell:
                 to_create.append(
                     {
@@ -310,15 +318,54 @@ class PsaTimesheetWeek(models.AbstractModel):
             for line, value in written.items():
                 target = decreases if value < line.unit_amount else increases
                 target[value] |= line
+        self._apply_cell_changes(to_delete, decreases, increases, to_create)
+        return self.read_week(fields.Date.to_string(parsed[0][2]))
 
+    @api.model
+    def _cells_timesheets(self, employee, parsed, projects):
+        """The employee's timesheets of the cells' projects and days by
+        ``(project_id, task_id or False, date)``, most recent first (one
+        query): the most recent open one takes a cell's change."""
+        Line = self.env["account.analytic.line"]
+        existing = Line.search_fetch(
+            [
+                ("employee_id", "=", employee.id),
+                ("project_id", "in", projects.ids),
+                ("date", "in", sorted({c[2] for c in parsed})),
+            ],
+            ["project_id", "task_id", "date", "unit_amount", "psa_state"],
+            order="id desc",
+        )
+        by_cell = defaultdict(lambda: Line)
+        for line in existing:
+            by_cell[line.project_id.id, line.task_id.id or False, line.date] |= line
+        return by_cell
+
+    @api.model
+    def _check_cell_open(self, cell, project, task, day):
+        """Refuse to change a cell holding an entry that is submitted,
+        approved or invoiced: the grid only changes open time."""
+        label = self._cell_label(project, task, day)
+        if any(line.psa_state not in EDITABLE_STATES for line in cell):
+            raise UserError(
+                self.env._(
+                    "%(cell)s: this time is submitted, approved or invoiced "
+                    "and cannot be changed here.",
+                    cell=label,
+                )
+            )
+
+    @api.model
+    def _apply_cell_changes(self, to_delete, decreases, increases, to_create):
+        """All or nothing, deletions and decreases first: moving hours between
+        the cells of one day never exceeds the day's maximum on the way."""
         with self.env.cr.savepoint():
             to_delete.unlink()
             for value, lines in decreases.items():
                 lines.write({"unit_amount": value})
             for value, lines in increases.items():
                 lines.write({"unit_amount": value})
-            Line.create(to_create)
-        return self.read_week(fields.Date.to_string(parsed[0][2]))
+            self.env["account.analytic.line"].create(to_create)
 
     @api.model
     def _psa_cell_changes(self, lines, difference):
@@ -446,9 +493,7 @@ class PsaTimesheetWeek(models.AbstractModel):
         lines = self.env["account.analytic.line"].search_fetch(
             self._week_domain(employee, monday), ["unit_amount", "psa_state"]
         )
-        to_submit = lines.filtered(
-            lambda line: line.psa_state in EDITABLE_STATES and line.unit_amount > 0
-        )
+        to_submit = self._to_submit(lines)
         to_submit.action_psa_submit()
         return {
             "submitted": len(to_submit),

@@ -105,12 +105,45 @@ class PsaWorkloadHeatmap(models.AbstractModel):
         department_id, role_id, project_id = map(
             self._id, (department_id, role_id, project_id)
         )
-        Report = self.env["psa.workload.report"]
         period = [
             ("week_start", ">=", mondays[0]),
             ("week_start", "<=", mondays[-1]),
         ]
-        # Who: the people whose rows the user may see (record rules), filtered.
+        employees = self._people(period, department_id, role_id, project_id, everyone)
+        employee_period = [("employee_id", "in", employees.ids), *period]
+        totals = self._whole_load(employee_period)
+        visible, on_project = self._visible_hours(employee_period, project_id)
+        rows = [
+            self._row(
+                employee,
+                mondays,
+                totals,
+                visible=visible,
+                on_project=on_project if project_id else None,
+            )
+            for employee in employees.sudo().sorted(lambda e: (e.name or "").lower())
+        ]
+        return {
+            **self._period_header(mondays),
+            "rows": rows,
+            "filters": {
+                "department_id": department_id or False,
+                "role_id": role_id or False,
+                "project_id": project_id or False,
+                "everyone": bool(everyone),
+            },
+            "options": self._filter_options(period),
+            "bands": {
+                "under": round(UNDERALLOCATION_RATIO * 100),
+                "over": 100,
+            },
+        }
+
+    @api.model
+    def _people(self, period, department_id, role_id, project_id, everyone):
+        """The employees to list: those of the report rows the user may read
+        in the period (record rules apply), narrowed by the filters (one
+        grouped query)."""
         people = list(period)
         if department_id:
             people.append(("department_id", "=", department_id))
@@ -132,15 +165,20 @@ class PsaWorkloadHeatmap(models.AbstractModel):
                 ["|", ("psa_role_ids", "!=", False), ("psa_utilization_target", ">", 0)]
             )
             people += ["|", ("employee_id", "in", staff), ("allocated_hours", ">", 0)]
-        employees = self.env["hr.employee"].concat(
+        Report = self.env["psa.workload.report"]
+        return self.env["hr.employee"].concat(
             *(row[0] for row in Report._read_group(people, ["employee_id"]))
         )
-        # Their whole load: capacity and allocations on every project, also
-        # those the user does not see (counted apart, below).
-        employee_period = [("employee_id", "in", employees.ids), *period]
-        totals = {
+
+    @api.model
+    def _whole_load(self, employee_period):
+        """``{(employee id, monday): (capacity, allocated, confirmed,
+        tentative)}``: a person's whole load, read as superuser so that the
+        hours on projects the user does not see still count (one query)."""
+        Report = self.env["psa.workload.report"].sudo()
+        return {
             (employee.id, week): values
-            for employee, week, *values in Report.sudo()._read_group(
+            for employee, week, *values in Report._read_group(
                 employee_period,
                 ["employee_id", "week_start:day"],
                 [
@@ -151,7 +189,13 @@ class PsaWorkloadHeatmap(models.AbstractModel):
                 ],
             )
         }
-        # The hours the user sees, per project.
+
+    @api.model
+    def _visible_hours(self, employee_period, project_id):
+        """``(visible, on_project)``: per (employee id, monday), the hours
+        the user sees (to tell the hidden ones apart) and those on the
+        filtered project (one query, under the report's record rules)."""
+        Report = self.env["psa.workload.report"]
         visible = defaultdict(float)
         on_project = defaultdict(float)
         for employee, week, project, hours in Report._read_group(
@@ -162,56 +206,49 @@ class PsaWorkloadHeatmap(models.AbstractModel):
             visible[employee.id, week] += hours
             if project.id == project_id:
                 on_project[employee.id, week] += hours
+        return visible, on_project
 
-        week_list = [self._week(monday) for monday in mondays]
-        rows = []
-        people_sudo = employees.sudo()
-        for employee in people_sudo.sorted(lambda e: (e.name or "").lower()):
-            cells = []
-            for monday in mondays:
-                key = (employee.id, monday)
-                cells.append(
-                    self._cell(
-                        monday,
-                        totals.get(key, (0.0, 0.0, 0.0, 0.0)),
-                        visible=visible[key],
-                        project=on_project[key] if project_id else None,
-                    )
+    @api.model
+    def _row(self, employee, mondays, totals, *, visible, on_project):
+        """A person's row: a cell per week and the count of weeks over and
+        under their capacity (``on_project``: None without project filter)."""
+        cells = []
+        for monday in mondays:
+            key = (employee.id, monday)
+            cells.append(
+                self._cell(
+                    monday,
+                    totals.get(key, (0.0, 0.0, 0.0, 0.0)),
+                    visible=visible[key],
+                    project=on_project[key] if on_project is not None else None,
                 )
-            rows.append(
-                {
-                    "employee_id": employee.id,
-                    "name": employee.name,
-                    "department": employee.department_id.name or "",
-                    "role": employee.psa_default_role_id.name or "",
-                    "cells": cells,
-                    "over_weeks": sum(c["band"] == BAND_OVER for c in cells),
-                    "under_weeks": sum(c["band"] == BAND_UNDER for c in cells),
-                }
             )
         return {
+            "employee_id": employee.id,
+            "name": employee.name,
+            "department": employee.department_id.name or "",
+            "role": employee.psa_default_role_id.name or "",
+            "cells": cells,
+            "over_weeks": sum(c["band"] == BAND_OVER for c in cells),
+            "under_weeks": sum(c["band"] == BAND_UNDER for c in cells),
+        }
+
+    @api.model
+    def _period_header(self, mondays):
+        """The period's dates, label and week columns, as the client shows
+        them above the rows."""
+        last_day = mondays[-1] + timedelta(days=6)
+        return {
             "date_from": fields.Date.to_string(mondays[0]),
-            "date_to": fields.Date.to_string(mondays[-1] + timedelta(days=6)),
+            "date_to": fields.Date.to_string(last_day),
             "weeks_count": len(mondays),
             "period_label": self.env._(
                 "%(start)s to %(end)s",
                 start=format_date(self.env, mondays[0]),
-                end=format_date(self.env, mondays[-1] + timedelta(days=6)),
+                end=format_date(self.env, last_day),
             ),
             "today": fields.Date.to_string(fields.Date.context_today(self)),
-            "weeks": week_list,
-            "rows": rows,
-            "filters": {
-                "department_id": department_id or False,
-                "role_id": role_id or False,
-                "project_id": project_id or False,
-                "everyone": bool(everyone),
-            },
-            "options": self._filter_options(period),
-            "bands": {
-                "under": round(UNDERALLOCATION_RATIO * 100),
-                "over": 100,
-            },
+            "weeks": [self._week(monday) for monday in mondays],
         }
 
     @api.model

@@ -215,7 +215,29 @@ class PsaAllocationStaff(models.TransientModel):
         daily = self.env["psa.employee.capacity"]._employee_daily_hours(
             employees, first, last
         )
-        planned = defaultdict(float)
+        planned = self._planned_by_week(employees, first, last)
+        needed = self._needed_by_week()
+        team_roles = self.env["psa.project.member"]._team_roles(
+            allocation.project_id, employees
+        )
+        result = {}
+        for employee in employees:
+            rows = self._candidate_weeks(
+                weeks, daily.get(employee.id, {}), planned[employee.id], needed
+            )
+            figures = self._candidate_figures(rows)
+            figures["role"] = (
+                team_roles.get((allocation.project_id.id, employee.id))
+                or employee.psa_default_role_id
+            )
+            result[employee.with_env(self.env)] = figures
+        return result
+
+    def _planned_by_week(self, employees, first, last):
+        """``{employee id: {monday: hours}}`` of the employees' other
+        allocations from ``first`` to ``last`` (one grouped query, as
+        superuser: only totals are read, whatever the project)."""
+        planned = defaultdict(lambda: defaultdict(float))
         for employee, day, hours in (
             self.env["psa.allocation.line"]
             .sudo()
@@ -224,65 +246,63 @@ class PsaAllocationStaff(models.TransientModel):
                     ("employee_id", "in", employees.ids),
                     ("date", ">=", first),
                     ("date", "<=", last),
-                    ("allocation_id", "!=", allocation.id),
+                    ("allocation_id", "!=", self.allocation_id.id),
                 ],
                 ["employee_id", "date:day"],
                 ["hours:sum"],
             )
         ):
-            planned[employee.id, week_of(day)] += hours
-        needed = self._needed_by_week()
-        team_roles = self.env["psa.project.member"]._team_roles(
-            allocation.project_id, employees
-        )
-        result = {}
-        for employee in employees:
-            capacity = defaultdict(float)
-            for day, hours in daily.get(employee.id, {}).items():
-                capacity[week_of(day)] += hours
-            staffed = defaultdict(float)
-            for day, hours in allocation._spread_days(
-                daily.get(employee.id, {}), strict=False
-            ):
-                staffed[week_of(day)] += hours
-            rows = []
-            for week in weeks:
-                free = round(capacity[week] - planned[employee.id, week], 2)
-                rows.append(
-                    (
-                        week,
-                        round(capacity[week], 2),
-                        round(planned[employee.id, week], 2),
-                        free,
-                        round(needed[week], 2),
-                        round(staffed[week], 2),
-                    )
-                )
-            result[employee.with_env(self.env)] = {
-                "weeks": rows,
-                "week_strip": self._week_strip((r[0], r[3]) for r in rows),
-                "week_data": [
-                    {
-                        "label": f"W{r[0].isocalendar()[1]:02d}",
-                        "monday": format_date(self.env, r[0]),
-                        "free": format_hours(self.env, r[3]),
-                        "needed": format_hours(self.env, r[4]),
-                        "state": self._week_state(r),
-                    }
-                    for r in rows
-                ],
-                "capacity_hours": round(sum(r[1] for r in rows), 2),
-                "planned_hours": round(sum(r[2] for r in rows), 2),
-                "free_hours": round(sum(r[3] for r in rows), 2),
-                "covered_hours": round(sum(min(max(r[3], 0), r[4]) for r in rows), 2),
-                "over_weeks": [
-                    r for r in rows if r[5] and float_compare(r[2] + r[5], r[1], 2) > 0
-                ],
-                "staffed_hours": round(sum(r[5] for r in rows), 2),
-                "role": team_roles.get((allocation.project_id.id, employee.id))
-                or employee.psa_default_role_id,
-            }
-        return result
+            planned[employee.id][week_of(day)] += hours
+        return planned
+
+    def _candidate_weeks(self, weeks, daily, planned, needed):
+        """A candidate's ``[(monday, capacity, planned, free, needed,
+        staffed)]`` from their working hours by day (``daily``), their other
+        allocations and the open role's need by week: staffed is this
+        allocation spread over the candidate's own working days."""
+        capacity = defaultdict(float)
+        for day, hours in daily.items():
+            capacity[week_of(day)] += hours
+        staffed = defaultdict(float)
+        for day, hours in self.allocation_id._spread_days(daily, strict=False):
+            staffed[week_of(day)] += hours
+        return [
+            (
+                week,
+                round(capacity[week], 2),
+                round(planned[week], 2),
+                round(capacity[week] - planned[week], 2),
+                round(needed[week], 2),
+                round(staffed[week], 2),
+            )
+            for week in weeks
+        ]
+
+    def _candidate_figures(self, rows):
+        """A candidate's figures from their weeks: the strip and week cards
+        of the list, totals, covered hours and over-allocated weeks."""
+        return {
+            "weeks": rows,
+            "week_strip": self._week_strip((r[0], r[3]) for r in rows),
+            "week_data": [
+                {
+                    "label": f"W{r[0].isocalendar()[1]:02d}",
+                    "monday": format_date(self.env, r[0]),
+                    "free": format_hours(self.env, r[3]),
+                    "needed": format_hours(self.env, r[4]),
+                    "state": self._week_state(r),
+                }
+                for r in rows
+            ],
+            "capacity_hours": round(sum(r[1] for r in rows), 2),
+            "planned_hours": round(sum(r[2] for r in rows), 2),
+            "free_hours": round(sum(r[3] for r in rows), 2),
+            "covered_hours": round(sum(min(max(r[3], 0), r[4]) for r in rows), 2),
+            "over_weeks": [
+                r for r in rows if r[5] and float_compare(r[2] + r[5], r[1], 2) > 0
+            ],
+            "staffed_hours": round(sum(r[5] for r in rows), 2),
+        }
 
     @staticmethod
     def _week_state(row):
