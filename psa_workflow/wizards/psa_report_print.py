@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
+from ..models.psa_dashboard import UTILIZATION_AMOUNTS, UTILIZATION_HOURS
 from ..models.psa_validation import MAX_PERIOD_DAYS, ensure_one
 
 REPORTS = {
@@ -126,20 +127,12 @@ class PsaReportPrint(models.TransientModel):
     def _utilization_lines(self):
         """Per employee and in total: hours, utilization vs target, value,
         invoiced and realization."""
-        measures = [
-            "capacity_hours",
-            "staff_capacity_hours",
-            "target_hours",
-            "logged_hours",
-            "billable_hours",
-            "non_billable_hours",
-            "staff_billable_hours",
-        ]
+        measures = list(UTILIZATION_HOURS)
         money = self.env.user.has_group(
             "psa_workflow.group_psa_approver"
         ) or self.env.user.has_group("psa_workflow.group_psa_billing")
         if money:
-            measures += ["billable_value", "standard_value", "invoiced_amount"]
+            measures += UTILIZATION_AMOUNTS
         groups = self._sums("psa.utilization.report", ["employee_id"], measures)
         lines = [
             dict(figures, employee=employee)
