@@ -62,7 +62,12 @@ class PsaFixturesMixin:
             }
         )
 
-        projects = env["project.project"].create(
+        cls._setup_psa_projects()
+
+    @classmethod
+    def _setup_psa_projects(cls):
+        """The four test projects (T&M, fixed price, internal, company B)."""
+        projects = cls.env["project.project"].create(
             [
                 {
                     "name": "PSA Test T&M Project",
@@ -113,6 +118,53 @@ class PsaFixturesMixin:
                 "supplier_taxes_id": [Command.clear()],
                 **vals,
             }
+        )
+
+    @classmethod
+    def _create_expense(
+        cls,
+        name="PSA Test Taxi",
+        *,
+        amount=20.0,
+        product=None,
+        project=None,
+        employee=None,
+        user=None,
+        **vals,
+    ):
+        """An expense of ``amount`` created as ``user`` (default: the employee
+        user) for ``employee`` (default: that user's employee in their
+        company), in ``product`` (default: a new tax-free category), on
+        ``project`` if given; ``vals`` adds or overrides fields. Usable from
+        ``setUpClass`` and from tests; the record is in ``user``'s
+        environment."""
+        user = user or cls.user_employee
+        employee = employee or user.with_company(user.company_id).employee_id
+        values = {
+            "name": name,
+            "product_id": (product or cls._expense_product()).id,
+            "total_amount_currency": amount,
+            "employee_id": employee.id,
+        }
+        if project:
+            values["psa_project_id"] = project.id
+        return cls.env["hr.expense"].with_user(user).create({**values, **vals})
+
+    @classmethod
+    def _create_expense_sheet(cls, expenses, name="PSA Test Report", *, user=None):
+        """An expense report of ``expenses``, in draft, created as ``user``
+        (default: the employee user) for that user's employee."""
+        user = user or cls.user_employee
+        return (
+            cls.env["hr.expense.sheet"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "employee_id": user.with_company(user.company_id).employee_id.id,
+                    "expense_line_ids": [Command.set(expenses.ids)],
+                }
+            )
         )
 
     @classmethod

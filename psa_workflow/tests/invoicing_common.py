@@ -25,14 +25,35 @@ class PsaInvoicingCommon(PsaTimesheetCommon):
             }
         )
 
-    def _eur_project(self, name):
+    @classmethod
+    def _eur_project(cls, name, **vals):
         """A time & materials project of the customer billed in EUR."""
-        return self.env["project.project"].create(
+        return cls.env["project.project"].create(
             {
                 "name": name,
-                "company_id": self.company.id,
-                "partner_id": self.customer_eur.id,
-                "user_id": self.user_approver.id,
+                "company_id": cls.company.id,
+                "partner_id": cls.customer_eur.id,
+                "user_id": cls.user_approver.id,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _milestone_project(cls, **vals):
+        """A milestone project of the customer: Design (2,500.00) and Build
+        (4,000.00), not reached."""
+        return cls.env["project.project"].create(
+            {
+                "name": "PSA Test Milestone Project",
+                "company_id": cls.company.id,
+                "partner_id": cls.customer.id,
+                "psa_billing_type": "milestone",
+                "allow_milestones": True,
+                "milestone_ids": [
+                    Command.create({"name": "Design", "psa_amount": 2500.0}),
+                    Command.create({"name": "Build", "psa_amount": 4000.0}),
+                ],
+                **vals,
             }
         )
 
@@ -77,32 +98,10 @@ class PsaInvoicingCommon(PsaTimesheetCommon):
     def _approved_expense(self, amount):
         """A re-billable expense of ``amount`` on the T&M project (no tax),
         reported by the employee and approved by the administrator."""
-        product = self._expense_product()
-        expense = (
-            self.env["hr.expense"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "Taxi to the customer",
-                    "product_id": product.id,
-                    "total_amount_currency": amount,
-                    "employee_id": self.emp.id,
-                    "psa_project_id": self.project_tm.id,
-                    "date": DAY,
-                }
-            )
+        expense = self._create_expense(
+            "Taxi to the customer", amount=amount, project=self.project_tm, date=DAY
         )
-        sheet = (
-            self.env["hr.expense.sheet"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Test Expenses",
-                    "employee_id": self.emp.id,
-                    "expense_line_ids": [Command.set(expense.ids)],
-                }
-            )
-        )
+        sheet = self._create_expense_sheet(expense, "PSA Test Expenses")
         sheet.action_submit_sheet()
         sheet.with_user(self.user_admin).action_approve_expense_sheets()
         return expense

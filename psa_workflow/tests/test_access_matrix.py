@@ -165,16 +165,8 @@ class TestAccessMatrix(PsaHttpCommon):
             "approved_timesheet": timesheets[2],
             "held_timesheet": timesheets[3],
             "written_off_timesheet": timesheets[4],
-            "expense": env["hr.expense"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "Matrix taxi",
-                    "product_id": product.id,
-                    "total_amount_currency": 40.0,
-                    "employee_id": self.user_employee.employee_id.id,
-                    "psa_project_id": self.project_tm.id,
-                }
+            "expense": self._create_expense(
+                "Matrix taxi", amount=40.0, product=product, project=self.project_tm
             ),
             "milestone": env["project.milestone"].create(
                 {

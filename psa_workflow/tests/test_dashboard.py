@@ -309,30 +309,8 @@ class TestDashboard(PsaInvoicingCommon):
 
     def _submitted_sheet(self, user, name):
         """An expense report of ``user``'s employee, submitted."""
-        expense = (
-            self.env["hr.expense"]
-            .with_user(user)
-            .create(
-                {
-                    "name": name,
-                    "product_id": self._expense_product().id,
-                    "total_amount_currency": 30.0,
-                    "employee_id": user.employee_id.id,
-                    "date": DAY,
-                }
-            )
-        )
-        sheet = (
-            self.env["hr.expense.sheet"]
-            .with_user(user)
-            .create(
-                {
-                    "name": name,
-                    "employee_id": user.employee_id.id,
-                    "expense_line_ids": [(6, 0, expense.ids)],
-                }
-            )
-        )
+        expense = self._create_expense(name, amount=30.0, user=user, date=DAY)
+        sheet = self._create_expense_sheet(expense, name, user=user)
         sheet.action_submit_sheet()
         self.assertEqual(sheet.state, "submit")
         return sheet.with_env(self.env)

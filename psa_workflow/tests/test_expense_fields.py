@@ -4,7 +4,6 @@ status that agrees with "Re-bill to Customer"."""
 
 from lxml import etree
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -19,33 +18,16 @@ class TestExpenseFields(PsaCommon):
         cls.product = cls._expense_product()
 
     def _expense(self, amount=20.0, **vals):
-        return (
-            self.env["hr.expense"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Fields Taxi",
-                    "product_id": self.product.id,
-                    "total_amount_currency": amount,
-                    "employee_id": self.user_employee.employee_id.id,
-                    "psa_project_id": self.project_tm.id,
-                    **vals,
-                }
-            )
+        return self._create_expense(
+            "PSA Fields Taxi",
+            amount=amount,
+            product=self.product,
+            project=self.project_tm,
+            **vals,
         )
 
     def _sheet(self, expenses):
-        sheet = (
-            self.env["hr.expense.sheet"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Fields Report",
-                    "employee_id": self.user_employee.employee_id.id,
-                    "expense_line_ids": [Command.set(expenses.ids)],
-                }
-            )
-        )
+        sheet = self._create_expense_sheet(expenses, "PSA Fields Report")
         sheet.action_submit_sheet()
         return sheet
 

@@ -60,15 +60,8 @@ class TestExpensePolicy(PsaCommon):
         return format_amount(self.env, amount, self.currency)
 
     def _expense(self, name, product, amount, user=None, **vals):
-        user = user or self.user_employee
-        return self.Expense.with_user(user).create(
-            {
-                "name": name,
-                "product_id": product.id,
-                "total_amount_currency": amount,
-                "employee_id": user.with_company(user.company_id).employee_id.id,
-                **vals,
-            }
+        return self._create_expense(
+            name, amount=amount, product=product, user=user, **vals
         )
 
     def _attach_receipt(self, expense):
@@ -86,13 +79,7 @@ class TestExpensePolicy(PsaCommon):
         )
 
     def _sheet(self, expenses):
-        return self.Sheet.with_user(self.user_employee).create(
-            {
-                "name": "PSA Test Report",
-                "employee_id": self.user_employee.employee_id.id,
-                "expense_line_ids": [Command.set(expenses.ids)],
-            }
-        )
+        return self._create_expense_sheet(expenses)
 
     # Maximum
 

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -21,30 +20,13 @@ class TestExpenseRebilling(PsaCommon):
         )
 
     def _expense(self, name, amount, user=None, **vals):
-        user = user or self.user_employee
-        return self.Expense.with_user(user).create(
-            {
-                "name": name,
-                "product_id": self.product_taxi.id,
-                "total_amount_currency": amount,
-                "employee_id": user.employee_id.id,
-                **vals,
-            }
+        return self._create_expense(
+            name, amount=amount, product=self.product_taxi, user=user, **vals
         )
 
     def _approve(self, expenses):
         """Report, submit (as the employee) and approve (as the admin)."""
-        sheet = (
-            self.env["hr.expense.sheet"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Test Report",
-                    "employee_id": self.user_employee.employee_id.id,
-                    "expense_line_ids": [Command.set(expenses.ids)],
-                }
-            )
-        )
+        sheet = self._create_expense_sheet(expenses)
         sheet.action_submit_sheet()
         self.assertEqual(sheet.state, "submit")
         sheet.with_user(self.user_admin).action_approve_expense_sheets()
@@ -262,17 +244,7 @@ class TestExpenseRebilling(PsaCommon):
 
     def test_submitted_awaits_approval_refused_is_not_billable(self):
         expense = self._expense("Taxi T&M", 20.0, psa_project_id=self.project_tm.id)
-        sheet = (
-            self.env["hr.expense.sheet"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Test Report",
-                    "employee_id": self.user_employee.employee_id.id,
-                    "expense_line_ids": [Command.set(expense.ids)],
-                }
-            )
-        )
+        sheet = self._create_expense_sheet(expense)
         sheet.action_submit_sheet()
         self.assertEqual(expense.state, "submitted")
         self.assertEqual(expense.psa_billing_state, "to_approve")
@@ -365,14 +337,7 @@ class TestExpenseRebilling(PsaCommon):
     # Odoo's own expense UI
 
     def test_minimal_expense_gets_defaults(self):
-        expense = self.Expense.with_user(self.user_employee).create(
-            {
-                "name": "Parking",
-                "product_id": self.product_taxi.id,
-                "total_amount_currency": 12.5,
-                "employee_id": self.user_employee.employee_id.id,
-            }
-        )
+        expense = self._expense("Parking", 12.5)
         self.assertRecordValues(
             expense,
             [

@@ -6,7 +6,7 @@ currency; the dashboard, the reports (pivot sums) and the PDF agree."""
 
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -250,38 +250,16 @@ class TestWorkInProgress(PsaInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = fields.Date.today()
-        cls.project_eur = cls._eur_project_cls("PSA Test EUR T&M")
-        cls.project_ms = cls.env["project.project"].create(
-            {
-                "name": "PSA Test Milestone Project",
-                "company_id": cls.company.id,
-                "partner_id": cls.customer.id,
-                "user_id": cls.user_approver.id,
-                "psa_billing_type": "milestone",
-                "allow_milestones": True,
-                "privacy_visibility": "employees",
-                "milestone_ids": [
-                    Command.create({"name": "Design", "psa_amount": 2500.0}),
-                    Command.create({"name": "Build", "psa_amount": 4000.0}),
-                ],
-            }
+        cls.project_eur = cls._eur_project(
+            "PSA Test EUR T&M", privacy_visibility="employees"
+        )
+        cls.project_ms = cls._milestone_project(
+            user_id=cls.user_approver.id, privacy_visibility="employees"
         )
         cls.projects = (
             cls.project_tm | cls.project_eur | cls.project_fixed | cls.project_ms
         )
         cls.Wip = cls.env["psa.wip.report"].with_user(cls.user_billing)
-
-    @classmethod
-    def _eur_project_cls(cls, name):
-        return cls.env["project.project"].create(
-            {
-                "name": name,
-                "company_id": cls.company.id,
-                "partner_id": cls.customer_eur.id,
-                "user_id": cls.user_approver.id,
-                "privacy_visibility": "employees",
-            }
-        )
 
     def setUp(self):
         super().setUp()

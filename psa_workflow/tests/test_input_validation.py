@@ -220,19 +220,7 @@ class TestInputValidation(PsaTimesheetCommon):
     # Expenses, allocations
     # ------------------------------------------------------------------
     def _expense(self, amount, **vals):
-        return (
-            self.env["hr.expense"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "PSA Test Taxi",
-                    "product_id": self.product_taxi.id,
-                    "total_amount_currency": amount,
-                    "employee_id": self.emp.id,
-                    **vals,
-                }
-            )
-        )
+        return self._create_expense(amount=amount, product=self.product_taxi, **vals)
 
     def test_refund_expense_on_billable_project_is_not_rebillable(self):
         expense = self._expense(-30.0, psa_project_id=self.project_tm.id)

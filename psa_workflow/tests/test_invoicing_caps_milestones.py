@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -13,19 +13,7 @@ class TestMilestonesReachedInThePeriod(PsaInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.project_ms = cls.env["project.project"].create(
-            {
-                "name": "PSA Test Milestone Project",
-                "company_id": cls.company.id,
-                "partner_id": cls.customer.id,
-                "psa_billing_type": "milestone",
-                "allow_milestones": True,
-                "milestone_ids": [
-                    Command.create({"name": "Design", "psa_amount": 2500.0}),
-                    Command.create({"name": "Build", "psa_amount": 4000.0}),
-                ],
-            }
-        )
+        cls.project_ms = cls._milestone_project()
         cls.design, cls.build = cls.project_ms.milestone_ids.sorted(
             lambda m: m.name != "Design"
         )

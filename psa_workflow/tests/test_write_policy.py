@@ -221,22 +221,13 @@ class TestWritePolicy(PsaInvoicingCommon):
         self.assertEqual(alone.sudo().psa_amount, 500.0)
 
     def _expense_draft(self, amount):
-        product = self._expense_product("PSA Test Hotel")
-        return (
-            self.env["hr.expense"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "Hotel",
-                    "product_id": product.id,
-                    "total_amount_currency": amount,
-                    "employee_id": self.emp.id,
-                    "psa_project_id": self.project_tm.id,
-                    "date": DAY,
-                }
-            )
-            .with_env(self.env)
-        )
+        return self._create_expense(
+            "Hotel",
+            amount=amount,
+            product=self._expense_product("PSA Test Hotel"),
+            project=self.project_tm,
+            date=DAY,
+        ).with_env(self.env)
 
 
 @tagged("post_install", "-at_install")
