@@ -350,3 +350,15 @@ class AccountMove(models.Model):
             "view_mode": "list,form",
             "domain": [("id", "in", self.sudo().psa_link_ids.timesheet_id.ids)],
         }
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    psa_plan_key = fields.Integer(
+        string="PSA Plan Key",
+        copy=False,
+        readonly=True,
+        help="Set by the invoicing engine on the lines it plans: how it finds "
+        "each line again to record the entries it bills.",
+    )

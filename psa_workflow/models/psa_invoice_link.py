@@ -2,13 +2,14 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-KIND_COLUMNS = ("timesheet_id", "expense_id", "installment_id", "milestone_id")
-
 
 class PsaInvoiceLink(models.Model):
     """Which timesheet or expense an invoice line bills, for how many hours and
     how much, and what became of it (cancelled, credited). The database allows
-    one *invoiced* link per entry: an entry cannot be billed twice."""
+    one *invoiced* link per entry: an entry cannot be billed twice.
+
+    One Many2one per billable kind (the engine's ``_psa_billable_kinds``);
+    exactly one is set (a CHECK made from that registry in ``init``)."""
 
     _name = "psa.invoice.link"
     _description = "PSA Invoiced Entry"
@@ -96,16 +97,6 @@ class PsaInvoiceLink(models.Model):
                 entry = link.expense_id or link.installment_id or link.milestone_id
                 link.entry_name = entry.display_name
 
-    _sql_constraints = [
-        (
-            "one_entry",
-            "CHECK(num_nonnulls(timesheet_id, expense_id, installment_id, milestone_id)"
-            " = 1)",
-            "An invoiced entry is a timesheet, an expense, an installment or a "
-            "milestone.",
-        ),
-    ]
-
     @api.model
     def _insert(self, vals_list):
         """Create many links in one INSERT whatever their number (the engine's
@@ -116,53 +107,73 @@ class PsaInvoiceLink(models.Model):
         # One array per column: one parameterised statement whatever the rows.
         # Sent as array literals: psycopg2 would adapt the lists element by
         # element (tenths of a second on 50,000 links, on both ends).
-        arrays = {
-            column: [vals.get(column) or None for vals in vals_list]
-            for column in ("move_line_id", *KIND_COLUMNS)
-        }
-        for column in ("hours", "amount"):
-            arrays[column] = [vals.get(column, 0.0) for vals in vals_list]
-        for column, values in arrays.items():
+        types = dict.fromkeys(("move_line_id", *self._kind_columns()), "%s::int[]")
+        types.update(hours="%s::numeric[]", amount="%s::numeric[]")
+        arrays = []
+        for column, cast in types.items():
+            if column in ("hours", "amount"):
+                values = [vals.get(column, 0.0) for vals in vals_list]
+            else:
+                values = [vals.get(column) or None for vals in vals_list]
             items = ("NULL" if value is None else repr(value) for value in values)
-            arrays[column] = "{" + ",".join(items) + "}"
+            arrays.append(SQL(cast, "{" + ",".join(items) + "}"))
+        columns = SQL(", ").join(SQL.identifier(column) for column in types)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO psa_invoice_link
-                    (move_line_id, timesheet_id, expense_id, installment_id,
-                     milestone_id, hours, amount, move_id, company_id, currency_id,
+                    (%(columns)s, move_id, company_id, currency_id,
                      state, create_uid, create_date, write_uid, write_date)
-                SELECT v.move_line_id, v.timesheet_id, v.expense_id, v.installment_id,
-                       v.milestone_id, v.hours, v.amount, aml.move_id, aml.company_id,
+                SELECT %(values)s, aml.move_id, aml.company_id,
                        aml.currency_id, 'invoiced', %(uid)s, now() AT TIME ZONE 'UTC',
                        %(uid)s, now() AT TIME ZONE 'UTC'
-                  FROM unnest(%(move_line)s::integer[], %(timesheet)s::integer[],
-                              %(expense)s::integer[], %(installment)s::integer[],
-                              %(milestone)s::integer[], %(hours)s::numeric[],
-                              %(amount)s::numeric[])
-                    AS v(move_line_id, timesheet_id, expense_id, installment_id,
-                         milestone_id, hours, amount)
+                  FROM unnest(%(arrays)s) AS v(%(columns)s)
                   JOIN account_move_line aml ON aml.id = v.move_line_id
              RETURNING psa_invoice_link.id
                 """,
+                columns=columns,
+                values=SQL(", ").join(SQL.identifier("v", column) for column in types),
+                arrays=SQL(", ").join(arrays),
                 uid=self.env.uid,
-                move_line=arrays["move_line_id"],
-                timesheet=arrays["timesheet_id"],
-                expense=arrays["expense_id"],
-                installment=arrays["installment_id"],
-                milestone=arrays["milestone_id"],
-                hours=arrays["hours"],
-                amount=arrays["amount"],
             )
         )
         links = self.browse([row[0] for row in self.env.cr.fetchall()])
         self.env["account.move"].invalidate_model(["psa_link_ids"])
         return links
 
+    @api.model
+    def _kind_columns(self):
+        """The link's Many2one of each billable kind, in the registry's order."""
+        return [
+            spec.link_field
+            for spec in self.env["psa.invoicing.engine"]._psa_billable_kinds().values()
+        ]
+
     def init(self):
+        columns = self._kind_columns()
+        # An invoiced entry is one record of one billable kind. Kept out of
+        # _sql_constraints: its columns follow the registry of kinds (the
+        # former static one_entry constraint is dropped by the upgrade).
+        check = "CHECK ((num_nonnulls({}) = 1))".format(", ".join(columns))
+        self.env.cr.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conname = 'psa_invoice_link_one_kind'"
+            " AND conrelid = 'psa_invoice_link'::regclass"
+        )
+        row = self.env.cr.fetchone()
+        if not row or row[0] != check:
+            self.env.cr.execute(
+                SQL(
+                    "ALTER TABLE psa_invoice_link"
+                    " DROP CONSTRAINT IF EXISTS psa_invoice_link_one_kind,"
+                    " ADD CONSTRAINT psa_invoice_link_one_kind"
+                    " CHECK (num_nonnulls(%s) = 1)",
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                )
+            )
         # The last line of defence against double billing: one live link per entry.
-        for column in KIND_COLUMNS:
+        for column in columns:
             self.env.cr.execute(
                 SQL(
                     "CREATE UNIQUE INDEX IF NOT EXISTS %s ON psa_invoice_link (%s)"

@@ -4,12 +4,18 @@ invoices, once and only once.
 
 select what is billable -> lock those rows (stable order, skipping rows another
 transaction holds; the timesheets' columns are read by the lock) -> check each
-project (skip and report the bad ones) -> group -> ``_prepare_invoice_vals`` /
-``_prepare_line_vals`` -> one ``account.move.create`` -> link entries to lines
--> mark them invoiced. Timesheets are handled as plain values grouped on ids:
-a run bills tens of thousands of them.
+project (skip and report the bad ones) -> group (``_invoice_grouping_key``) ->
+``_prepare_invoice_vals`` / each kind's lines, then ``_prepare_invoice_line``
+-> one ``account.move.create`` -> link entries to lines (found by their plan
+key) -> mark them invoiced. Timesheets are handled as plain values grouped on
+ids: a run bills tens of thousands of them.
+
+What can be billed is a registry, ``_psa_billable_kinds``: each kind names its
+model, its column on ``psa.invoice.link`` and the engine methods that select,
+plan, link and mark its records. The engine's steps loop over it.
 """
 
+import itertools
 import logging
 from collections import defaultdict, namedtuple
 from datetime import timedelta
@@ -25,13 +31,6 @@ _logger = logging.getLogger(__name__)
 
 # Projects invoiced per call of the scheduled action (one transaction each).
 CRON_BATCH_PROJECTS = 50
-# What can be billed: {kind: (model, field on psa.invoice.link)}.
-KINDS = {
-    "timesheets": ("account.analytic.line", "timesheet_id"),
-    "expenses": ("hr.expense", "expense_id"),
-    "installments": ("psa.project.installment", "installment_id"),
-    "milestones": ("project.milestone", "milestone_id"),
-}
 # What invoicing reads of a timesheet: plain values read with the lock, since
 # ORM field access costs seconds on the tens of thousands of lines of a run.
 Time = namedtuple(
@@ -42,6 +41,31 @@ TIME_COLUMNS = SQL(
     " COALESCE(psa_billed_hours, 0), COALESCE(psa_bill_rate, 0),"
     " COALESCE(psa_bill_amount, 0), psa_cap_decision"
 )
+# A billable kind (see ``PsaInvoicingEngine._psa_billable_kinds``): its model,
+# its Many2one on psa.invoice.link, and the names of the engine methods that
+#   domain(projects, date_to) -> the search domain of its records billable now;
+#   lines(records, currency, company, detail, times) -> [LinePlan];
+#   mark(records, invoiced) -> flag them invoiced, or "to invoice" again;
+#   link_vals(spec, move_line, plan) -> the psa.invoice.link values of a line;
+# ``project_field``: the record's project; ``still_open``: SQL condition of a
+# row still to invoice (checked under lock); ``columns``/``row``: what the lock
+# reads, as plain values (``times``: the timesheets', keyed by id).
+BillableKind = namedtuple(
+    "BillableKind",
+    "model link_field domain lines project_field mark link_vals still_open columns row",
+    defaults=(
+        "project_id",
+        "_psa_mark_flag",
+        "_prepare_link_vals",
+        SQL("psa_invoiced IS NOT TRUE"),
+        SQL("id"),
+        None,
+    ),
+)
+# One planned invoice line: its values, the entries it bills (may be none),
+# their billed hours (the timesheets'; else None) and their kind (set by
+# ``_plan_lines``).
+LinePlan = namedtuple("LinePlan", "vals records hours kind", defaults=(None,))
 # The model of the record an invoice line gathers time by, per line detail.
 DETAIL_MODELS = {
     "employee": "hr.employee",
@@ -119,15 +143,15 @@ class PsaInvoicingEngine(models.AbstractModel):
         """Invoice exactly the selected entries (a server action on timesheet
         and expense lists): those approved, billable and not invoiced yet; the
         others are reported. Returns the action showing the invoices."""
-        model, _field = KINDS[kind]
+        spec = self._psa_billable_kinds()[kind]
         # An id the caller cannot read is refused, not invoiced on their behalf.
         records.check_access("read")
-        records = self.env[model].sudo().browse(records.ids)
-        projects = records.mapped(self._project_field(records))
+        records = self.env[spec.model].sudo().browse(records.ids)
+        projects = records.mapped(spec.project_field)
         dates = [day for day in records.mapped("date") if day]
         date_to = max([fields.Date.context_today(self), *dates])
         result = self._invoice_projects(projects, date_to=date_to, only={kind: records})
-        billed = result["moves"].sudo().psa_link_ids.mapped(KINDS[kind][1])
+        billed = result["moves"].sudo().psa_link_ids.mapped(spec.link_field)
         left = len(records - billed)
         if left:
             result["skipped"][projects.browse()] = self.env._(
@@ -167,24 +191,12 @@ class PsaInvoicingEngine(models.AbstractModel):
         held_hours = defaultdict(float)
         for line_id in held.ids:
             held_hours[times[line_id].project_id] += times[line_id].hours
-        preview = {}
-        for (_partner, currency, company, project), kinds in self._group_entries(
-            entries, "project", times
-        ).items():
-            plans = self._plan_lines(kinds, currency, company, detail, times)
-            preview[project] = {
-                "hours": sum(
-                    vals["quantity"] for vals, _e, hours in plans if hours is not None
-                ),
-                # What each invoice line's subtotal will be (untaxed).
-                "amount": sum(
-                    currency.round(vals["quantity"] * vals["price_unit"])
-                    for vals, _e, _h in plans
-                ),
-                "currency": currency,
-                "lines": len(plans),
-                "counts": {kind: len(records) for kind, records in kinds.items()},
-            }
+        preview = {
+            key[3]: self._preview_figures(kinds, key[1], key[2], detail, times)
+            for key, kinds in self._group_entries(
+                entries, "project", times, per_project=True
+            ).items()
+        }
         result = {}
         for project in projects:
             line = preview.get(project) or {
@@ -192,7 +204,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                 "amount": 0.0,
                 "currency": project.psa_currency_id,
                 "lines": 0,
-                "counts": dict.fromkeys(KINDS, 0),
+                "counts": dict.fromkeys(self._psa_billable_kinds(), 0),
             }
             line["held_hours"] = held_hours.get(project.id, 0.0)
             line["reason"] = skipped.get(project) or (
@@ -204,6 +216,28 @@ class PsaInvoicingEngine(models.AbstractModel):
             )
             result[project] = line
         return result
+
+    @api.model
+    def _preview_figures(self, entries, currency, company, detail, times):
+        """The preview of one project's ``entries`` (see ``_preview_projects``)."""
+        plans = self._plan_lines(entries, currency, company, detail, times)
+        return {
+            "hours": sum(
+                plan.vals["quantity"] for plan in plans if plan.hours is not None
+            ),
+            # What each invoice line's subtotal will be (untaxed).
+            "amount": sum(
+                currency.round(
+                    plan.vals["quantity"]
+                    * plan.vals["price_unit"]
+                    * (1 - (plan.vals.get("discount") or 0.0) / 100.0)
+                )
+                for plan in plans
+            ),
+            "currency": currency,
+            "lines": len(plans),
+            "counts": {kind: len(records) for kind, records in entries.items()},
+        }
 
     @api.model
     def _held_projects(self, projects):
@@ -261,17 +295,25 @@ class PsaInvoicingEngine(models.AbstractModel):
     @api.model
     def _entries_projects(self, entries, times):
         """The projects of ``entries`` (``times``: see ``_lock_entries``)."""
-        projects = self.env["project.project"].browse(
-            sorted({times[line_id].project_id for line_id in entries["timesheets"].ids})
+        return self.env["project.project"].browse(
+            sorted(
+                {
+                    project_id
+                    for kind, records in entries.items()
+                    for project_id, _id in self._entry_project_ids(kind, records, times)
+                }
+            )
         )
-        for kind, records in entries.items():
-            if kind != "timesheets":
-                projects |= records.mapped(self._project_field(records))
-        return projects
 
     @api.model
-    def _project_field(self, records):
-        return "psa_project_id" if records._name == "hr.expense" else "project_id"
+    def _entry_project_ids(self, kind, records, times):
+        """``[(project id, entry id)]`` of ``records`` of ``kind``: read from
+        the rows the lock read (``times``) for a kind that reads some, else
+        from the records."""
+        spec = self._psa_billable_kinds()[kind]
+        if spec.row:
+            return [(times[rid].project_id, rid) for rid in records.ids]
+        return [(record[spec.project_field].id, record.id) for record in records]
 
     @api.model
     def _cron_invoice_due_projects(self, batch_size=CRON_BATCH_PROJECTS):
@@ -506,67 +548,105 @@ class PsaInvoicingEngine(models.AbstractModel):
         return projects.filtered(lambda p: p.id in taken)
 
     @api.model
-    def _select_entries(self, projects, date_to):
-        """``{kind: records}`` billable now: approved time of time & materials
-        projects, due installments of fixed-price ones, reached milestones of
-        milestone ones, re-billable expenses of all."""
-        by_type = {
-            billing_type: projects.filtered(
-                lambda p, t=billing_type: p.psa_billing_type == t
-            )
-            for billing_type in ("time_material", "fixed_price", "milestone")
-        }
-        # Billing users read every timesheet; the rest is read on their behalf.
+    def _psa_billable_kinds(self):
+        """``{kind: BillableKind}``, in invoice order: what can be billed.
+
+        A module adds a kind without editing the engine's steps: it extends
+        this mapping (``{**super()._psa_billable_kinds(), "retainers":
+        BillableKind("x.retainer", "retainer_id", "_x_retainers_domain",
+        "_x_retainer_lines")}``), implements the methods its spec names, and
+        adds the Many2one ``link_field`` (``ondelete="restrict"``) to
+        ``psa.invoice.link``; the link's columns, its one-entry CHECK and its
+        one-live-link indexes follow this mapping.
+        """
         return {
-            "timesheets": self.env["account.analytic.line"]
-            .sudo()
-            .search(
-                [
-                    ("project_id", "in", by_type["time_material"].ids),
-                    ("psa_state", "=", "approved"),
-                    ("psa_billable", "=", True),
-                    ("psa_cap_decision", "!=", "write_off"),
-                    ("date", "<=", date_to),
-                ],
-                order="id",
+            "timesheets": BillableKind(
+                "account.analytic.line",
+                "timesheet_id",
+                "_psa_timesheets_domain",
+                "_psa_timesheet_lines",
+                mark="_psa_mark_timesheets",
+                still_open=SQL("psa_state = 'approved'"),
+                columns=TIME_COLUMNS,
+                row=Time,
             ),
-            "expenses": self.env["hr.expense"]
-            .sudo()
-            .search(
-                # The billing state is derived again from its facts: an
-                # approved report, re-billed, not invoiced yet.
-                [
-                    ("psa_project_id", "in", projects.ids),
-                    ("psa_rebillable", "=", True),
-                    ("psa_invoiced", "=", False),
-                    ("sheet_id.state", "in", ("approve", "post", "done")),
-                    ("date", "<=", date_to),
-                ],
-                order="id",
+            "expenses": BillableKind(
+                "hr.expense",
+                "expense_id",
+                "_psa_expenses_domain",
+                "_psa_expense_lines",
+                project_field="psa_project_id",
             ),
-            "installments": self.env["psa.project.installment"]
-            .sudo()
-            .search(
-                [
-                    ("project_id", "in", by_type["fixed_price"].ids),
-                    ("psa_invoiced", "=", False),
-                    ("date", "<=", date_to),
-                ],
-                order="id",
+            "installments": BillableKind(
+                "psa.project.installment",
+                "installment_id",
+                "_psa_installments_domain",
+                "_psa_installment_lines",
             ),
-            "milestones": self.env["project.milestone"]
-            .sudo()
-            .search(
-                [
-                    ("project_id", "in", by_type["milestone"].ids),
-                    ("psa_invoiced", "=", False),
-                    ("is_reached", "=", True),
-                    # Reached in the period: a later milestone waits for its run.
-                    ("reached_date", "<=", date_to),
-                ],
-                order="id",
+            "milestones": BillableKind(
+                "project.milestone",
+                "milestone_id",
+                "_psa_milestones_domain",
+                "_psa_milestone_lines",
             ),
         }
+
+    @api.model
+    def _select_entries(self, projects, date_to):
+        """``{kind: records}`` billable now, by each kind's domain: approved
+        time of time & materials projects, due installments of fixed-price
+        ones, reached milestones of milestone ones, re-billable expenses of
+        all. Billing users read every timesheet; the rest is read on their
+        behalf."""
+        return {
+            kind: self.env[spec.model]
+            .sudo()
+            .search(getattr(self, spec.domain)(projects, date_to), order="id")
+            for kind, spec in self._psa_billable_kinds().items()
+        }
+
+    @api.model
+    def _psa_timesheets_domain(self, projects, date_to):
+        projects = projects.filtered(lambda p: p.psa_billing_type == "time_material")
+        return [
+            ("project_id", "in", projects.ids),
+            ("psa_state", "=", "approved"),
+            ("psa_billable", "=", True),
+            ("psa_cap_decision", "!=", "write_off"),
+            ("date", "<=", date_to),
+        ]
+
+    @api.model
+    def _psa_expenses_domain(self, projects, date_to):
+        # The billing state is derived again from its facts: an approved
+        # report, re-billed, not invoiced yet.
+        return [
+            ("psa_project_id", "in", projects.ids),
+            ("psa_rebillable", "=", True),
+            ("psa_invoiced", "=", False),
+            ("sheet_id.state", "in", ("approve", "post", "done")),
+            ("date", "<=", date_to),
+        ]
+
+    @api.model
+    def _psa_installments_domain(self, projects, date_to):
+        projects = projects.filtered(lambda p: p.psa_billing_type == "fixed_price")
+        return [
+            ("project_id", "in", projects.ids),
+            ("psa_invoiced", "=", False),
+            ("date", "<=", date_to),
+        ]
+
+    @api.model
+    def _psa_milestones_domain(self, projects, date_to):
+        projects = projects.filtered(lambda p: p.psa_billing_type == "milestone")
+        return [
+            ("project_id", "in", projects.ids),
+            ("psa_invoiced", "=", False),
+            ("is_reached", "=", True),
+            # Reached in the period: a later milestone waits for its run.
+            ("reached_date", "<=", date_to),
+        ]
 
     @api.model
     def _lock_entries(self, entries, skipped=None):
@@ -581,33 +661,31 @@ class PsaInvoicingEngine(models.AbstractModel):
         self.env.flush_all()
         locked, times = {}, {}
         left = defaultdict(int)  # project: entries not locked
+        kinds = self._psa_billable_kinds()
         for kind, records in entries.items():
             if not records:
                 locked[kind] = records
                 continue
-            if kind == "timesheets":
-                columns, still_open = TIME_COLUMNS, SQL("psa_state = 'approved'")
-            else:
-                columns, still_open = SQL("id"), SQL("psa_invoiced IS NOT TRUE")
+            spec = kinds[kind]
             self.env.cr.execute(
                 SQL(
                     "SELECT %s FROM %s WHERE id = ANY(%s::integer[]) AND %s"
                     " ORDER BY id FOR UPDATE SKIP LOCKED",
-                    columns,
+                    spec.columns,
                     SQL.identifier(records._table),
                     # An array literal: psycopg2 adapts a list id by id, slowly.
                     "{" + ",".join(map(str, records.ids)) + "}",
-                    still_open,
+                    spec.still_open,
                 )
             )
             rows = self.env.cr.fetchall()
-            if kind == "timesheets":
-                times = {row[0]: Time._make(row) for row in rows}
+            if spec.row:
+                times.update((row[0], spec.row._make(row)) for row in rows)
             ids = {row[0] for row in rows}
             locked[kind] = records.browse([rid for rid in records.ids if rid in ids])
             missing = records - locked[kind]
             for record in missing:
-                left[record[self._project_field(missing)]] += 1
+                left[record[spec.project_field]] += 1
         if skipped is not None:
             for project, count in left.items():
                 skipped[project] = self.env._(
@@ -706,29 +784,32 @@ class PsaInvoicingEngine(models.AbstractModel):
         changed.modified(["psa_cap_held"])
 
     @api.model
-    def _group_entries(self, entries, grouping, times):
-        """``{(partner, currency, company, project or False): {kind: records}}``"""
-        pairs = {}  # kind: [(project id, entry id)]
-        for kind, records in entries.items():
-            if kind == "timesheets":
-                pairs[kind] = [(times[tid].project_id, tid) for tid in records.ids]
-            else:
-                field = self._project_field(records)
-                pairs[kind] = [(record[field].id, record.id) for record in records]
+    def _group_entries(self, entries, grouping, times, per_project=False):
+        """``{invoice key: {kind: records}}``, one invoice per key, in the order
+        the groups are met. An invoice key starts with the invoice's
+        ``(partner, currency, company)``: see ``_invoice_grouping_key``
+        (bypassed with ``per_project``: the key ends with the project)."""
+        pairs = {
+            kind: self._entry_project_ids(kind, records, times)
+            for kind, records in entries.items()
+        }
         projects = (
             self.env["project.project"]
             .sudo()
             .browse({pid for kind_pairs in pairs.values() for pid, _id in kind_pairs})
         )
-        key_of = {
-            project.id: (
+        key_of = {}
+        for project in projects:
+            key = (
                 project.partner_id.commercial_partner_id,
                 project.psa_currency_id,
                 project.company_id or self.env.company,
-                project if grouping == "project" else False,
             )
-            for project in projects
-        }
+            key_of[project.id] = (
+                (*key, project)
+                if per_project
+                else self._invoice_grouping_key(project, *key, grouping)
+            )
         groups = {}  # key: {kind: [ids]}, in the order the groups are met
         group_of = {}  # project id: its group (keys hashed once per project)
         for kind, kind_pairs in pairs.items():
@@ -742,16 +823,30 @@ class PsaInvoicingEngine(models.AbstractModel):
         # Recordsets built once from id lists (unions in the loop are quadratic).
         return {
             key: {
-                kind: self.env[model].sudo().browse(group[kind])
-                for kind, (model, _f) in KINDS.items()
+                kind: self.env[spec.model].sudo().browse(group[kind])
+                for kind, spec in self._psa_billable_kinds().items()
             }
             for key, group in groups.items()
         }
 
     @api.model
+    def _invoice_grouping_key(self, project, partner, currency, company, grouping):
+        """Which invoice the entries of ``project`` go on: entries of equal
+        keys share one. A hashable tuple starting with the invoice's
+        ``(partner, currency, company)``; what follows is free (by default the
+        project with ``grouping == "project"``, else nothing: one invoice per
+        customer, currency and company)."""
+        return (partner, currency, company, project if grouping == "project" else False)
+
+    @api.model
     def _create_invoices(self, groups, detail, times, annex=None):
-        plans = []  # (invoice vals, [(entries, hours) of each product line])
-        for (partner, currency, company, _project), entries in groups.items():
+        """One invoice per group: ``_prepare_invoice_vals`` (which may bring
+        lines of its own), then the planned lines, each carrying its plan key
+        (``psa_plan_key``) by which ``_link_entries`` finds it."""
+        plans = []  # (invoice vals, {plan key: LinePlan})
+        keys = itertools.count(1)
+        for key, entries in groups.items():
+            partner, currency, company = key[:3]
             line_plans = self._plan_lines(entries, currency, company, detail, times)
             projects = self._entries_projects(entries, times)
             invoice_vals = self._prepare_invoice_vals(
@@ -761,17 +856,26 @@ class PsaInvoicingEngine(models.AbstractModel):
             invoice_vals["psa_invoice_annex"] = (
                 any(projects.mapped("psa_invoice_annex")) if annex is None else annex
             )
+            keyed = {next(keys): plan for plan in line_plans}
             invoice_vals["invoice_line_ids"] = [
-                Command.create(vals) for vals, _entries, _hours in line_plans
+                *invoice_vals.get("invoice_line_ids", ()),
+                *(
+                    Command.create({**plan.vals, "psa_plan_key": plan_key})
+                    for plan_key, plan in keyed.items()
+                ),
             ]
-            plans.append((invoice_vals, [plan[1:] for plan in line_plans]))
+            plans.append((invoice_vals, keyed))
         Move = self.env["account.move"].with_context(default_move_type="out_invoice")
-        moves = Move.create([vals for vals, _lines in plans])
-        self._link_entries(moves, [lines for _vals, lines in plans])
+        moves = Move.create([vals for vals, _keyed in plans])
+        self._link_entries(moves, [keyed for _vals, keyed in plans])
         return moves
 
     @api.model
     def _prepare_invoice_vals(self, partner, currency, company, projects):
+        """The values of one invoice of ``projects``' entries. An override may
+        add lines (``invoice_line_ids``: ``Command.create`` values): the
+        engine's lines come after them; a line that bills no entry has no
+        link."""
         return {
             "move_type": "out_invoice",
             "partner_id": partner.id,
@@ -913,11 +1017,33 @@ class PsaInvoicingEngine(models.AbstractModel):
 
     @api.model
     def _plan_lines(self, entries, currency, company, detail, times):
-        """``[(line vals, entries billed by the line, their billed hours or
-        None)]``: timesheets gathered by the line detail (project setting, or
-        ``detail``); expenses one line each."""
+        """``[LinePlan]`` of one invoice, kind after kind (each kind's
+        ``lines`` method), each line's values passed through
+        ``_prepare_invoice_line``."""
         plans = []
-        timesheets = entries["timesheets"]
+        for kind, spec in self._psa_billable_kinds().items():
+            records = entries.get(kind)
+            if not records:
+                continue
+            for plan in getattr(self, spec.lines)(
+                records, currency, company, detail, times
+            ):
+                vals = self._prepare_invoice_line(kind, plan, currency, company)
+                plans.append(plan._replace(vals=vals, kind=kind))
+        return plans
+
+    @api.model
+    def _prepare_invoice_line(self, kind, plan, currency, company):
+        """The values of one planned invoice line (``plan``: a ``LinePlan`` of
+        ``kind``, its entries in hand), as it will be created: the place to
+        change every line the engine makes. Returns the values."""
+        return plan.vals
+
+    @api.model
+    def _psa_timesheet_lines(self, timesheets, currency, company, detail, times):
+        """Timesheets gathered by the line detail (project setting, or
+        ``detail``), one line per project, key and rate."""
+        plans = []
         for project, key, rate, line_detail, line_times in self._gather_times(
             timesheets, detail, times
         ):
@@ -930,55 +1056,58 @@ class PsaInvoicingEngine(models.AbstractModel):
                 dates=[time.date for time in line_times],
             )
             plans.append(
-                (
+                LinePlan(
                     self._prepare_line_vals(project, name, hours, rate),
                     timesheets.browse([time.id for time in line_times]),
                     [time.hours for time in line_times],
                 )
             )
-        for expense in entries["expenses"]:
+        return plans
+
+    @api.model
+    def _psa_expense_lines(self, expenses, currency, company, detail, times):
+        """One line per re-billed expense, in the invoice currency."""
+        plans = []
+        for expense in expenses:
             amount = expense.currency_id._convert(
                 expense._psa_derive_rebill_amount(), currency, company, expense.date
             )
-            plans.append(
-                (
-                    self._prepare_expense_line_vals(expense, amount, company),
-                    expense,
-                    None,
-                )
-            )
-        for installment in entries["installments"].sorted("date"):
+            vals = self._prepare_expense_line_vals(expense, amount, company)
+            plans.append(LinePlan(vals, expense, None))
+        return plans
+
+    @api.model
+    def _psa_installment_lines(self, installments, currency, company, detail, times):
+        """One line per due installment, by due date."""
+        plans = []
+        for installment in installments.sorted("date"):
             name = self.env._(
                 "%(project)s: %(installment)s — due %(date)s",
                 project=installment.project_id.name,
                 installment=installment.name,
                 date=self._period_label(installment.date),
             )
-            plans.append(
-                (
-                    self._prepare_line_vals(
-                        installment.project_id, name, 1.0, installment.amount
-                    ),
-                    installment,
-                    None,
-                )
+            vals = self._prepare_line_vals(
+                installment.project_id, name, 1.0, installment.amount
             )
-        for milestone in entries["milestones"]:
+            plans.append(LinePlan(vals, installment, None))
+        return plans
+
+    @api.model
+    def _psa_milestone_lines(self, milestones, currency, company, detail, times):
+        """One line per reached milestone."""
+        plans = []
+        for milestone in milestones:
             name = self.env._(
                 "%(project)s: milestone %(milestone)s — reached %(date)s",
                 project=milestone.project_id.name,
                 milestone=milestone.name,
                 date=self._period_label(milestone.reached_date),
             )
-            plans.append(
-                (
-                    self._prepare_line_vals(
-                        milestone.project_id, name, 1.0, milestone.psa_invoice_amount
-                    ),
-                    milestone,
-                    None,
-                )
+            vals = self._prepare_line_vals(
+                milestone.project_id, name, 1.0, milestone.psa_invoice_amount
             )
+            plans.append(LinePlan(vals, milestone, None))
         return plans
 
     @api.model
@@ -995,67 +1124,95 @@ class PsaInvoicingEngine(models.AbstractModel):
         }
 
     @api.model
-    def _link_entries(self, moves, lines_per_move):
-        """Record which entries each invoice line bills, splitting the line's
-        subtotal over its timesheets (by billed hours) so that the shares add up
-        to the cent; then mark the entries invoiced.
+    def _link_entries(self, moves, plans_per_move):
+        """Record which entries each invoice line bills (its kind's
+        ``link_vals``), then mark the entries invoiced.
 
-        :param lines_per_move: per move, ``[(entries, their billed hours or
-            None)]`` of its product lines, in order
+        :param plans_per_move: per move, ``{plan key: LinePlan}``: a planned
+            line is found on its move by its key (``psa_plan_key``), whatever
+            other lines the move has; a line that bills no entry has no link
         """
         links = []
         billed = defaultdict(list)
-        kind_of = {model: kind for kind, (model, _f) in KINDS.items()}
-        for move, planned in zip(moves, lines_per_move, strict=True):
-            product_lines = move.invoice_line_ids.filtered(
-                lambda line: line.display_type == "product"
-            ).sorted("id")
-            for move_line, (records, hours) in zip(product_lines, planned, strict=True):
-                kind = kind_of[records._name]
-                link_field = KINDS[kind][1]
-                billed[kind] += records.ids
-                if kind != "timesheets":
-                    links.append(
-                        {
-                            "move_line_id": move_line.id,
-                            link_field: records.id,
-                            "amount": move_line.price_subtotal,
-                        }
-                    )
+        kinds = self._psa_billable_kinds()
+        for move, keyed in zip(moves, plans_per_move, strict=True):
+            move_lines = {
+                line.psa_plan_key: line for line in move.line_ids if line.psa_plan_key
+            }
+            for plan_key, plan in keyed.items():
+                if not plan.records:
                     continue
-                shares = self._split(move_line.price_subtotal, hours, move.currency_id)
-                links += [
-                    {
-                        "move_line_id": move_line.id,
-                        link_field: entry_id,
-                        "hours": entry_hours,
-                        "amount": share,
-                    }
-                    for entry_id, entry_hours, share in zip(
-                        records.ids, hours, shares, strict=True
-                    )
-                ]
+                billed[plan.kind] += plan.records.ids
+                spec = kinds[plan.kind]
+                links += getattr(self, spec.link_vals)(spec, move_lines[plan_key], plan)
         self.env["psa.invoice.link"]._insert(links)
         self._mark(
             {
-                kind: self.env[model].sudo().browse(billed[kind])
-                for kind, (model, _f) in KINDS.items()
+                kind: self.env[spec.model].sudo().browse(billed[kind])
+                for kind, spec in kinds.items()
             },
             invoiced=True,
         )
 
     @api.model
+    def _prepare_link_vals(self, spec, move_line, plan):
+        """The links of one invoice line (``plan``, of the kind ``spec``): its
+        subtotal split over its entries so that the shares add up to the cent,
+        by their billed hours (which the links record) or evenly."""
+        link_field = spec.link_field
+        weights = plan.hours if plan.hours is not None else [1.0] * len(plan.records)
+        shares = self._split(move_line.price_subtotal, weights, move_line.currency_id)
+        links = [
+            {"move_line_id": move_line.id, link_field: entry_id, "amount": share}
+            for entry_id, share in zip(plan.records.ids, shares, strict=True)
+        ]
+        if plan.hours is not None:
+            for link, hours in zip(links, plan.hours, strict=True):
+                link["hours"] = hours
+        return links
+
+    @api.model
     def _mark(self, billed, invoiced):
-        """Entries invoiced, or back to "to invoice"."""
-        billed["timesheets"]._psa_write_state(
+        """Entries (``{kind: records}``) invoiced, or back to "to invoice"."""
+        kinds = self._psa_billable_kinds()
+        for kind, records in billed.items():
+            getattr(self, kinds[kind].mark)(records, invoiced)
+
+    @api.model
+    def _psa_mark_timesheets(self, timesheets, invoiced):
+        timesheets._psa_write_state(
             {"psa_state": "invoiced" if invoiced else "approved"}
         )
-        for kind in ("expenses", "installments", "milestones"):
-            billed[kind].sudo().write({"psa_invoiced": invoiced})
+
+    @api.model
+    def _psa_mark_flag(self, records, invoiced):
+        records.sudo().write({"psa_invoiced": invoiced})
 
     @api.model
     def _linked(self, links):
-        return {kind: links[field].sudo() for kind, (_model, field) in KINDS.items()}
+        """``{kind: the records of links}``"""
+        return {
+            kind: links[spec.link_field].sudo()
+            for kind, spec in self._psa_billable_kinds().items()
+        }
+
+    @api.model
+    def _psa_taken(self, kind, records):
+        """The records of ``records`` no longer to invoice (their kind's
+        ``still_open`` condition is false)."""
+        if not records:
+            return records
+        records.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) AND NOT COALESCE(%s, FALSE)",
+                SQL.identifier(records._table),
+                records.ids,
+                self._psa_billable_kinds()[kind].still_open,
+            )
+        )
+        taken = {row[0] for row in self.env.cr.fetchall()}
+        return records.filtered(lambda record: record.id in taken)
 
     @api.model
     def _split(self, total, weights, currency):
@@ -1094,10 +1251,11 @@ class PsaInvoicingEngine(models.AbstractModel):
         if not links:
             return
         linked = self._linked(links)
-        taken = linked["timesheets"].filtered(lambda line: line.psa_state != "approved")
-        names = taken.mapped("display_name")
-        for kind in ("expenses", "installments", "milestones"):
-            names += linked[kind].filtered("psa_invoiced").mapped("display_name")
+        names = [
+            name
+            for kind, records in linked.items()
+            for name in self._psa_taken(kind, records).mapped("display_name")
+        ]
         if names:
             raise UserError(
                 self.env._(

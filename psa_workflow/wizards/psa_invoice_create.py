@@ -100,27 +100,11 @@ class PsaInvoiceCreate(models.TransientModel):
     def _preview_line_vals(self, project, line):
         counts = line["counts"]
         engine = self.env["psa.invoicing.engine"]
-        parts = []
-        if counts["timesheets"]:
-            parts.append(
-                self.env._(
-                    "Timesheets: %(count)s (%(hours)s)",
-                    count=counts["timesheets"],
-                    hours=engine._hours_label(line["hours"]),
-                )
-            )
-        if counts["expenses"]:
-            parts.append(
-                self.env._("Re-billed expenses: %(count)s", count=counts["expenses"])
-            )
-        if counts["installments"]:
-            parts.append(
-                self.env._("Due installments: %(count)s", count=counts["installments"])
-            )
-        if counts["milestones"]:
-            parts.append(
-                self.env._("Reached milestones: %(count)s", count=counts["milestones"])
-            )
+        parts = [
+            self._preview_count_label(kind, number, line)
+            for kind, number in counts.items()
+            if number
+        ]
         if line["held_hours"]:
             parts.append(
                 self.env._(
@@ -142,6 +126,29 @@ class PsaInvoiceCreate(models.TransientModel):
             "reason": line["reason"] or False,
             "annex": annex and bool(counts["timesheets"]),
         }
+
+    def _preview_count_label(self, kind, number, line):
+        """The entries of one billable kind: "Timesheets: 12 (48.25 h)"."""
+        if kind == "timesheets":
+            return self.env._(
+                "Timesheets: %(count)s (%(hours)s)",
+                count=number,
+                hours=self.env["psa.invoicing.engine"]._hours_label(line["hours"]),
+            )
+        labels = {
+            "expenses": self.env._("Re-billed expenses: %(count)s", count=number),
+            "installments": self.env._("Due installments: %(count)s", count=number),
+            "milestones": self.env._("Reached milestones: %(count)s", count=number),
+        }
+        if kind in labels:
+            return labels[kind]
+        # A kind another module adds: named after its model.
+        model = self.env["psa.invoicing.engine"]._psa_billable_kinds()[kind].model
+        return self.env._(
+            "%(entries)s: %(count)s",
+            entries=self.env["ir.model"]._get(model).name,
+            count=number,
+        )
 
     def action_create_invoices(self):
         ensure_one(self, "action_create_invoices")
