@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
-from .psa_validation import check_ranges, ensure_one, sql_check
+from .psa_validation import OPEN_STATES, check_ranges, ensure_one, sql_check
 from .psa_write_policy import trusted_write
 
 # Budget burn colour bands (% of the budget consumed): green below the
@@ -593,7 +593,7 @@ class ProjectProject(models.Model):
             open_lines = self.env["account.analytic.line"].search(
                 [
                     ("project_id", "in", self.ids),
-                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                    ("psa_state", "in", OPEN_STATES),
                 ]
             )
             # Work on a project made non-billable is no longer billable, unless
