@@ -373,8 +373,9 @@ class AccountAnalyticLine(models.Model):
         self._psa_check_can_delete_others()
 
     def _psa_check_can_delete_others(self):
-        """Someone else's timesheet is deleted by its project's manager or a
-        timesheet / PSA administrator only (accountants read them to bill them)."""
+        """Someone else's timesheet is deleted by its project's approvers
+        (``psa_approver_ids``) or a timesheet / PSA administrator only
+        (accountants read them to bill them)."""
         if self.env.su or self.env.user.has_group(
             "hr_timesheet.group_hr_timesheet_approver"
         ):
@@ -383,14 +384,14 @@ class AccountAnalyticLine(models.Model):
             lambda line: (
                 line.project_id
                 and not line._psa_is_own()
-                and line.project_id.user_id != self.env.user
+                and self.env.user not in line.project_id.sudo().psa_approver_ids
             )
         )
         if others:
             raise UserError(
                 self.env._(
                     "You can only delete your own timesheets or those of projects you "
-                    "manage:\n%(entries)s",
+                    "approve:\n%(entries)s",
                     entries=self._psa_list(others),
                 )
             )

@@ -152,10 +152,31 @@ class AccountAnalyticLine(models.Model):
 
     def _psa_write_state(self, vals):
         """Write approval fields on all the lines in one UPDATE, whatever their
-        number. Only the actions above call this, after their checks (the state
-        fields cannot be written otherwise)."""
+        number. Only the actions above and the invoicing (invoiced, back to
+        approved) call this, after their checks (the state fields cannot be
+        written otherwise). A change of ``psa_state`` then calls
+        ``_psa_after_state_change`` on the lines whose state changed."""
         assert set(vals) <= STATE_FIELDS
+        if not self:
+            return
         self.env.flush_all()
+        # An array literal: psycopg2 adapts a list id by id, slowly.
+        ids = "{" + ",".join(map(str, self.ids)) + "}"
+        new_state = vals.get("psa_state")
+        old_ids_by_state = []
+        if new_state:
+            # The states before, for the hook (a concurrent change of these
+            # rows makes the UPDATE below fail to serialize).
+            self.env.cr.execute(
+                SQL(
+                    "SELECT psa_state, array_agg(id) FROM account_analytic_line"
+                    " WHERE id = ANY(%s::integer[]) AND psa_state != %s"
+                    " GROUP BY psa_state",
+                    ids,
+                    new_state,
+                )
+            )
+            old_ids_by_state = self.env.cr.fetchall()
         assignments = SQL(", ").join(
             # False means NULL in the ORM, whatever the column type.
             SQL("%s = %s", SQL.identifier(fname), None if value is False else value)
@@ -168,12 +189,25 @@ class AccountAnalyticLine(models.Model):
                 assignments,
                 self.env.uid,
                 fields.Datetime.now(),
-                # An array literal: psycopg2 adapts a list id by id, slowly.
-                "{" + ",".join(map(str, self.ids)) + "}",
+                ids,
             )
         )
         self.invalidate_recordset([*vals, "write_uid", "write_date"])
         self.modified(list(vals))
+        old_states = {}
+        for old_state, changed_ids in old_ids_by_state:
+            old_states.update(dict.fromkeys(changed_ids, old_state))
+        if old_states:
+            self.browse(old_states)._psa_after_state_change(old_states, new_state)
+
+    def _psa_after_state_change(self, old_states, new_state):
+        """Hook after every change of ``psa_state`` (submitted, approved,
+        rejected, back to draft, invoiced, back to approved when an invoice is
+        cancelled or credited), which is written in SQL: Odoo's ``write``, its
+        automated actions and other modules' ``write`` overrides do not see it.
+        ``self``: the lines whose state changed, already in ``new_state``;
+        ``old_states``: ``{line id: state before}``. Does nothing; extend it
+        (call ``super()``)."""
 
     def _psa_timesheets(self):
         lines = self.filtered("project_id")
@@ -184,20 +218,34 @@ class AccountAnalyticLine(models.Model):
         return lines
 
     def _psa_check_approver(self):
-        """The user manages every project of these lines, or is a PSA administrator."""
+        """The user approves every project of these lines (``_psa_is_approver``),
+        or is a PSA administrator."""
         if self.env.user.has_group("psa_workflow.group_psa_admin"):
             return
-        not_managed = self.filtered(
-            lambda line: line.project_id.user_id != self.env.user
-        )
-        if not_managed:
+        not_theirs = self.filtered(lambda line: not line._psa_is_approver())
+        if not_theirs:
             raise UserError(
                 self.env._(
-                    "You can only act on the timesheets of projects you manage:"
+                    "You can only act on the timesheets of projects you approve:"
                     "\n%(entries)s",
-                    entries=self._psa_list(not_managed),
+                    entries=self._psa_list(not_theirs),
                 )
             )
+
+    def _psa_is_approver(self, user=None):
+        """Whether ``user`` (default: the current user) is one of the approvers
+        of this line's project (``project.project._psa_approvers``)."""
+        self.ensure_one()
+        user = user or self.env.user
+        # sudo: who approves is no secret of the project's (delegates may not
+        # follow a private project).
+        return user in self.project_id.sudo().psa_approver_ids
+
+    @api.model
+    def _psa_approver_domain(self):
+        """The timesheets of the projects the current user approves, as a
+        domain (record rules and view filters say the same in XML)."""
+        return [("project_id.psa_approver_ids", "in", self.env.uid)]
 
     @api.model
     def _psa_approval_conflict_free_domain(self):
@@ -229,7 +277,7 @@ class AccountAnalyticLine(models.Model):
     @api.model
     def _psa_to_approve_domain(self):
         """The submitted timesheets the current user may approve: on the
-        projects they manage (PSA administrators: every project), free of
+        projects they approve (PSA administrators: every project), free of
         conflicts of duties. The queue (``psa_action_to_approve``) lists them
         and the dashboard counts them."""
         if not self.env.user.has_group("psa_workflow.group_psa_approver"):
@@ -240,7 +288,7 @@ class AccountAnalyticLine(models.Model):
             *self._psa_approval_conflict_free_domain(),
         ]
         if not self.env.user.has_group("psa_workflow.group_psa_admin"):
-            domain.append(("project_id.user_id", "=", self.env.uid))
+            domain += self._psa_approver_domain()
         return domain
 
     @api.model
@@ -282,7 +330,7 @@ class AccountAnalyticLine(models.Model):
 
     def _psa_check_can_approve(self, states=("submitted",), check_rate=False):
         """Refuse, listing every reason, unless all lines can be approved by the
-        current user: right state, a project they manage, no conflict of
+        current user: right state, a project they approve, no conflict of
         duties (``_psa_approval_conflicts``), and a rate for billable lines."""
         if not self.env.user.has_group("psa_workflow.group_psa_approver"):
             raise UserError(
@@ -328,12 +376,12 @@ class AccountAnalyticLine(models.Model):
     # Activities: approvers on submission, employees on rejection
     # ------------------------------------------------------------------
     def _psa_notify_approvers(self):
-        """One "timesheets to approve" activity per project and approver,
-        reused while it is open."""
+        """One "timesheets to approve" activity per project and approver
+        (``psa_approver_ids``), reused while it is open."""
         activity_type = self.env.ref(
             "psa_workflow.mail_activity_type_timesheet_approval"
         )
-        projects = self.project_id.filtered("user_id")
+        projects = self.project_id.sudo().filtered("psa_approver_ids")
         existing = (
             self.env["mail.activity"]
             .sudo()
@@ -352,24 +400,25 @@ class AccountAnalyticLine(models.Model):
                 "res_model_id": model_id,
                 "res_id": project.id,
                 "activity_type_id": activity_type.id,
-                "user_id": project.user_id.id,
+                "user_id": approver.id,
                 "summary": self.env._("Timesheets to approve"),
                 "automated": True,
                 "date_deadline": fields.Date.context_today(self),
             }
             for project in projects
-            if (project.id, project.user_id.id) not in has_activity
+            for approver in project.psa_approver_ids
+            if (project.id, approver.id) not in has_activity
         ]
         if not vals_list:
             return
         # Two submissions at the same moment would both see no activity and
-        # both create one (and both subscribe the manager: a unique violation,
+        # both create one (and both subscribe the approver: a unique violation,
         # which is not retried). Updating the projects' rows first makes the
         # later transaction fail to serialize: Odoo retries it, and the retry
         # sees the activity.
         self.env.cr.execute(
             "UPDATE project_project SET id = id WHERE id = ANY(%s)",
-            [[vals["res_id"] for vals in vals_list]],
+            [list({vals["res_id"] for vals in vals_list})],
         )
         # Approvers are notified by the employee's submission: the employee may
         # not create activities on projects they only follow.

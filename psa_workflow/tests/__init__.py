@@ -42,3 +42,4 @@ from . import test_figures
 from . import test_project_manager
 from . import test_project_manager_tour
 from . import test_accountant_tour
+from . import test_approver_hooks
