@@ -5,9 +5,12 @@ from . import psa_role
 from . import hr_employee
 from . import project_project
 from . import project_task
-from . import account_analytic_line
-from . import psa_project_member
 from . import psa_rate
+from . import account_analytic_line
+from . import account_analytic_line_pricing
+from . import account_analytic_line_approval
+from . import account_analytic_line_invoicing
+from . import psa_project_member
 from . import psa_employee_capacity
 from . import resource_calendar
 from . import resource_calendar_leaves

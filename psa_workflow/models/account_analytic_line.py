@@ -1,21 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Timesheets, capture and lock: the fields every stage reads, the checks on
+what is logged (hours, roles, projects, hours per day), and the guards that
+lock approved and invoiced entries. Pricing, approval and invoicing extend
+the model in ``account_analytic_line_pricing``, ``_approval`` and
+``_invoicing``."""
+
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
-from odoo.tools import SQL, float_round, plaintext2html
-from odoo.tools.safe_eval import safe_eval
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_round
 
-from .psa_rate import RATE_SCOPES
-from .psa_validation import (
-    check_no_arguments,
-    check_ranges,
-    ensure_one,
-    sql_check,
-    to_date,
-)
+from .psa_validation import check_ranges, sql_check
 
 # A timesheet in one of these states is locked: its hours and billing are history.
 LOCKED_STATES = ("approved", "invoiced")
@@ -69,7 +65,8 @@ class AccountAnalyticLine(models.Model):
     billable flag, a rate from the rate chain, billed hours after the project's
     rounding, and an approval state that locks them once approved. A rejected
     timesheet carries the activity telling its employee what to correct (an
-    activity without a chatter: see ``message_subscribe`` below)."""
+    activity without a chatter: see ``message_subscribe`` in
+    ``account_analytic_line_approval``)."""
 
     _name = "account.analytic.line"
     _inherit = ["account.analytic.line", "mail.activity.mixin"]
@@ -106,90 +103,6 @@ class AccountAnalyticLine(models.Model):
         copy=False,
         readonly=True,
     )
-    psa_submitted_date = fields.Datetime(
-        string="Submitted on", copy=False, readonly=True
-    )
-    psa_approved_by_id = fields.Many2one(
-        "res.users", string="Approved by", copy=False, readonly=True
-    )
-    psa_approved_date = fields.Datetime(string="Approved on", copy=False, readonly=True)
-    psa_rejection_reason = fields.Text(
-        string="Rejection Reason", copy=False, readonly=True
-    )
-    # Billing, resolved while the entry is open, frozen once approved.
-    psa_billed_hours = fields.Float(
-        string="Billed Hours",
-        digits=(16, 2),
-        readonly=True,
-        copy=False,
-        help="Hours billed: the hours logged after the project's billing rounding. "
-        "The hours logged never change.",
-    )
-    # In each project's currency: never summed (lists' group totals, pivots),
-    # the amount in the company currency is.
-    psa_bill_rate = fields.Monetary(
-        string="Bill Rate",
-        currency_field="psa_currency_id",
-        readonly=True,
-        copy=False,
-        aggregator=None,
-        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
-    )
-    psa_bill_amount = fields.Monetary(
-        string="Billable Amount",
-        currency_field="psa_currency_id",
-        readonly=True,
-        copy=False,
-        aggregator=None,
-        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
-    )
-    psa_currency_id = fields.Many2one(
-        "res.currency", string="Billing Currency", readonly=True, copy=False
-    )
-    psa_bill_amount_company = fields.Monetary(
-        string="Billable Amount in Company Currency",
-        currency_field="currency_id",
-        readonly=True,
-        copy=False,
-        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
-        help="The billable amount at Odoo's rate of the entry's date (converted "
-        "again when a rate of that date changes): what the reports sum.",
-    )
-    psa_rate_scope = fields.Selection(
-        selection=[*RATE_SCOPES, ("role_default", "Role default rate")],
-        string="Rate From",
-        readonly=True,
-        copy=False,
-    )
-    psa_rate_missing = fields.Boolean(
-        string="No Rate",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="Billable, but no rate of the rate chain applies: set one before "
-        "approval.",
-    )
-
-    psa_cap_held = fields.Boolean(
-        string="Held by Cap",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="Beyond the project's not-to-exceed cap: not invoiced until a billing "
-        "user bills it anyway or writes it off.",
-    )
-    psa_cap_decision = fields.Selection(
-        selection=[("bill", "Bill anyway"), ("write_off", "Written off")],
-        string="Cap Decision",
-        readonly=True,
-        copy=False,
-    )
-    psa_invoice_id = fields.Many2one(
-        "account.move",
-        string="Invoice",
-        compute="_compute_psa_invoice_id",
-        help="The customer invoice billing this timesheet.",
-    )
 
     _sql_constraints = [
         # Odoo's own column: analytic lines without a project may be negative.
@@ -198,82 +111,7 @@ class AccountAnalyticLine(models.Model):
             sql_check("unit_amount"),
             "The quantity (hours) of an analytic line must be a finite number.",
         ),
-        (
-            "psa_billed_hours_range",
-            sql_check("psa_billed_hours", 0),
-            "The billed hours of a timesheet must be a finite number, not negative.",
-        ),
-        (
-            "psa_bill_rate_range",
-            sql_check("psa_bill_rate", 0),
-            "The bill rate of a timesheet must be a finite number, not negative.",
-        ),
-        (
-            "psa_bill_amount_range",
-            sql_check("psa_bill_amount", 0),
-            "The billable amount of a timesheet must be a finite number, not negative.",
-        ),
-        (
-            "psa_bill_amount_company_range",
-            sql_check("psa_bill_amount_company", 0),
-            "The billable amount of a timesheet must be a finite number, not negative.",
-        ),
     ]
-
-    def _compute_psa_invoice_id(self):
-        links = (
-            self.env["psa.invoice.link"]
-            .sudo()
-            .search_fetch(
-                [("timesheet_id", "in", self.ids), ("state", "=", "invoiced")],
-                ["timesheet_id", "move_id"],
-            )
-        )
-        invoice_of = {link.timesheet_id.id: link.move_id for link in links}
-        for line in self:
-            line.psa_invoice_id = invoice_of.get(line.id, False)
-
-    def action_psa_create_invoices(self):
-        """Invoice the selected timesheets (approved, billable ones)."""
-        return self.env["psa.invoicing.engine"]._invoice_selection("timesheets", self)
-
-    def action_psa_cap_bill_anyway(self):
-        """Release time held by a cap: it is invoiced with the next invoice."""
-        self._psa_cap_decide("bill")
-        return True
-
-    def action_psa_cap_write_off(self):
-        """Never invoice this time held by a cap (it stays approved, as history)."""
-        self._psa_cap_decide("write_off")
-        return True
-
-    def _psa_cap_decide(self, decision):
-        if not self.env.user.has_group("psa_workflow.group_psa_billing"):
-            raise AccessError(self.env._("Only billing users decide on capped time."))
-        # Invoiced time is not held any more, whatever the flag says: written
-        # off, it would never be billed again once credited.
-        not_held = self.filtered(
-            lambda line: not line.psa_cap_held or line.psa_state != "approved"
-        )
-        if not_held:
-            raise UserError(
-                self.env._(
-                    "Only approved time held by a cap and not invoiced can be "
-                    "billed anyway or written off:\n%(entries)s",
-                    entries=self._psa_list(not_held),
-                )
-            )
-        # Billing users decide on time they cannot edit (locked, others').
-        self.sudo().write({"psa_cap_held": False, "psa_cap_decision": decision})
-
-    def action_psa_open_invoice(self):
-        ensure_one(self, "action_psa_open_invoice")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "view_mode": "form",
-            "res_id": self.psa_invoice_id.id,
-        }
 
     @api.depends("task_id", "project_id")
     def _compute_psa_billable(self):
@@ -535,8 +373,9 @@ class AccountAnalyticLine(models.Model):
         self._psa_check_can_delete_others()
 
     def _psa_check_can_delete_others(self):
-        """Someone else's timesheet is deleted by its project's manager or a
-        timesheet / PSA administrator only (accountants read them to bill them)."""
+        """Someone else's timesheet is deleted by its project's approvers
+        (``psa_approver_ids``) or a timesheet / PSA administrator only
+        (accountants read them to bill them)."""
         if self.env.su or self.env.user.has_group(
             "hr_timesheet.group_hr_timesheet_approver"
         ):
@@ -545,14 +384,14 @@ class AccountAnalyticLine(models.Model):
             lambda line: (
                 line.project_id
                 and not line._psa_is_own()
-                and line.project_id.user_id != self.env.user
+                and self.env.user not in line.project_id.sudo().psa_approver_ids
             )
         )
         if others:
             raise UserError(
                 self.env._(
                     "You can only delete your own timesheets or those of projects you "
-                    "manage:\n%(entries)s",
+                    "approve:\n%(entries)s",
                     entries=self._psa_list(others),
                 )
             )
@@ -570,157 +409,6 @@ class AccountAnalyticLine(models.Model):
                 )
             )
 
-    # ------------------------------------------------------------------
-    # Approval: submit, approve, reject, reopen (public API, in batch)
-    # ------------------------------------------------------------------
-    def action_psa_submit(self):
-        """Submit draft or rejected timesheets for approval (one's own, or as
-        their approver / a PSA administrator)."""
-        lines = self._psa_timesheets()
-        lines._psa_check_hours_logged()
-        wrong = lines.filtered(lambda line: line.psa_state not in ("draft", "rejected"))
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Only draft or rejected timesheets can be submitted:\n%(entries)s",
-                    entries=self._psa_list(wrong),
-                )
-            )
-        others = lines.filtered(lambda line: not line._psa_is_own())
-        if others:
-            others._psa_check_approver()
-        lines._psa_write_state(
-            {
-                "psa_state": "submitted",
-                "psa_submitted_date": fields.Datetime.now(),
-                "psa_rejection_reason": False,
-            }
-        )
-        lines._psa_close_rejection()
-        lines._psa_notify_approvers()
-        return True
-
-    @api.model
-    def psa_submit_week(self, day=None):
-        """Submit the current user's draft and rejected timesheets of the week
-        of ``day`` (a date or "YYYY-MM-DD", default: today) that have hours
-        (empty ones are skipped, not refused). Returns the number of lines
-        submitted."""
-        day = to_date(self.env, day, "day") or fields.Date.context_today(self)
-        monday = day - timedelta(days=day.weekday())
-        lines = self.search(
-            [
-                ("user_id", "=", self.env.uid),
-                ("project_id", "!=", False),
-                ("psa_state", "in", ("draft", "rejected")),
-                ("unit_amount", ">", 0),
-                ("date", ">=", monday),
-                ("date", "<=", monday + timedelta(days=6)),
-            ]
-        )
-        lines.action_psa_submit()
-        return len(lines)
-
-    def action_psa_approve(self):
-        lines = self._psa_timesheets()
-        lines._psa_check_can_approve()
-        # What is frozen is priced again from the facts, not taken as stored.
-        lines._psa_update_billing()
-        lines._psa_check_can_approve(check_rate=True)
-        lines._psa_check_hours_logged()
-        lines._psa_write_state(
-            {
-                "psa_state": "approved",
-                "psa_approved_by_id": self.env.uid,
-                "psa_approved_date": fields.Datetime.now(),
-            }
-        )
-        lines._psa_close_approval_activities()
-        return True
-
-    def action_psa_reject(self, reason=None):
-        """Reject submitted (or approved, not invoiced) timesheets with a reason
-        shown to the employee (without a reason: the wizard asking for it)."""
-        if reason is not None and reason is not False and not isinstance(reason, str):
-            raise UserError(
-                self.env._("The reason must be a text, not %(reason)r.", reason=reason)
-            )
-        if reason and not reason.strip():
-            raise UserError(
-                self.env._("The reason must not be blank: tell the employee why.")
-            )
-        if not reason:
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Reject Timesheets"),
-                "res_model": "psa.timesheet.reject",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_line_ids": self.ids},
-            }
-        lines = self._psa_timesheets()
-        lines._psa_check_can_approve(states=("submitted", "approved"))
-        reason = reason.strip()
-        lines._psa_write_state(
-            {
-                "psa_state": "rejected",
-                "psa_rejection_reason": reason,
-                "psa_approved_by_id": False,
-                "psa_approved_date": False,
-            }
-        )
-        lines._psa_update_billing()
-        lines._psa_close_approval_activities()
-        lines._psa_notify_rejection(reason)
-        return True
-
-    def action_psa_reopen(self):
-        """Back to draft: an approved timesheet that is not invoiced yet."""
-        lines = self._psa_timesheets()
-        lines._psa_check_can_approve(states=("approved",))
-        lines._psa_write_state(
-            {
-                "psa_state": "draft",
-                "psa_approved_by_id": False,
-                "psa_approved_date": False,
-            }
-        )
-        lines._psa_update_billing()
-        return True
-
-    def _psa_write_state(self, vals):
-        """Write approval fields on all the lines in one UPDATE, whatever their
-        number. Only the actions above call this, after their checks (the state
-        fields cannot be written otherwise)."""
-        assert set(vals) <= STATE_FIELDS
-        self.env.flush_all()
-        assignments = SQL(", ").join(
-            # False means NULL in the ORM, whatever the column type.
-            SQL("%s = %s", SQL.identifier(fname), None if value is False else value)
-            for fname, value in vals.items()
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_analytic_line SET %s, write_uid = %s, write_date = %s"
-                " WHERE id = ANY(%s::integer[])",
-                assignments,
-                self.env.uid,
-                fields.Datetime.now(),
-                # An array literal: psycopg2 adapts a list id by id, slowly.
-                "{" + ",".join(map(str, self.ids)) + "}",
-            )
-        )
-        self.invalidate_recordset([*vals, "write_uid", "write_date"])
-        self.modified(list(vals))
-
-    def _psa_timesheets(self):
-        lines = self.filtered("project_id")
-        if lines != self:
-            raise UserError(
-                self.env._("Only timesheets (lines with a project) are approved.")
-            )
-        return lines
-
     @api.model
     def _psa_list(self, lines, limit=20):
         names = [self._psa_entry_name(line) for line in lines[:limit]]
@@ -728,402 +416,11 @@ class AccountAnalyticLine(models.Model):
             names.append(self.env._("... and %(count)s more", count=len(lines) - limit))
         return "\n".join(names)
 
-    def _psa_check_approver(self):
-        """The user manages every project of these lines, or is a PSA administrator."""
-        if self.env.user.has_group("psa_workflow.group_psa_admin"):
-            return
-        not_managed = self.filtered(
-            lambda line: line.project_id.user_id != self.env.user
-        )
-        if not_managed:
-            raise UserError(
-                self.env._(
-                    "You can only act on the timesheets of projects you manage:"
-                    "\n%(entries)s",
-                    entries=self._psa_list(not_managed),
-                )
-            )
-
     def _psa_is_own(self):
         """The current user's own time: by the employee, whoever the line's
         user field says (it can be written)."""
         self.ensure_one()
         return self.env.user in (self.employee_id.user_id | self.user_id)
-
-    @api.model
-    def _psa_approval_conflict_free_domain(self):
-        """The separation of duties as a domain: the lines the current user
-        may approve, reject or reopen, whatever their groups (PSA
-        administrators too). Not theirs (employee or user of the line), not
-        entered by them for someone else: an approver logging time for a
-        consultant needs another approver. The one definition of the rule:
-        checks (``_psa_approval_conflicts``) and queues
-        (``_psa_to_approve_domain``) use it."""
-        user = self.env.user
-        own_employees = (
-            self.env["hr.employee"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("user_id", "=", user.id)])
-        )
-        return [
-            ("employee_id", "not in", own_employees.ids),
-            ("user_id", "!=", user.id),
-            ("create_uid", "!=", user.id),
-        ]
-
-    def _psa_approval_conflicts(self):
-        """The lines the current user may not approve, reject or reopen
-        (``_psa_approval_conflict_free_domain``)."""
-        return self - self.filtered_domain(self._psa_approval_conflict_free_domain())
-
-    @api.model
-    def _psa_to_approve_domain(self):
-        """The submitted timesheets the current user may approve: on the
-        projects they manage (PSA administrators: every project), free of
-        conflicts of duties. The queue (``psa_action_to_approve``) lists them
-        and the dashboard counts them."""
-        if not self.env.user.has_group("psa_workflow.group_psa_approver"):
-            return expression.FALSE_DOMAIN
-        domain = [
-            ("psa_state", "=", "submitted"),
-            ("project_id", "!=", False),
-            *self._psa_approval_conflict_free_domain(),
-        ]
-        if not self.env.user.has_group("psa_workflow.group_psa_admin"):
-            domain.append(("project_id.user_id", "=", self.env.uid))
-        return domain
-
-    @api.model
-    def psa_action_to_approve(self, *args, **kwargs):
-        """The queue of timesheets to approve (menus, dashboard): the action
-        ``account_analytic_line_action_approve`` on ``_psa_to_approve_domain``."""
-        check_no_arguments(self.env, "psa_action_to_approve", args, kwargs)
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "psa_workflow.account_analytic_line_action_approve"
-        )
-        action["domain"] = self._psa_to_approve_domain()
-        return action
-
-    @api.model
-    def psa_action_my_timesheets(self, *args, **kwargs):
-        """Odoo's My Timesheets, showing the rejected ones first when there
-        are: the employee sees what to correct, with the approver's reason."""
-        check_no_arguments(self.env, "psa_action_my_timesheets", args, kwargs)
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "hr_timesheet.act_hr_timesheet_line"
-        )
-        # Reloading the page runs this again (the server action's path).
-        action.pop("path", None)
-        rejected = self.search_count(
-            [
-                ("project_id", "!=", False),
-                ("user_id", "=", self.env.uid),
-                ("psa_state", "=", "rejected"),
-            ],
-            limit=1,
-        )
-        if rejected:
-            context = safe_eval(action.get("context") or "{}", {"uid": self.env.uid})
-            # Rejected entries of any week, not only this week's.
-            context.pop("search_default_week", None)
-            context["search_default_psa_rejected"] = 1
-            action["context"] = context
-        return action
-
-    def _psa_check_can_approve(self, states=("submitted",), check_rate=False):
-        """Refuse, listing every reason, unless all lines can be approved by the
-        current user: right state, a project they manage, no conflict of
-        duties (``_psa_approval_conflicts``), and a rate for billable lines."""
-        if not self.env.user.has_group("psa_workflow.group_psa_approver"):
-            raise UserError(
-                self.env._("Only approvers can approve or reject timesheets.")
-            )
-        self._psa_check_approver()
-        problems = []
-        wrong_state = self.filtered(lambda line: line.psa_state not in states)
-        if wrong_state:
-            problems.append(
-                self.env._(
-                    "Not in a state allowing this (%(states)s):\n%(entries)s",
-                    states=", ".join(states),
-                    entries=self._psa_list(wrong_state),
-                )
-            )
-        conflicted = self._psa_approval_conflicts()
-        if conflicted:
-            problems.append(
-                self.env._(
-                    "Separation of duties: you cannot approve time that is yours or "
-                    "that you entered (another approver or a PSA administrator "
-                    "does):\n%(entries)s",
-                    entries=self._psa_list(conflicted),
-                )
-            )
-        if check_rate:
-            no_rate = self.filtered(
-                lambda line: line.psa_billable and line.psa_rate_missing
-            )
-            if no_rate:
-                problems.append(
-                    self.env._(
-                        "Billable without a rate (set one in the project's rates):"
-                        "\n%(entries)s",
-                        entries=self._psa_list(no_rate),
-                    )
-                )
-        if problems:
-            raise UserError("\n\n".join(problems))
-
-    # ------------------------------------------------------------------
-    # Activities: approvers on submission, employees on rejection
-    # ------------------------------------------------------------------
-    def _psa_notify_approvers(self):
-        """One "timesheets to approve" activity per project and approver,
-        reused while it is open."""
-        activity_type = self.env.ref(
-            "psa_workflow.mail_activity_type_timesheet_approval"
-        )
-        projects = self.project_id.filtered("user_id")
-        existing = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "project.project"),
-                    ("res_id", "in", projects.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        )
-        has_activity = {(a.res_id, a.user_id.id) for a in existing}
-        model_id = self.env["ir.model"]._get_id("project.project")
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": project.id,
-                "activity_type_id": activity_type.id,
-                "user_id": project.user_id.id,
-                "summary": self.env._("Timesheets to approve"),
-                "automated": True,
-                "date_deadline": fields.Date.context_today(self),
-            }
-            for project in projects
-            if (project.id, project.user_id.id) not in has_activity
-        ]
-        if not vals_list:
-            return
-        # Two submissions at the same moment would both see no activity and
-        # both create one (and both subscribe the manager: a unique violation,
-        # which is not retried). Updating the projects' rows first makes the
-        # later transaction fail to serialize: Odoo retries it, and the retry
-        # sees the activity.
-        self.env.cr.execute(
-            "UPDATE project_project SET id = id WHERE id = ANY(%s)",
-            [[vals["res_id"] for vals in vals_list]],
-        )
-        # Approvers are notified by the employee's submission: the employee may
-        # not create activities on projects they only follow.
-        self.env["mail.activity"].sudo().create(vals_list)
-
-    def _psa_close_approval_activities(self):
-        """Mark the approval activity done on projects with nothing left to approve."""
-        projects = self.project_id
-        pending = {
-            project.id
-            for [project] in self.sudo()._read_group(
-                [("project_id", "in", projects.ids), ("psa_state", "=", "submitted")],
-                ["project_id"],
-            )
-        }
-        done = projects.filtered(lambda project: project.id not in pending)
-        if done:
-            done.sudo().activity_feedback(
-                ["psa_workflow.mail_activity_type_timesheet_approval"]
-            )
-
-    def _psa_notify_rejection(self, reason):
-        """One activity per rejected timesheet, on the timesheet, for its
-        employee: the reason as its note; it opens the entry to correct.
-        Submitting the entry again closes it (``_psa_close_rejection``)."""
-        activity_type = self.env.ref(
-            "psa_workflow.mail_activity_type_timesheet_rejected"
-        )
-        model_id = self.env["ir.model"]._get_id(self._name)
-        note = plaintext2html(reason)
-        today = fields.Date.context_today(self)
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": line.id,
-                "activity_type_id": activity_type.id,
-                "user_id": line.employee_id.user_id.id,
-                "summary": self.env._(
-                    "Rejected: %(entry)s", entry=self._psa_entry_name(line)
-                ),
-                "note": note,
-                "automated": True,
-                "date_deadline": today,
-            }
-            for line in self
-            if line.employee_id.user_id
-        ]
-        # The approver may not create activities on others' timesheets.
-        self.env["mail.activity"].sudo().create(vals_list)
-
-    def _psa_close_rejection(self):
-        """The rejection activities of these timesheets are done: they are
-        submitted again."""
-        self.sudo().activity_unlink(
-            ["psa_workflow.mail_activity_type_timesheet_rejected"]
-        )
-
-    # Activities on timesheets, which have no chatter (``mail.thread`` would
-    # log and subscribe on every timesheet created): Odoo's activities call
-    # these thread methods on the record they are on.
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        """Timesheets have no followers: the activity's user is notified."""
-        return True
-
-    def message_notify(self, **kwargs):
-        """Notify as Odoo does on records without a chatter (activity assigned)."""
-        self.ensure_one()
-        return self.env["mail.thread"].message_notify(
-            model=self._name, res_id=self.id, **kwargs
-        )
-
-    def message_post_with_source(self, source_ref, **kwargs):
-        """An activity marked done leaves no message: no chatter to post on."""
-        return self.env["mail.message"]
-
-    @api.model
-    def _psa_init_billing(self):
-        """At install: resolve the billing of the timesheets already there."""
-        self.search(
-            [("project_id", "!=", False), ("psa_state", "not in", LOCKED_STATES)]
-        )._psa_update_billing()
-
-    # ------------------------------------------------------------------
-    # Billing: rounding and the rate chain, in batch
-    # ------------------------------------------------------------------
-    def _psa_update_billing(self):
-        """Resolve billed hours, rate and amount of open (not locked) timesheets:
-        one rate resolution for the whole batch, one write per distinct result."""
-        lines = self.filtered(lambda line: line.psa_state not in LOCKED_STATES)
-        if not lines:
-            return
-        billable = lines.filtered("psa_billable")
-        keys = {
-            line.id: (
-                line.project_id.id,
-                line.employee_id.id,
-                line.psa_role_id.id,
-                line.date,
-            )
-            for line in billable
-        }
-        rates = self.env["psa.rate"]._resolve_rates(keys.values())
-        converter = _Converter(self.env)
-        rows = []
-        for line in lines:
-            project = line.project_id
-            currency = project.psa_currency_id
-            row = [line.id, currency.id or None, 0.0, 0.0, 0.0, None, False]
-            if line.psa_billable:
-                amount, rate_currency, scope = rates[keys[line.id]]
-                rate = converter.convert(
-                    amount, rate_currency, currency, project, line.date
-                )
-                hours = project._psa_round_billed_hours(line.unit_amount)
-                row[2:] = [
-                    hours,
-                    rate,
-                    currency.round(hours * rate),
-                    scope or None,
-                    not scope,
-                ]
-            rows.append(row)
-        self._psa_write_billing(lines, rows)
-
-    def _psa_write_billing(self, lines, rows):
-        """Write the billing columns of many lines in a few UPDATE statements:
-        derived data owned by the addon (employees may not write rates)."""
-        self.env.flush_all()
-        for start in range(0, len(rows), 10000):
-            values = SQL(", ").join(
-                SQL("(%s, %s, %s, %s, %s, %s, %s)", *row)
-                for row in rows[start : start + 10000]
-            )
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE account_analytic_line AS a
-                       SET psa_currency_id = v.currency_id::integer,
-                           psa_billed_hours = v.hours::numeric,
-                           psa_bill_rate = v.rate::numeric,
-                           psa_bill_amount = v.amount::numeric,
-                           psa_bill_amount_company = %s,
-                           psa_rate_scope = v.scope::varchar,
-                           psa_rate_missing = v.missing::boolean
-                      FROM (VALUES %s)
-                        AS v(id, currency_id, hours, rate, amount, scope, missing),
-                           res_company co, res_currency cur
-                     WHERE a.id = v.id AND co.id = a.company_id
-                       AND cur.id = co.currency_id
-                    """,
-                    self._psa_company_amount(
-                        SQL("v.amount::numeric"), SQL("v.currency_id::integer")
-                    ),
-                    values,
-                )
-            )
-        fnames = list(BILLING_FIELDS)
-        lines.invalidate_recordset(fnames)
-        lines.modified(fnames)
-
-    @api.model
-    def _psa_convert_bill_amounts(self, condition):
-        """Store the billable amount in the company currency, at Odoo's rate
-        of the entry's date (``psa_currency_rate``), of the lines matching
-        ``condition`` (SQL on the line ``a`` and its company ``co``): so that
-        reports over millions of lines sum a column instead of looking rates
-        up. Pricing writes it with the amount (``_psa_write_billing``); this
-        runs when a rate changes (``res.currency.rate``) and at upgrade."""
-        converted = self._psa_company_amount(
-            SQL("a.psa_bill_amount"), SQL("a.psa_currency_id")
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_analytic_line AS a
-                   SET psa_bill_amount_company = %(converted)s
-                  FROM res_company co, res_currency cur
-                 WHERE co.id = a.company_id AND cur.id = co.currency_id
-                   AND a.psa_bill_amount IS NOT NULL
-                   AND a.psa_bill_amount_company IS DISTINCT FROM %(converted)s
-                   AND %(condition)s
-                """,
-                converted=converted,
-                condition=condition,
-            )
-        )
-        self.invalidate_model(["psa_bill_amount_company"])
-
-    @api.model
-    def _psa_company_amount(self, amount, currency):
-        """SQL: ``amount`` in ``currency`` of the line ``a`` in the currency
-        ``cur`` of its company ``co`` at Odoo's rate of its date (from the
-        company: lines inserted in SQL may lack their stored currency)."""
-        return SQL(
-            "CASE WHEN %(currency)s IS NULL OR %(currency)s = co.currency_id"
-            " THEN %(amount)s"
-            " ELSE round(%(amount)s"
-            " * psa_currency_rate(co.currency_id, a.company_id, a.date)"
-            " / psa_currency_rate(%(currency)s, a.company_id, a.date),"
-            " cur.decimal_places) END",
-            amount=amount,
-            currency=currency,
-        )
 
     def init(self):
         # One row per employee and day logged: see _psa_lock_days.
@@ -1138,27 +435,3 @@ class AccountAnalyticLine(models.Model):
             )
             """
         )
-        # Lines priced before the column existed (an upgrade).
-        self.env["psa.report.sources"]._create_functions()
-        self._psa_convert_bill_amounts(
-            SQL("a.psa_bill_amount_company IS NULL AND a.project_id IS NOT NULL")
-        )
-
-
-class _Converter:
-    """Currency conversion with one rate lookup per (from, to, company, date)."""
-
-    def __init__(self, env):
-        self.env = env
-        self.factors = {}
-
-    def convert(self, amount, from_currency, to_currency, project, date):
-        if not amount or not from_currency or from_currency == to_currency:
-            return amount
-        company = project.company_id or self.env.company
-        key = (from_currency.id, to_currency.id, company.id, date)
-        if key not in self.factors:
-            self.factors[key] = from_currency._get_conversion_rate(
-                from_currency, to_currency, company, date
-            )
-        return to_currency.round(amount * self.factors[key])

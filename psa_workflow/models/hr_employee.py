@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .psa_validation import MAX_PERCENT, check_ranges, sql_check
+from .psa_validation import MAX_PERCENT, OPEN_STATES, check_ranges, sql_check
 
 
 class HrEmployee(models.Model):
@@ -94,7 +94,7 @@ class HrEmployee(models.Model):
                 [
                     ("employee_id", "in", self.ids),
                     ("project_id", "!=", False),
-                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                    ("psa_state", "in", OPEN_STATES),
                 ]
             )._psa_sync_roles()
         return result

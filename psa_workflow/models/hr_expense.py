@@ -212,17 +212,11 @@ class HrExpense(models.Model):
     def _compute_psa_policy_id(self):
         # sudo: policies apply to every employee, including those not allowed to
         # read them (expense users outside the PSA groups).
-        policies = (
+        by_key = (
             self.env["psa.expense.policy"]
             .sudo()
-            .search(
-                [
-                    ("product_id", "in", self.product_id.ids),
-                    ("company_id", "in", self.company_id.ids),
-                ]
-            )
+            ._psa_policies_by_key(self.product_id, self.company_id)
         )
-        by_key = {(p.product_id.id, p.company_id.id): p.id for p in policies}
         for expense in self:
             expense.psa_policy_id = by_key.get(
                 (expense.product_id.id, expense.company_id.id), False
@@ -240,8 +234,7 @@ class HrExpense(models.Model):
         for expense in self:
             expense.psa_has_policy_violation = bool(violations[expense])
             expense.psa_policy_blocking = (
-                bool(violations[expense])
-                and expense.psa_policy_id.sudo().action == "block"
+                bool(violations[expense]) and expense.psa_policy_id.sudo()._psa_blocks()
             )
 
     @api.constrains("psa_rebillable", "psa_project_id", "untaxed_amount_currency")
@@ -288,14 +281,7 @@ class HrExpense(models.Model):
     def _check_psa_policy_max_amount(self):
         for expense in self:
             policy = expense.psa_policy_id.sudo()
-            if (
-                policy.action == "block"
-                and policy.max_amount
-                and expense.company_currency_id.compare_amounts(
-                    expense.total_amount, policy.max_amount
-                )
-                > 0
-            ):
+            if policy._psa_blocks() and policy._psa_over_maximum(expense):
                 raise ValidationError(
                     self.env._(
                         "The expense %(expense)s (%(amount)s) is over the maximum of "
@@ -453,48 +439,12 @@ class HrExpense(models.Model):
         )
         result = {}
         for expense in self:
-            messages = result[expense] = []
             policy = expense.psa_policy_id.sudo()
-            if not policy:
-                continue
-            currency = expense.company_currency_id
-            category = expense.product_id.display_name
-            if (
-                policy.max_amount
-                and currency.compare_amounts(expense.total_amount, policy.max_amount)
-                > 0
-            ):
-                messages.append(
-                    self.env._(
-                        "Over the maximum of %(maximum)s for %(category)s",
-                        maximum=format_amount(self.env, policy.max_amount, currency),
-                        category=category,
-                    )
-                )
-            if (
-                policy.receipt_required
-                and currency.compare_amounts(
-                    expense.total_amount, policy.receipt_required_above
-                )
-                > 0
-                and not counts.get(expense._origin.id)
-            ):
-                if policy.receipt_required_above:
-                    messages.append(
-                        self.env._(
-                            "Receipt required above %(amount)s for %(category)s",
-                            amount=format_amount(
-                                self.env, policy.receipt_required_above, currency
-                            ),
-                            category=category,
-                        )
-                    )
-                else:
-                    messages.append(
-                        self.env._(
-                            "Receipt required for %(category)s", category=category
-                        )
-                    )
+            result[expense] = (
+                policy._psa_violations(expense, bool(counts.get(expense._origin.id)))
+                if policy
+                else []
+            )
         return result
 
     def _psa_check_policy_submission(self):
@@ -507,7 +457,7 @@ class HrExpense(models.Model):
                 reasons="; ".join(violations[expense]),
             )
             for expense in self
-            if violations[expense] and expense.psa_policy_id.sudo().action == "block"
+            if violations[expense] and expense.psa_policy_id.sudo()._psa_blocks()
         ]
         if lines:
             raise UserError(
@@ -523,14 +473,7 @@ class HrExpense(models.Model):
         its auto-approval amount (``violations`` as ``_psa_policy_violations``)."""
         for expense in self:
             policy = expense.psa_policy_id.sudo()
-            if (
-                violations[expense]
-                or not policy.auto_approve_below
-                or expense.company_currency_id.compare_amounts(
-                    expense.total_amount, policy.auto_approve_below
-                )
-                >= 0
-            ):
+            if violations[expense] or not policy._psa_auto_approves(expense):
                 return False
         return bool(self)
 

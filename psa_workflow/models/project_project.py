@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
-from .psa_validation import check_ranges, ensure_one, sql_check
+from .psa_validation import OPEN_STATES, check_ranges, ensure_one, sql_check
 from .psa_write_policy import trusted_write
 
 # Budget burn colour bands (% of the budget consumed): green below the
@@ -168,6 +168,34 @@ class ProjectProject(models.Model):
         compute="_compute_psa_can_manage",
         help="The current user may change whom the project bills (its customer and "
         "company): billing users and project administrators.",
+    )
+    # Who approves: the one definition (``_psa_approvers``), stored so that
+    # record rules, filters and queues read it in SQL.
+    psa_extra_approver_ids = fields.Many2many(
+        "res.users",
+        "psa_project_delegate_rel",
+        "project_id",
+        "user_id",
+        string="Delegates",
+        copy=False,
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref("psa_workflow.group_psa_approver").ids),
+        ],
+        help="PSA approvers who approve this project's entries besides its manager "
+        "(a manager on leave). Set by PSA administrators.",
+    )
+    psa_approver_ids = fields.Many2many(
+        "res.users",
+        "psa_project_approver_rel",
+        "project_id",
+        "user_id",
+        string="Approvers",
+        compute="_compute_psa_approver_ids",
+        store=True,
+        help="Who approves, rejects and reopens this project's entries, gets the "
+        "approval activities and sees the project's reports: its manager and its "
+        "delegates (PSA administrators approve on every project).",
     )
     psa_invoice_product_id = fields.Many2one(
         "product.product",
@@ -423,6 +451,48 @@ class ProjectProject(models.Model):
             project.psa_can_edit_rates = manage and rates
             project.psa_can_edit_customer = may_write and not restricted
 
+    # ------------------------------------------------------------------
+    # Approvers: who approves the project's entries
+    # ------------------------------------------------------------------
+    @api.depends("user_id", "psa_extra_approver_ids")
+    def _compute_psa_approver_ids(self):
+        for project in self:
+            project.psa_approver_ids = project._psa_approvers()
+
+    def _psa_approvers(self):
+        """The users who approve this project's entries: its manager and its
+        delegates. The one definition of "the approver" (record rules, the
+        queue to approve, the checks and the activities read the stored
+        ``psa_approver_ids``): override it to add or replace approvers,
+        ``super()._psa_approvers() | others``, and declare what it reads in
+        ``_compute_psa_approver_ids``'s dependencies (or call
+        ``_psa_recompute_approvers``) so that the stored value follows."""
+        self.ensure_one()
+        return self.user_id | self.psa_extra_approver_ids
+
+    def _psa_recompute_approvers(self):
+        """Compute the approvers of these projects again (after a change of
+        facts ``_psa_approvers`` reads that no dependency tracks)."""
+        self.env.add_to_compute(self._fields["psa_approver_ids"], self)
+        self.flush_recordset(["psa_approver_ids"])
+
+    @api.constrains("psa_extra_approver_ids")
+    def _check_psa_extra_approver_ids(self):
+        approver = self.env.ref("psa_workflow.group_psa_approver")
+        for project in self:
+            wrong = project.psa_extra_approver_ids.filtered(
+                lambda user: approver not in user.groups_id
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "%(project)s: delegates approve entries, they must be PSA "
+                        "approvers (%(users)s are not).",
+                        project=project.display_name,
+                        users=", ".join(wrong.mapped("name")),
+                    )
+                )
+
     @api.model
     def _psa_manages_any_project(self, user):
         """Whether ``user`` may change any project (not only those they
@@ -454,7 +524,9 @@ class ProjectProject(models.Model):
         """Project managers (PSA approvers) change only the projects they
         manage, and not whom they bill nor where it is booked (customer,
         company, analytic account: billing users and project administrators);
-        marking a project as a favourite is no change of it."""
+        marking a project as a favourite is no change of it. The manager
+        alone (``user_id``): its delegates (``psa_approver_ids``) approve its
+        entries, they do not change the project, its team or its staffing."""
         user = self.env.user
         if (
             self.env.su
@@ -594,7 +666,7 @@ class ProjectProject(models.Model):
             open_lines = self.env["account.analytic.line"].search(
                 [
                     ("project_id", "in", self.ids),
-                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                    ("psa_state", "in", OPEN_STATES),
                 ]
             )
             # Work on a project made non-billable is no longer billable, unless

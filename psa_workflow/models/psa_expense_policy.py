@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
 
 from .psa_validation import check_ranges, sql_check
 
@@ -143,3 +144,82 @@ class PsaExpensePolicy(models.Model):
 
     def _psa_recompute_expenses(self):
         self.env["hr.expense"]._psa_recompute_policy(self.product_id, self.company_id)
+
+    # ------------------------------------------------------------------
+    # The rules, applied to expenses (hr.expense calls these)
+    # ------------------------------------------------------------------
+    @api.model
+    def _psa_policies_by_key(self, products, companies):
+        """``{(product id, company id): policy id}``: the policies of
+        ``products`` in ``companies`` (one per category and company)."""
+        policies = self.search(
+            [
+                ("product_id", "in", products.ids),
+                ("company_id", "in", companies.ids),
+            ]
+        )
+        return {(p.product_id.id, p.company_id.id): p.id for p in policies}
+
+    def _psa_blocks(self):
+        """Whether a breach of this policy blocks the expense (else it warns)."""
+        return self.action == "block"
+
+    def _psa_over_maximum(self, expense):
+        """Whether the total of ``expense`` is over this policy's maximum."""
+        return bool(self.max_amount) and (
+            expense.company_currency_id.compare_amounts(
+                expense.total_amount, self.max_amount
+            )
+            > 0
+        )
+
+    def _psa_auto_approves(self, expense):
+        """Whether ``expense`` is below this policy's auto-approval amount (its
+        report is then approved without a manager, when nothing breaks a
+        policy)."""
+        return bool(self.auto_approve_below) and (
+            expense.company_currency_id.compare_amounts(
+                expense.total_amount, self.auto_approve_below
+            )
+            < 0
+        )
+
+    def _psa_violations(self, expense, has_receipt):
+        """The breaches of this policy by ``expense`` (``has_receipt``: a
+        document is attached to it), as messages in the language of the
+        context."""
+        self.ensure_one()
+        messages = []
+        currency = expense.company_currency_id
+        category = expense.product_id.display_name
+        if self._psa_over_maximum(expense):
+            messages.append(
+                self.env._(
+                    "Over the maximum of %(maximum)s for %(category)s",
+                    maximum=format_amount(self.env, self.max_amount, currency),
+                    category=category,
+                )
+            )
+        if (
+            self.receipt_required
+            and currency.compare_amounts(
+                expense.total_amount, self.receipt_required_above
+            )
+            > 0
+            and not has_receipt
+        ):
+            if self.receipt_required_above:
+                messages.append(
+                    self.env._(
+                        "Receipt required above %(amount)s for %(category)s",
+                        amount=format_amount(
+                            self.env, self.receipt_required_above, currency
+                        ),
+                        category=category,
+                    )
+                )
+            else:
+                messages.append(
+                    self.env._("Receipt required for %(category)s", category=category)
+                )
+        return messages

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .psa_validation import OPEN_STATES
+
 
 class PsaProjectMember(models.Model):
     """An employee on a project's team, in a role. Rate overrides for the member
@@ -102,6 +104,6 @@ class PsaProjectMember(models.Model):
                 [
                     ("project_id", "in", [k[0] for k in keys]),
                     ("employee_id", "in", [k[1] for k in keys]),
-                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                    ("psa_state", "in", OPEN_STATES),
                 ]
             )._psa_sync_roles()

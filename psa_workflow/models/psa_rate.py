@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .psa_validation import MAX_HOURLY_RATE, check_ranges, sql_check
+from .psa_validation import MAX_HOURLY_RATE, OPEN_STATES, check_ranges, sql_check
 
 # Most specific first: the rate chain used everywhere a bill rate is needed.
 RATE_CHAIN = (
@@ -190,7 +190,7 @@ class PsaRate(models.Model):
         """Timesheets not yet approved that these rates may apply to."""
         return [
             ("project_id", "!=", False),
-            ("psa_state", "in", ("draft", "submitted", "rejected")),
+            ("psa_state", "in", OPEN_STATES),
             ("psa_billable", "=", True),
             "|",
             "|",

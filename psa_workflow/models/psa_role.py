@@ -1,7 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .psa_validation import MAX_HOURLY_RATE, MAX_PERCENT, check_ranges, sql_check
+from .psa_validation import (
+    MAX_HOURLY_RATE,
+    MAX_PERCENT,
+    OPEN_STATES,
+    check_ranges,
+    sql_check,
+)
 
 
 class PsaRole(models.Model):
@@ -93,7 +99,7 @@ class PsaRole(models.Model):
             self.env["account.analytic.line"].sudo().search(
                 [
                     ("psa_role_id", "in", self.ids),
-                    ("psa_state", "in", ("draft", "submitted", "rejected")),
+                    ("psa_state", "in", OPEN_STATES),
                     ("psa_billable", "=", True),
                 ]
             )._psa_update_billing()

@@ -10,6 +10,10 @@ from datetime import date, datetime
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
+# Timesheet states of entries still open (not approved, not invoiced): the
+# ones whose billing follows changes of rates, roles and rounding.
+OPEN_STATES = ("draft", "submitted", "rejected")
+
 # Documented ranges (README, "Input validation").
 MAX_HOURS_PER_DAY = 24.0
 MAX_HOURLY_RATE = 1_000_000.0

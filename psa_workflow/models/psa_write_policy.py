@@ -68,6 +68,9 @@ WRITE_POLICY = {
         "psa_last_invoice_date": SERVER,
         "psa_invoice_skipped_date": SERVER,
         "psa_invoice_skip_reason": SERVER,
+        # Who approves: delegates by PSA administrators, the rest derived.
+        "psa_extra_approver_ids": ADMIN,
+        "psa_approver_ids": SERVER,
     },
     "project.milestone": {
         "psa_amount": BILLING,
@@ -187,6 +190,11 @@ class PsaWritePolicy(models.AbstractModel):
             # sudo: compared here only; the write itself checks the rights.
             currents = [record[fname] for record in records.sudo()]
         try:
+            if field.type == "many2many":
+                return all(
+                    _many2many_ids(current, value) == _many2many_ids(current, None)
+                    for current in currents
+                )
             new = _plain(field, value)
             return all(_plain(field, current) == new for current in currents)
         except (TypeError, ValueError):
@@ -212,6 +220,26 @@ class PsaWritePolicy(models.AbstractModel):
             technical=fname,
             model=model,
         )
+
+
+def _many2many_ids(current, commands):
+    """The ids a many2many holds after ``commands`` (``Command.set``, ``link``,
+    ``unlink``, ``clear``) on ``current`` (a recordset, or nothing on create);
+    a command creating, updating or deleting a record is a change."""
+    ids = set(current.ids if current else ())
+    for command in commands or ():
+        match command:
+            case (6, _, new_ids):
+                ids = set(new_ids or ())
+            case (5, *_):
+                ids = set()
+            case (4, record_id, *_):
+                ids.add(record_id)
+            case (3, record_id, *_):
+                ids.discard(record_id)
+            case _:
+                raise TypeError(command)
+    return ids
 
 
 def _plain(field, value):

@@ -11,6 +11,18 @@ class PsaReportSources(models.AbstractModel):
     _name = "psa.report.sources"
     _description = "PSA reporting: shared SQL"
 
+    def init(self):
+        """The reporting's upkeep, at install and update: its SQL functions
+        (pricing converts amounts with ``psa_currency_rate``: models' ``init``
+        run before any data file is loaded), and the amount in the company
+        currency of timesheets priced before that column existed (an
+        upgrade). Runs after the timesheets' columns are created: report/ is
+        imported after models/."""
+        self._create_functions()
+        self.env["account.analytic.line"]._psa_convert_bill_amounts(
+            SQL("a.psa_bill_amount_company IS NULL AND a.project_id IS NOT NULL")
+        )
+
     @api.model
     def _create_functions(self):
         """``psa_currency_rate(currency, company, day)``: Odoo's rate of

@@ -43,3 +43,4 @@ from . import test_project_manager
 from . import test_project_manager_tour
 from . import test_accountant_tour
 from . import test_invoicing_hooks
+from . import test_approver_hooks

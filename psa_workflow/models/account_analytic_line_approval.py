@@ -1,0 +1,495 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Timesheets, approval: submit, approve, reject and reopen (in batch), who
+may approve, the queues of time to approve, and the activities telling
+approvers and employees what to do."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL, plaintext2html
+from odoo.tools.safe_eval import safe_eval
+
+from .account_analytic_line import STATE_FIELDS
+from .psa_validation import check_no_arguments, to_date
+
+
+# One class per stage of the timesheet's flow, on purpose (the base class is
+# in account_analytic_line.py).
+# pylint: disable=consider-merging-classes-inherited
+class AccountAnalyticLine(models.Model):
+    _inherit = "account.analytic.line"
+
+    psa_submitted_date = fields.Datetime(
+        string="Submitted on", copy=False, readonly=True
+    )
+    psa_approved_by_id = fields.Many2one(
+        "res.users", string="Approved by", copy=False, readonly=True
+    )
+    psa_approved_date = fields.Datetime(string="Approved on", copy=False, readonly=True)
+    psa_rejection_reason = fields.Text(
+        string="Rejection Reason", copy=False, readonly=True
+    )
+
+    # ------------------------------------------------------------------
+    # Approval: submit, approve, reject, reopen (public API, in batch)
+    # ------------------------------------------------------------------
+    def action_psa_submit(self):
+        """Submit draft or rejected timesheets for approval (one's own, or as
+        their approver / a PSA administrator)."""
+        lines = self._psa_timesheets()
+        lines._psa_check_hours_logged()
+        wrong = lines.filtered(lambda line: line.psa_state not in ("draft", "rejected"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only draft or rejected timesheets can be submitted:\n%(entries)s",
+                    entries=self._psa_list(wrong),
+                )
+            )
+        others = lines.filtered(lambda line: not line._psa_is_own())
+        if others:
+            others._psa_check_approver()
+        lines._psa_write_state(
+            {
+                "psa_state": "submitted",
+                "psa_submitted_date": fields.Datetime.now(),
+                "psa_rejection_reason": False,
+            }
+        )
+        lines._psa_close_rejection()
+        lines._psa_notify_approvers()
+        return True
+
+    @api.model
+    def psa_submit_week(self, day=None):
+        """Submit the current user's draft and rejected timesheets of the week
+        of ``day`` (a date or "YYYY-MM-DD", default: today) that have hours
+        (empty ones are skipped, not refused). Returns the number of lines
+        submitted."""
+        day = to_date(self.env, day, "day") or fields.Date.context_today(self)
+        monday = day - timedelta(days=day.weekday())
+        lines = self.search(
+            [
+                ("user_id", "=", self.env.uid),
+                ("project_id", "!=", False),
+                ("psa_state", "in", ("draft", "rejected")),
+                ("unit_amount", ">", 0),
+                ("date", ">=", monday),
+                ("date", "<=", monday + timedelta(days=6)),
+            ]
+        )
+        lines.action_psa_submit()
+        return len(lines)
+
+    def action_psa_approve(self):
+        lines = self._psa_timesheets()
+        lines._psa_check_can_approve()
+        # What is frozen is priced again from the facts, not taken as stored.
+        lines._psa_update_billing()
+        lines._psa_check_can_approve(check_rate=True)
+        lines._psa_check_hours_logged()
+        lines._psa_write_state(
+            {
+                "psa_state": "approved",
+                "psa_approved_by_id": self.env.uid,
+                "psa_approved_date": fields.Datetime.now(),
+            }
+        )
+        lines._psa_close_approval_activities()
+        return True
+
+    def action_psa_reject(self, reason=None):
+        """Reject submitted (or approved, not invoiced) timesheets with a reason
+        shown to the employee (without a reason: the wizard asking for it)."""
+        if reason is not None and reason is not False and not isinstance(reason, str):
+            raise UserError(
+                self.env._("The reason must be a text, not %(reason)r.", reason=reason)
+            )
+        if reason and not reason.strip():
+            raise UserError(
+                self.env._("The reason must not be blank: tell the employee why.")
+            )
+        if not reason:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Reject Timesheets"),
+                "res_model": "psa.timesheet.reject",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_line_ids": self.ids},
+            }
+        lines = self._psa_timesheets()
+        lines._psa_check_can_approve(states=("submitted", "approved"))
+        reason = reason.strip()
+        lines._psa_write_state(
+            {
+                "psa_state": "rejected",
+                "psa_rejection_reason": reason,
+                "psa_approved_by_id": False,
+                "psa_approved_date": False,
+            }
+        )
+        lines._psa_update_billing()
+        lines._psa_close_approval_activities()
+        lines._psa_notify_rejection(reason)
+        return True
+
+    def action_psa_reopen(self):
+        """Back to draft: an approved timesheet that is not invoiced yet."""
+        lines = self._psa_timesheets()
+        lines._psa_check_can_approve(states=("approved",))
+        lines._psa_write_state(
+            {
+                "psa_state": "draft",
+                "psa_approved_by_id": False,
+                "psa_approved_date": False,
+            }
+        )
+        lines._psa_update_billing()
+        return True
+
+    def _psa_write_state(self, vals):
+        """Write approval fields on all the lines in one UPDATE, whatever their
+        number. Only the actions above and the invoicing (invoiced, back to
+        approved) call this, after their checks (the state fields cannot be
+        written otherwise). A change of ``psa_state`` then calls
+        ``_psa_after_state_change`` on the lines whose state changed."""
+        assert set(vals) <= STATE_FIELDS
+        if not self:
+            return
+        self.env.flush_all()
+        # An array literal: psycopg2 adapts a list id by id, slowly.
+        ids = "{" + ",".join(map(str, self.ids)) + "}"
+        new_state = vals.get("psa_state")
+        old_ids_by_state = []
+        if new_state:
+            # The states before, for the hook (a concurrent change of these
+            # rows makes the UPDATE below fail to serialize).
+            self.env.cr.execute(
+                SQL(
+                    "SELECT psa_state, array_agg(id) FROM account_analytic_line"
+                    " WHERE id = ANY(%s::integer[]) AND psa_state != %s"
+                    " GROUP BY psa_state",
+                    ids,
+                    new_state,
+                )
+            )
+            old_ids_by_state = self.env.cr.fetchall()
+        assignments = SQL(", ").join(
+            # False means NULL in the ORM, whatever the column type.
+            SQL("%s = %s", SQL.identifier(fname), None if value is False else value)
+            for fname, value in vals.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_analytic_line SET %s, write_uid = %s, write_date = %s"
+                " WHERE id = ANY(%s::integer[])",
+                assignments,
+                self.env.uid,
+                fields.Datetime.now(),
+                ids,
+            )
+        )
+        self.invalidate_recordset([*vals, "write_uid", "write_date"])
+        self.modified(list(vals))
+        old_states = {}
+        for old_state, changed_ids in old_ids_by_state:
+            old_states.update(dict.fromkeys(changed_ids, old_state))
+        if old_states:
+            self.browse(old_states)._psa_after_state_change(old_states, new_state)
+
+    def _psa_after_state_change(self, old_states, new_state):
+        """Hook after every change of ``psa_state`` (submitted, approved,
+        rejected, back to draft, invoiced, back to approved when an invoice is
+        cancelled or credited), which is written in SQL: Odoo's ``write``, its
+        automated actions and other modules' ``write`` overrides do not see it.
+        ``self``: the lines whose state changed, already in ``new_state``;
+        ``old_states``: ``{line id: state before}``. Does nothing; extend it
+        (call ``super()``)."""
+
+    def _psa_timesheets(self):
+        lines = self.filtered("project_id")
+        if lines != self:
+            raise UserError(
+                self.env._("Only timesheets (lines with a project) are approved.")
+            )
+        return lines
+
+    def _psa_check_approver(self):
+        """The user approves every project of these lines (``_psa_is_approver``),
+        or is a PSA administrator."""
+        if self.env.user.has_group("psa_workflow.group_psa_admin"):
+            return
+        not_theirs = self.filtered(lambda line: not line._psa_is_approver())
+        if not_theirs:
+            raise UserError(
+                self.env._(
+                    "You can only act on the timesheets of projects you approve:"
+                    "\n%(entries)s",
+                    entries=self._psa_list(not_theirs),
+                )
+            )
+
+    def _psa_is_approver(self, user=None):
+        """Whether ``user`` (default: the current user) is one of the approvers
+        of this line's project (``project.project._psa_approvers``)."""
+        self.ensure_one()
+        user = user or self.env.user
+        # sudo: who approves is no secret of the project's (delegates may not
+        # follow a private project).
+        return user in self.project_id.sudo().psa_approver_ids
+
+    @api.model
+    def _psa_approver_domain(self):
+        """The timesheets of the projects the current user approves, as a
+        domain (record rules and view filters say the same in XML)."""
+        return [("project_id.psa_approver_ids", "in", self.env.uid)]
+
+    @api.model
+    def _psa_approval_conflict_free_domain(self):
+        """The separation of duties as a domain: the lines the current user
+        may approve, reject or reopen, whatever their groups (PSA
+        administrators too). Not theirs (employee or user of the line), not
+        entered by them for someone else: an approver logging time for a
+        consultant needs another approver. The one definition of the rule:
+        checks (``_psa_approval_conflicts``) and queues
+        (``_psa_to_approve_domain``) use it."""
+        user = self.env.user
+        own_employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "=", user.id)])
+        )
+        return [
+            ("employee_id", "not in", own_employees.ids),
+            ("user_id", "!=", user.id),
+            ("create_uid", "!=", user.id),
+        ]
+
+    def _psa_approval_conflicts(self):
+        """The lines the current user may not approve, reject or reopen
+        (``_psa_approval_conflict_free_domain``)."""
+        return self - self.filtered_domain(self._psa_approval_conflict_free_domain())
+
+    @api.model
+    def _psa_to_approve_domain(self):
+        """The submitted timesheets the current user may approve: on the
+        projects they approve (PSA administrators: every project), free of
+        conflicts of duties. The queue (``psa_action_to_approve``) lists them
+        and the dashboard counts them."""
+        if not self.env.user.has_group("psa_workflow.group_psa_approver"):
+            return expression.FALSE_DOMAIN
+        domain = [
+            ("psa_state", "=", "submitted"),
+            ("project_id", "!=", False),
+            *self._psa_approval_conflict_free_domain(),
+        ]
+        if not self.env.user.has_group("psa_workflow.group_psa_admin"):
+            domain += self._psa_approver_domain()
+        return domain
+
+    @api.model
+    def psa_action_to_approve(self, *args, **kwargs):
+        """The queue of timesheets to approve (menus, dashboard): the action
+        ``account_analytic_line_action_approve`` on ``_psa_to_approve_domain``."""
+        check_no_arguments(self.env, "psa_action_to_approve", args, kwargs)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.account_analytic_line_action_approve"
+        )
+        action["domain"] = self._psa_to_approve_domain()
+        return action
+
+    @api.model
+    def psa_action_my_timesheets(self, *args, **kwargs):
+        """Odoo's My Timesheets, showing the rejected ones first when there
+        are: the employee sees what to correct, with the approver's reason."""
+        check_no_arguments(self.env, "psa_action_my_timesheets", args, kwargs)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_timesheet.act_hr_timesheet_line"
+        )
+        # Reloading the page runs this again (the server action's path).
+        action.pop("path", None)
+        rejected = self.search_count(
+            [
+                ("project_id", "!=", False),
+                ("user_id", "=", self.env.uid),
+                ("psa_state", "=", "rejected"),
+            ],
+            limit=1,
+        )
+        if rejected:
+            context = safe_eval(action.get("context") or "{}", {"uid": self.env.uid})
+            # Rejected entries of any week, not only this week's.
+            context.pop("search_default_week", None)
+            context["search_default_psa_rejected"] = 1
+            action["context"] = context
+        return action
+
+    def _psa_check_can_approve(self, states=("submitted",), check_rate=False):
+        """Refuse, listing every reason, unless all lines can be approved by the
+        current user: right state, a project they approve, no conflict of
+        duties (``_psa_approval_conflicts``), and a rate for billable lines."""
+        if not self.env.user.has_group("psa_workflow.group_psa_approver"):
+            raise UserError(
+                self.env._("Only approvers can approve or reject timesheets.")
+            )
+        self._psa_check_approver()
+        problems = []
+        wrong_state = self.filtered(lambda line: line.psa_state not in states)
+        if wrong_state:
+            problems.append(
+                self.env._(
+                    "Not in a state allowing this (%(states)s):\n%(entries)s",
+                    states=", ".join(states),
+                    entries=self._psa_list(wrong_state),
+                )
+            )
+        conflicted = self._psa_approval_conflicts()
+        if conflicted:
+            problems.append(
+                self.env._(
+                    "Separation of duties: you cannot approve time that is yours or "
+                    "that you entered (another approver or a PSA administrator "
+                    "does):\n%(entries)s",
+                    entries=self._psa_list(conflicted),
+                )
+            )
+        if check_rate:
+            no_rate = self.filtered(
+                lambda line: line.psa_billable and line.psa_rate_missing
+            )
+            if no_rate:
+                problems.append(
+                    self.env._(
+                        "Billable without a rate (set one in the project's rates):"
+                        "\n%(entries)s",
+                        entries=self._psa_list(no_rate),
+                    )
+                )
+        if problems:
+            raise UserError("\n\n".join(problems))
+
+    # ------------------------------------------------------------------
+    # Activities: approvers on submission, employees on rejection
+    # ------------------------------------------------------------------
+    def _psa_notify_approvers(self):
+        """One "timesheets to approve" activity per project and approver
+        (``psa_approver_ids``), reused while it is open."""
+        activity_type = self.env.ref(
+            "psa_workflow.mail_activity_type_timesheet_approval"
+        )
+        projects = self.project_id.sudo().filtered("psa_approver_ids")
+        existing = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "project.project"),
+                    ("res_id", "in", projects.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        has_activity = {(a.res_id, a.user_id.id) for a in existing}
+        model_id = self.env["ir.model"]._get_id("project.project")
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": project.id,
+                "activity_type_id": activity_type.id,
+                "user_id": approver.id,
+                "summary": self.env._("Timesheets to approve"),
+                "automated": True,
+                "date_deadline": fields.Date.context_today(self),
+            }
+            for project in projects
+            for approver in project.psa_approver_ids
+            if (project.id, approver.id) not in has_activity
+        ]
+        if not vals_list:
+            return
+        # Two submissions at the same moment would both see no activity and
+        # both create one (and both subscribe the approver: a unique violation,
+        # which is not retried). Updating the projects' rows first makes the
+        # later transaction fail to serialize: Odoo retries it, and the retry
+        # sees the activity.
+        self.env.cr.execute(
+            "UPDATE project_project SET id = id WHERE id = ANY(%s)",
+            [list({vals["res_id"] for vals in vals_list})],
+        )
+        # Approvers are notified by the employee's submission: the employee may
+        # not create activities on projects they only follow.
+        self.env["mail.activity"].sudo().create(vals_list)
+
+    def _psa_close_approval_activities(self):
+        """Mark the approval activity done on projects with nothing left to approve."""
+        projects = self.project_id
+        pending = {
+            project.id
+            for [project] in self.sudo()._read_group(
+                [("project_id", "in", projects.ids), ("psa_state", "=", "submitted")],
+                ["project_id"],
+            )
+        }
+        done = projects.filtered(lambda project: project.id not in pending)
+        if done:
+            done.sudo().activity_feedback(
+                ["psa_workflow.mail_activity_type_timesheet_approval"]
+            )
+
+    def _psa_notify_rejection(self, reason):
+        """One activity per rejected timesheet, on the timesheet, for its
+        employee: the reason as its note; it opens the entry to correct.
+        Submitting the entry again closes it (``_psa_close_rejection``)."""
+        activity_type = self.env.ref(
+            "psa_workflow.mail_activity_type_timesheet_rejected"
+        )
+        model_id = self.env["ir.model"]._get_id(self._name)
+        note = plaintext2html(reason)
+        today = fields.Date.context_today(self)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": line.id,
+                "activity_type_id": activity_type.id,
+                "user_id": line.employee_id.user_id.id,
+                "summary": self.env._(
+                    "Rejected: %(entry)s", entry=self._psa_entry_name(line)
+                ),
+                "note": note,
+                "automated": True,
+                "date_deadline": today,
+            }
+            for line in self
+            if line.employee_id.user_id
+        ]
+        # The approver may not create activities on others' timesheets.
+        self.env["mail.activity"].sudo().create(vals_list)
+
+    def _psa_close_rejection(self):
+        """The rejection activities of these timesheets are done: they are
+        submitted again."""
+        self.sudo().activity_unlink(
+            ["psa_workflow.mail_activity_type_timesheet_rejected"]
+        )
+
+    # Activities on timesheets, which have no chatter (``mail.thread`` would
+    # log and subscribe on every timesheet created): Odoo's activities call
+    # these thread methods on the record they are on.
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Timesheets have no followers: the activity's user is notified."""
+        return True
+
+    def message_notify(self, **kwargs):
+        """Notify as Odoo does on records without a chatter (activity assigned)."""
+        self.ensure_one()
+        return self.env["mail.thread"].message_notify(
+            model=self._name, res_id=self.id, **kwargs
+        )
+
+    def message_post_with_source(self, source_ref, **kwargs):
+        """An activity marked done leaves no message: no chatter to post on."""
+        return self.env["mail.message"]
