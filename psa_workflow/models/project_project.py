@@ -178,10 +178,7 @@ class ProjectProject(models.Model):
         "user_id",
         string="Delegates",
         copy=False,
-        domain=lambda self: [
-            ("share", "=", False),
-            ("groups_id", "in", self.env.ref("psa_workflow.group_psa_approver").ids),
-        ],
+        domain=lambda self: self._psa_delegate_domain(),
         help="PSA approvers who approve this project's entries besides its manager "
         "(a manager on leave). Set by PSA administrators.",
     )
@@ -454,6 +451,17 @@ class ProjectProject(models.Model):
     # ------------------------------------------------------------------
     # Approvers: who approves the project's entries
     # ------------------------------------------------------------------
+    @api.model
+    def _psa_delegate_domain(self):
+        # The group does not exist yet while the module installs (this domain
+        # filters every read of the field).
+        group = self.env.ref(
+            "psa_workflow.group_psa_approver", raise_if_not_found=False
+        )
+        return [("share", "=", False)] + (
+            [("groups_id", "in", group.ids)] if group else []
+        )
+
     @api.depends("user_id", "psa_extra_approver_ids")
     def _compute_psa_approver_ids(self):
         for project in self:

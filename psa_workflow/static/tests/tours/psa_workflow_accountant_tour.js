@@ -76,6 +76,23 @@ registry.category("web_tour.tours").add("psa_workflow_accountant_phone_tour", {
                 }
             },
         },
+        {
+            content: "The preview is recomputed: one project left",
+            trigger: `.o_field_widget[name="preview_line_ids"]:contains("${PROJECT}")`,
+            async run() {
+                const rows = () =>
+                    document.querySelectorAll(
+                        '.o_field_widget[name="preview_line_ids"] .o_data_row, ' +
+                            '.o_field_widget[name="preview_line_ids"] .o_kanban_record:not(.o_kanban_ghost)'
+                    ).length;
+                for (let wait = 0; rows() !== 1 && wait < 100; wait++) {
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                if (rows() !== 1) {
+                    throw new Error(`The preview still lists ${rows()} projects`);
+                }
+            },
+        },
         ...previewAndCreate,
     ],
 });
