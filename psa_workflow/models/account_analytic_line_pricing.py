@@ -112,16 +112,14 @@ class AccountAnalyticLine(models.Model):
         if not lines:
             return
         billable = lines.filtered("psa_billable")
+        Rate = self.env["psa.rate"]
         keys = {
-            line.id: (
-                line.project_id.id,
-                line.employee_id.id,
-                line.psa_role_id.id,
-                line.date,
+            line.id: Rate._psa_rate_key(
+                line.project_id, line.employee_id, line.psa_role_id, line.date
             )
             for line in billable
         }
-        rates = self.env["psa.rate"]._resolve_rates(keys.values())
+        rates = Rate._resolve_rates(keys.values())
         converter = _Converter(self.env)
         rows = []
         for line in lines:

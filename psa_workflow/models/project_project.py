@@ -668,9 +668,14 @@ class ProjectProject(models.Model):
         self.env["psa.write.policy"]._check_write(self, [vals])
         self._psa_check_manager_write(vals)
         result = super().write(vals)
-        if {"psa_rounding_minutes", "psa_rounding_method", "psa_billing_type"} & set(
-            vals
-        ):
+        # The rounding, the billing model and the customer (its rate card)
+        # price open work.
+        if {
+            "psa_rounding_minutes",
+            "psa_rounding_method",
+            "psa_billing_type",
+            "partner_id",
+        } & set(vals):
             open_lines = self.env["account.analytic.line"].search(
                 [
                     ("project_id", "in", self.ids),

@@ -549,12 +549,13 @@ class PsaAllocation(models.Model):
         date-effective, so a rate change mid-allocation applies from its date).
         Foreign-currency rates are converted at today's rate: this is a plan."""
         tm = self.filtered(lambda a: a.project_id.psa_billing_type == "time_material")
+        Rate = self.env["psa.rate"]
         keys = {
-            (a.id, day): (a.project_id.id, a.employee_id.id, a.role_id.id, day)
+            (a.id, day): Rate._psa_rate_key(a.project_id, a.employee_id, a.role_id, day)
             for a in tm
             for day, _hours in days_by_allocation[a.id]
         }
-        resolved = self.env["psa.rate"]._resolve_rates(keys.values())
+        resolved = Rate._resolve_rates(keys.values())
         today = fields.Date.context_today(self)
         factors = {}  # one conversion rate per (currency, company)
         result = {}

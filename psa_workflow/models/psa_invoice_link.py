@@ -85,7 +85,7 @@ class PsaInvoiceLink(models.Model):
     )
     entry_name = fields.Char(string="Entry", compute="_compute_entry_name")
 
-    @api.depends("timesheet_id", "expense_id", "installment_id", "milestone_id")
+    @api.depends(lambda self: self._kind_columns())
     def _compute_entry_name(self):
         for link in self:
             if link.timesheet_id:
@@ -94,8 +94,24 @@ class PsaInvoiceLink(models.Model):
                     f"{line.date} {line.employee_id.name}: {line.name or ''}"
                 )
             else:
-                entry = link.expense_id or link.installment_id or link.milestone_id
-                link.entry_name = entry.display_name
+                link.entry_name = link._psa_entry().display_name
+
+    def _psa_entry(self):
+        """The entry this link bills: a record of its billable kind."""
+        self.ensure_one()
+        for column in self._kind_columns():
+            if self[column]:
+                return self[column]
+        return self.timesheet_id  # empty: a link bills one entry (CHECK)
+
+    def _psa_entry_date(self):
+        """The date of the entry (its kind's ``date_field``), or False."""
+        self.ensure_one()
+        for spec in self.env["psa.invoicing.engine"]._psa_billable_kinds().values():
+            entry = self[spec.link_field]
+            if entry:
+                return entry[spec.date_field] or False
+        return False
 
     @api.model
     def _insert(self, vals_list):

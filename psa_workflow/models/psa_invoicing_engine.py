@@ -42,17 +42,20 @@ TIME_COLUMNS = SQL(
     " COALESCE(psa_bill_amount, 0), psa_cap_decision"
 )
 # A billable kind (see ``PsaInvoicingEngine._psa_billable_kinds``): its model,
-# its Many2one on psa.invoice.link, and the names of the engine methods that
+# its Many2one on psa.invoice.link, and its methods (each the name of an engine
+# method, or a function taking the engine first):
 #   domain(projects, date_to) -> the search domain of its records billable now;
 #   lines(records, currency, company, detail, times) -> [LinePlan];
 #   mark(records, invoiced) -> flag them invoiced, or "to invoice" again;
 #   link_vals(spec, move_line, plan) -> the psa.invoice.link values of a line;
-# ``project_field``: the record's project; ``still_open``: SQL condition of a
-# row still to invoice (checked under lock); ``columns``/``row``: what the lock
-# reads, as plain values (``times``: the timesheets', keyed by id).
+# ``project_field``: the record's project; ``date_field``: its date (what
+# Credit Entries sorts by); ``still_open``: SQL condition of a row still to
+# invoice (checked under lock); ``columns``/``row``: what the lock reads, as
+# plain values (``times``: the timesheets', keyed by id).
 BillableKind = namedtuple(
     "BillableKind",
-    "model link_field domain lines project_field mark link_vals still_open columns row",
+    "model link_field domain lines project_field mark link_vals still_open columns row"
+    " date_field",
     defaults=(
         "project_id",
         "_psa_mark_flag",
@@ -60,6 +63,7 @@ BillableKind = namedtuple(
         SQL("psa_invoiced IS NOT TRUE"),
         SQL("id"),
         None,
+        "date",
     ),
 )
 # One planned invoice line: its values, the entries it bills (may be none),
@@ -148,7 +152,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         records.check_access("read")
         records = self.env[spec.model].sudo().browse(records.ids)
         projects = records.mapped(spec.project_field)
-        dates = [day for day in records.mapped("date") if day]
+        dates = [day for day in records.mapped(spec.date_field) if day]
         date_to = max([fields.Date.context_today(self), *dates])
         result = self._invoice_projects(projects, date_to=date_to, only={kind: records})
         billed = result["moves"].sudo().psa_link_ids.mapped(spec.link_field)
@@ -554,10 +558,11 @@ class PsaInvoicingEngine(models.AbstractModel):
         A module adds a kind without editing the engine's steps: it extends
         this mapping (``{**super()._psa_billable_kinds(), "retainers":
         BillableKind("x.retainer", "retainer_id", "_x_retainers_domain",
-        "_x_retainer_lines")}``), implements the methods its spec names, and
-        adds the Many2one ``link_field`` (``ondelete="restrict"``) to
-        ``psa.invoice.link``; the link's columns, its one-entry CHECK and its
-        one-live-link indexes follow this mapping.
+        "_x_retainer_lines")}``), implements the methods its spec names (or
+        gives functions), and adds the Many2one ``link_field``
+        (``ondelete="restrict"``) to ``psa.invoice.link``; the link's columns,
+        its one-entry CHECK and its one-live-link indexes follow this mapping
+        (``tests/test_invoicing_hooks.py`` adds a monthly retainer so).
         """
         return {
             "timesheets": BillableKind(
@@ -588,8 +593,17 @@ class PsaInvoicingEngine(models.AbstractModel):
                 "milestone_id",
                 "_psa_milestones_domain",
                 "_psa_milestone_lines",
+                date_field="reached_date",
             ),
         }
+
+    @api.model
+    def _psa_kind_call(self, method, *args):
+        """Call a billable kind's ``method``: the name of an engine method, or
+        a function taking the engine first."""
+        if isinstance(method, str):
+            return getattr(self, method)(*args)
+        return method(self, *args)
 
     @api.model
     def _select_entries(self, projects, date_to):
@@ -601,7 +615,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         return {
             kind: self.env[spec.model]
             .sudo()
-            .search(getattr(self, spec.domain)(projects, date_to), order="id")
+            .search(self._psa_kind_call(spec.domain, projects, date_to), order="id")
             for kind, spec in self._psa_billable_kinds().items()
         }
 
@@ -1025,8 +1039,8 @@ class PsaInvoicingEngine(models.AbstractModel):
             records = entries.get(kind)
             if not records:
                 continue
-            for plan in getattr(self, spec.lines)(
-                records, currency, company, detail, times
+            for plan in self._psa_kind_call(
+                spec.lines, records, currency, company, detail, times
             ):
                 vals = self._prepare_invoice_line(kind, plan, currency, company)
                 plans.append(plan._replace(vals=vals, kind=kind))
@@ -1144,7 +1158,9 @@ class PsaInvoicingEngine(models.AbstractModel):
                     continue
                 billed[plan.kind] += plan.records.ids
                 spec = kinds[plan.kind]
-                links += getattr(self, spec.link_vals)(spec, move_lines[plan_key], plan)
+                links += self._psa_kind_call(
+                    spec.link_vals, spec, move_lines[plan_key], plan
+                )
         self.env["psa.invoice.link"]._insert(links)
         self._mark(
             {
@@ -1176,7 +1192,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         """Entries (``{kind: records}``) invoiced, or back to "to invoice"."""
         kinds = self._psa_billable_kinds()
         for kind, records in billed.items():
-            getattr(self, kinds[kind].mark)(records, invoiced)
+            self._psa_kind_call(kinds[kind].mark, records, invoiced)
 
     @api.model
     def _psa_mark_timesheets(self, timesheets, invoiced):

@@ -72,8 +72,12 @@ class PsaProjectMember(models.Model):
     @api.depends("project_id", "employee_id", "role_id")
     def _compute_bill_rate(self):
         today = fields.Date.context_today(self)
-        keys = [(m.project_id.id, m.employee_id.id, m.role_id.id, today) for m in self]
-        rates = self.env["psa.rate"]._resolve_rates(keys)
+        Rate = self.env["psa.rate"]
+        keys = [
+            Rate._psa_rate_key(m.project_id, m.employee_id, m.role_id, today)
+            for m in self
+        ]
+        rates = Rate._resolve_rates(keys)
         for member, key in zip(self, keys, strict=True):
             member.bill_rate = rates[key][0]
 

@@ -1,34 +1,46 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 from .psa_validation import MAX_HOURLY_RATE, OPEN_STATES, check_ranges, sql_check
 
-# Most specific first: the rate chain used everywhere a bill rate is needed.
+# What a rate is for: the dimensions a rate sets, and the key a rate is
+# resolved for (built in one place, ``PsaRate._psa_rate_key``).
+RATE_DIMENSIONS = ("project_id", "employee_id", "role_id", "partner_id")
+RateKey = namedtuple("RateKey", (*RATE_DIMENSIONS, "date"))
+# One step of the rate chain: the scope of the rates it looks at, and the
+# dimensions those rates set (and the key must have).
+RateStep = namedtuple("RateStep", "scope dimensions")
+
+# The rate chain, most specific first (``PsaRate._psa_rate_chain``); the
+# role's default bill rate is the last resort.
 RATE_CHAIN = (
-    ("employee_project", (True, True, False)),
-    ("role_project", (True, False, True)),
-    ("project", (True, False, False)),
-    ("employee", (False, True, False)),
-    ("role", (False, False, True)),
+    RateStep("employee_project", ("project_id", "employee_id")),
+    RateStep("role_project", ("project_id", "role_id")),
+    RateStep("project", ("project_id",)),
+    RateStep("customer", ("partner_id",)),
+    RateStep("employee", ("employee_id",)),
+    RateStep("role", ("role_id",)),
 )
 
-
-# The scopes a rate can have, most specific first (labels for the selections).
+# The scopes a rate can have (labels for the selections).
 RATE_SCOPES = [
     ("employee_project", "Employee on project"),
     ("role_project", "Role on project"),
     ("project", "Project default"),
+    ("customer", "Customer default"),
     ("employee", "Employee default"),
     ("role", "Role default"),
 ]
 
 
 class PsaRate(models.Model):
-    """One date-effective hourly bill rate, for a scope of project, employee and
-    role. The scope is given by which of the three is set (see ``RATE_CHAIN``)."""
+    """One date-effective hourly bill rate, for a scope of project, employee,
+    role or customer. The scope is given by which of them are set (see
+    ``RATE_CHAIN``)."""
 
     _name = "psa.rate"
     _description = "PSA Bill Rate"
@@ -43,6 +55,15 @@ class PsaRate(models.Model):
     )
     role_id = fields.Many2one(
         "psa.role", ondelete="cascade", index=True, check_company=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        ondelete="cascade",
+        index="btree_not_null",
+        domain="[('parent_id', '=', False)]",
+        help="A customer's rate card: the rate of every project of this customer "
+        "without a rate of its own.",
     )
     scope = fields.Selection(
         selection=RATE_SCOPES,
@@ -82,15 +103,15 @@ class PsaRate(models.Model):
         ),
     ]
 
-    @api.depends("project_id", "employee_id", "role_id")
+    @api.depends(*RATE_DIMENSIONS)
     def _compute_scope(self):
+        chain = self._psa_rate_chain()
         for rate in self:
-            present = (
-                bool(rate.project_id),
-                bool(rate.employee_id),
-                bool(rate.role_id),
+            present = {dimension for dimension in RATE_DIMENSIONS if rate[dimension]}
+            rate.scope = next(
+                (step.scope for step in chain if set(step.dimensions) == present),
+                False,
             )
-            rate.scope = next((s for s, shape in RATE_CHAIN if shape == present), False)
 
     @api.depends("project_id.company_id", "employee_id.company_id")
     def _compute_company_id(self):
@@ -114,19 +135,19 @@ class PsaRate(models.Model):
         for rate in self:
             who = " / ".join(
                 r.display_name
-                for r in (rate.project_id, rate.employee_id, rate.role_id)
+                for r in (rate[dimension] for dimension in RATE_DIMENSIONS)
                 if r
             )
             rate.display_name = f"{who}: {rate.amount:.2f}"
 
-    @api.constrains("project_id", "employee_id", "role_id", "amount")
+    @api.constrains(*RATE_DIMENSIONS, "amount")
     def _check_scope(self):
         for rate in self:
             if not rate.scope:
                 raise ValidationError(
                     self.env._(
                         "The rate %(rate)s must be for an employee or a role on a "
-                        "project, a project, an employee or a role.",
+                        "project, a project, a customer, an employee or a role.",
                         rate=rate.display_name,
                     )
                 )
@@ -135,7 +156,7 @@ class PsaRate(models.Model):
     def _check_amount(self):
         check_ranges(self, {"amount": (0.0, MAX_HOURLY_RATE)})
 
-    @api.constrains("project_id", "employee_id", "role_id", "date_from", "date_to")
+    @api.constrains(*RATE_DIMENSIONS, "date_from", "date_to")
     def _check_no_overlap(self):
         self.flush_model()
         self.env.cr.execute(
@@ -147,6 +168,7 @@ class PsaRate(models.Model):
                AND b.project_id IS NOT DISTINCT FROM a.project_id
                AND b.employee_id IS NOT DISTINCT FROM a.employee_id
                AND b.role_id IS NOT DISTINCT FROM a.role_id
+               AND b.partner_id IS NOT DISTINCT FROM a.partner_id
                AND daterange(a.date_from, a.date_to, '[]')
                    && daterange(b.date_from, b.date_to, '[]')
              WHERE a.id IN %s
@@ -194,9 +216,11 @@ class PsaRate(models.Model):
             ("psa_billable", "=", True),
             "|",
             "|",
+            "|",
             ("project_id", "in", self.project_id.ids),
             ("employee_id", "in", self.employee_id.ids),
             ("psa_role_id", "in", self.role_id.ids),
+            ("project_id.partner_id.commercial_partner_id", "in", self.partner_id.ids),
         ]
 
     def _update_open_timesheets(self):
@@ -207,53 +231,67 @@ class PsaRate(models.Model):
             )._psa_update_billing()
 
     @api.model
+    def _psa_rate_chain(self):
+        """The rate chain, most specific first: ``[RateStep]``. The place to
+        change the order or add a step (a step's dimensions are fields of the
+        rate and of ``RateKey``)."""
+        return list(RATE_CHAIN)
+
+    @api.model
+    def _psa_rate_key(self, project, employee, role, date):
+        """The ``RateKey`` of work by ``employee`` as ``role`` on ``project``
+        on ``date`` (records, possibly empty): the customer is the project's
+        commercial partner."""
+        partner = project.sudo().partner_id.commercial_partner_id
+        return RateKey(project.id, employee.id, role.id, partner.id, date)
+
+    @api.model
     def _resolve_rates(self, keys):
         """Resolve bill rates in batch.
 
-        :param keys: iterable of ``(project_id, employee_id, role_id, date)``
-            (ids may be False)
+        :param keys: iterable of ``RateKey`` (ids may be False)
         :return: ``{key: (amount, currency, scope)}``; ``(0.0, False, False)`` when
             no rate applies, so callers can flag the entry rather than bill zero.
         """
         keys = list(dict.fromkeys(keys))
-        ids = [{k[i] for k in keys if k[i]} for i in range(3)]
+        ids = {
+            dimension: list({getattr(key, dimension) for key in keys} - {False})
+            for dimension in RATE_DIMENSIONS
+        }
         # Rates are not readable by plain employees; resolving them for their own
         # entries is what the addon does on their behalf.
-        rates = self.sudo().search_fetch(
+        domain = expression.OR(
             [
-                "|",
-                "|",
-                ("project_id", "in", list(ids[0])),
-                ("employee_id", "in", list(ids[1])),
-                ("role_id", "in", list(ids[2])),
-            ],
-            ["project_id", "employee_id", "role_id", "date_from", "date_to", "amount"],
+                [(dimension, "in", dimension_ids)]
+                for dimension, dimension_ids in ids.items()
+            ]
+        )
+        rates = self.sudo().search_fetch(
+            domain, [*RATE_DIMENSIONS, "date_from", "date_to", "amount", "currency_id"]
         )
         by_scope_key = defaultdict(list)
         for rate in rates:
-            scope_key = (rate.project_id.id, rate.employee_id.id, rate.role_id.id)
-            by_scope_key[scope_key].append(rate)
-        roles = self.env["psa.role"].sudo().browse(ids[2])
+            by_scope_key[tuple(rate[d].id for d in RATE_DIMENSIONS)].append(rate)
+        roles = self.env["psa.role"].sudo().browse(ids["role_id"])
         roles.fetch(["default_bill_rate", "company_id"])
-        result = {}
-        for key in keys:
-            result[key] = self._resolve_one(key, by_scope_key, roles)
-        return result
+        chain = self._psa_rate_chain()
+        return {key: self._resolve_one(key, chain, by_scope_key, roles) for key in keys}
 
     @api.model
-    def _resolve_one(self, key, by_scope_key, roles):
-        project_id, employee_id, role_id, date = key
-        given = (project_id, employee_id, role_id)
-        for scope, shape in RATE_CHAIN:
-            if not all(given[i] for i in range(3) if shape[i]):
+    def _resolve_one(self, key, chain, by_scope_key, roles):
+        for step in chain:
+            if not all(getattr(key, dimension) for dimension in step.dimensions):
                 continue
-            scope_key = tuple(given[i] if shape[i] else False for i in range(3))
+            scope_key = tuple(
+                getattr(key, dimension) if dimension in step.dimensions else False
+                for dimension in RATE_DIMENSIONS
+            )
             for rate in by_scope_key.get(scope_key, ()):
-                if (not rate.date_from or rate.date_from <= date) and (
-                    not rate.date_to or date <= rate.date_to
+                if (not rate.date_from or rate.date_from <= key.date) and (
+                    not rate.date_to or key.date <= rate.date_to
                 ):
-                    return rate.amount, rate.currency_id, scope
-        role = roles.browse(role_id) if role_id else roles.browse()
+                    return rate.amount, rate.currency_id, step.scope
+        role = roles.browse(key.role_id) if key.role_id else roles.browse()
         if role and role.default_bill_rate:
             # A role shared between companies is in the currency of the company
             # billing it (False: the caller's company currency).

@@ -1,21 +1,41 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The invoicing engine's extension points, each used by overriding one small
-method (patched on the model's class, wrapping the original) and invoiced
-through for real: a fee line per invoice, one invoice per customer, a change
-to every line, and a line that bills no entry."""
+"""The extension points of pricing and invoicing, each used by overriding one
+small method (patched on the model's class, wrapping the original) and
+invoiced through for real: a fee line per invoice, one invoice per customer,
+a change to every line, a line that bills no entry, a customer's rate before
+the project default, and a fifth billable kind (a monthly retainer)."""
 
 from contextlib import contextmanager
+from datetime import date
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
-from odoo.addons.psa_workflow.models.psa_invoicing_engine import LinePlan
+from odoo.addons.psa_workflow.models.psa_invoicing_engine import (
+    BillableKind,
+    LinePlan,
+)
 
 from .invoicing_common import PsaInvoicingCommon
 from .timesheet_common import DAY
 
 FEE = 25.0
+
+
+@contextmanager
+def override(env, model, method, wrapper):
+    """Override ``method`` of ``model`` as a module would: ``wrapper``
+    receives the original (bound) and the call's arguments."""
+    Model = type(env[model])
+    original = getattr(Model, method)
+
+    def overridden(record, *args, **kwargs):
+        return wrapper(original.__get__(record), *args, **kwargs)
+
+    with patch.object(Model, method, overridden):
+        yield
 
 
 @tagged("post_install", "-at_install")
@@ -45,16 +65,10 @@ class TestInvoicingHooks(PsaInvoicingCommon):
         )
 
     @contextmanager
-    def _override(self, method, wrapper):
-        """Override ``method`` of the engine as a module would: ``wrapper``
+    def _override(self, method, wrapper, model="psa.invoicing.engine"):
+        """Override ``method`` of ``model`` as a module would: ``wrapper``
         receives the original (bound) and the call's arguments."""
-        Engine = type(self.env["psa.invoicing.engine"])
-        original = getattr(Engine, method)
-
-        def override(engine, *args, **kwargs):
-            return wrapper(original.__get__(engine), *args, **kwargs)
-
-        with patch.object(Engine, method, override):
+        with override(self.env, model, method, wrapper):
             yield
 
     def _time_links(self, move):
@@ -176,3 +190,203 @@ class TestInvoicingHooks(PsaInvoicingCommon):
         )
         for spec in kinds.values():
             self.assertEqual(Link._fields[spec.link_field].comodel_name, spec.model)
+
+    def test_rate_chain_puts_the_customer_rate_before_the_project_default(self):
+        Rate = self.env["psa.rate"]
+        Rate.create({"project_id": self.project_tm.id, "amount": 110.0})
+        Rate.create({"partner_id": self.customer.id, "amount": 120.0})
+        # Out of the box the project's own rate beats the customer's rate card.
+        before = self._approved(1.0)
+        self.assertEqual(
+            (before.psa_bill_rate, before.psa_rate_scope), (110.0, "project")
+        )
+
+        def customer_first(original):
+            chain = original()
+            customer = next(step for step in chain if step.scope == "customer")
+            chain.remove(customer)
+            project = next(i for i, step in enumerate(chain) if step.scope == "project")
+            chain.insert(project, customer)
+            return chain
+
+        with self._override("_psa_rate_chain", customer_first, model="psa.rate"):
+            lines = self._approved(2.0, 1.5)
+        self.assertEqual(set(lines.mapped("psa_bill_rate")), {120.0})
+        self.assertEqual(set(lines.mapped("psa_rate_scope")), {"customer"})
+        # Approved entries keep their rate: invoiced after the override is gone.
+        move, skipped = self._invoice()
+        self.assertFalse(skipped)
+        self.assertEqual(
+            sorted(
+                (line.quantity, line.price_unit, line.price_subtotal)
+                for line in self._product_lines(move)
+            ),
+            [(1.0, 110.0, 110.0), (3.5, 120.0, 420.0)],
+        )
+        self.assertEqual(move.psa_link_ids.timesheet_id, before | lines)
+
+
+RETAINER = 2000.0
+MARCH_END, APRIL_END = date(2030, 3, 31), date(2030, 4, 30)
+
+
+def retainer_kinds(original):
+    """``_psa_billable_kinds`` of a module adding monthly retainers: a fixed
+    fee per month of the project, billed once the month has begun."""
+
+    def domain(engine, projects, date_to):
+        return [
+            ("x_project_id", "in", projects.ids),
+            ("x_invoiced", "=", False),
+            ("x_date", "<=", date_to),
+        ]
+
+    def lines(engine, retainers, currency, company, detail, times):  # noqa: PLR0917 - the kind protocol
+        return [
+            LinePlan(
+                engine._prepare_line_vals(
+                    retainer.x_project_id,
+                    f"Retainer {retainer.x_name}",
+                    1.0,
+                    retainer.x_amount,
+                ),
+                retainer,
+                None,
+            )
+            for retainer in retainers.sorted("x_date")
+        ]
+
+    def mark(engine, retainers, invoiced):
+        retainers.write({"x_invoiced": invoiced})
+
+    return {
+        **original(),
+        "retainers": BillableKind(
+            "x_psa_retainer",
+            "x_retainer_id",
+            domain,
+            lines,
+            project_field="x_project_id",
+            mark=mark,
+            still_open=SQL("x_invoiced IS NOT TRUE"),
+            date_field="x_date",
+        ),
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestBillableKindRetainer(PsaInvoicingCommon):
+    """A fifth billable kind, added as a module would: its model and the link's
+    Many2one to it (custom, as Odoo creates them), and one override of
+    ``_psa_billable_kinds``. The registry of this class only: Odoo's test case
+    restores it afterwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.model"].create(
+            {
+                "name": "PSA Test Retainer Month",
+                "model": "x_psa_retainer",
+                "field_id": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "ttype": ttype,
+                            "field_description": name,
+                            **more,
+                        }
+                    )
+                    for name, ttype, more in (
+                        ("x_name", "char", {}),
+                        ("x_project_id", "many2one", {"relation": "project.project"}),
+                        ("x_date", "date", {}),
+                        ("x_amount", "float", {}),
+                        ("x_invoiced", "boolean", {}),
+                    )
+                ],
+            }
+        )
+        cls.env["ir.model.fields"].create(
+            {
+                "model_id": cls.env["ir.model"]._get_id("psa.invoice.link"),
+                "name": "x_retainer_id",
+                "field_description": "Retainer",
+                "ttype": "many2one",
+                "relation": "x_psa_retainer",
+                "on_delete": "restrict",
+            }
+        )
+        Engine = type(cls.env["psa.invoicing.engine"])  # the registry's new class
+        original = Engine._psa_billable_kinds
+        cls.startClassPatcher(
+            patch.object(
+                Engine,
+                "_psa_billable_kinds",
+                lambda engine: retainer_kinds(original.__get__(engine)),
+            )
+        )
+        # What the module's install does: the link's CHECK and indexes follow.
+        cls.env["psa.invoice.link"].init()
+        cls.retainers = cls.env["x_psa_retainer"].create(
+            [
+                {
+                    "x_name": month,
+                    "x_project_id": cls.project_tm.id,
+                    "x_date": day,
+                    "x_amount": RETAINER,
+                }
+                for month, day in (
+                    ("March 2030", MARCH_END.replace(day=1)),
+                    ("April 2030", APRIL_END.replace(day=1)),
+                )
+            ]
+        )
+
+    def test_retainers_are_invoiced_once_with_the_time(self):
+        lines = self._approved(2.0)
+        move, skipped = self._invoice(date_to=MARCH_END)
+        self.assertFalse(skipped)
+        march, april = self.retainers
+        product = move.invoice_line_ids.filtered(lambda k: k.display_type == "product")
+        retainer_line = product.filtered(lambda k: k.name == "Retainer March 2030")
+        self.assertEqual(retainer_line.price_subtotal, RETAINER)
+        self.assertEqual(move.amount_untaxed, RETAINER + 200.0)
+        self.assertEqual(move.psa_link_ids.x_retainer_id, march)
+        self.assertEqual(move.psa_link_ids.timesheet_id, lines)
+        link = move.psa_link_ids.filtered("x_retainer_id")
+        self.assertEqual((link.amount, link.move_line_id), (RETAINER, retainer_line))
+        self.assertEqual(link.entry_name, "March 2030")
+        self.assertEqual((march.x_invoiced, april.x_invoiced), (True, False))
+        # The next run bills April only: March is not billed twice.
+        again, _skipped = self._invoice(date_to=APRIL_END)
+        self.assertEqual(again.psa_link_ids.x_retainer_id, april)
+        self.assertEqual(again.amount_untaxed, RETAINER)
+        # The database refuses a second live link to June (the registry's index).
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["psa_invoice_link_x_retainer_id_invoiced_uniq"],
+        )
+        self.assertIn("WHERE", self.env.cr.fetchone()[0])
+
+    def test_cancelling_releases_the_retainer_and_credit_lists_it(self):
+        move, _skipped = self._invoice(date_to=MARCH_END)
+        march = self.retainers[0]
+        self._post(move)
+        wizard = (
+            self.env["psa.invoice.credit"]
+            .with_user(self.user_billing)
+            .with_context(active_model="account.move", active_id=move.id)
+            .create({"move_id": move.id})
+        )
+        [row] = wizard.line_ids
+        self.assertEqual(
+            (row.date, row.description, row.amount),
+            (march.x_date, "March 2030", RETAINER),
+        )
+        move.with_user(self.user_billing).button_draft()
+        move.with_user(self.user_billing).button_cancel()
+        self.assertFalse(march.x_invoiced)
+        self.assertEqual(move.psa_link_ids.state, "cancelled")
+        again, _skipped = self._invoice(date_to=MARCH_END)
+        self.assertEqual(again.psa_link_ids.x_retainer_id, march)

@@ -15,7 +15,7 @@ DAY = date(2030, 6, 3)
 @tagged("post_install", "-at_install")
 class TestPsaRate(PsaPlanningCommon):
     def _resolve(self, project, employee, role, day=DAY):
-        key = (project.id, employee.id, role.id, day)
+        key = self.env["psa.rate"]._psa_rate_key(project, employee, role, day)
         return self.env["psa.rate"]._resolve_rates([key])[key]
 
     def test_rate_chain_most_specific_first(self):
@@ -25,9 +25,12 @@ class TestPsaRate(PsaPlanningCommon):
         self.assertEqual(
             self._resolve(project, employee, role)[::2], (180.0, "role_default")
         )
+        customer = project.partner_id.commercial_partner_id
+        self.assertTrue(customer)
         chain = [
             ("role", {"role_id": role.id}, 170.0),
             ("employee", {"employee_id": employee.id}, 160.0),
+            ("customer", {"partner_id": customer.id}, 155.0),
             ("project", {"project_id": project.id}, 150.0),
             ("role_project", {"project_id": project.id, "role_id": role.id}, 140.0),
             (
@@ -140,10 +143,10 @@ class TestPsaRate(PsaPlanningCommon):
 
         def queries_for(count):
             keys = [
-                (
-                    self.project_tm.id,
-                    self.emp_full.id,
-                    self.role_consultant.id,
+                Rate._psa_rate_key(
+                    self.project_tm,
+                    self.emp_full,
+                    self.role_consultant,
                     DAY + timedelta(days=i),
                 )
                 for i in range(count)

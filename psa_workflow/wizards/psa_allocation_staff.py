@@ -348,10 +348,12 @@ class PsaAllocationStaff(models.TransientModel):
         hours = round(sum(h for _d, h in days), 2)
         if allocation.project_id.psa_billing_type != "time_material" or not days:
             return hours, 0.0, 0.0
+        Rate = self.env["psa.rate"]
         keys = [
-            (allocation.project_id.id, employee.id, role.id, day) for day, _h in days
+            Rate._psa_rate_key(allocation.project_id, employee, role, day)
+            for day, _h in days
         ]
-        resolved = self.env["psa.rate"]._resolve_rates(keys)
+        resolved = Rate._resolve_rates(keys)
         company = allocation.company_id or self.env.company
         today = fields.Date.context_today(self)
         revenue, first_rate = 0.0, None

@@ -7,13 +7,7 @@ from ..models.psa_validation import ensure_one
 
 
 def _entry_date(link):
-    return (
-        link.timesheet_id.date
-        or link.expense_id.date
-        or link.installment_id.date
-        or link.milestone_id.reached_date
-        or date.min
-    )
+    return link._psa_entry_date() or date.min
 
 
 class PsaInvoiceCredit(models.TransientModel):

@@ -37,11 +37,8 @@ class PsaInvoiceCreditLine(models.TransientModel):
                 line.employee = expense.employee_id.name
                 line.task = False
                 line.description = expense.name
-            else:
-                entry = link.installment_id or link.milestone_id
-                line.date = (
-                    link.installment_id.date or link.milestone_id.reached_date or False
-                )
+            else:  # an installment, a milestone or another module's kind
+                line.date = link._psa_entry_date()
                 line.employee = False
                 line.task = False
-                line.description = entry.display_name
+                line.description = link._psa_entry().display_name
