@@ -113,12 +113,16 @@ class AccountAnalyticLine(models.Model):
             return
         billable = lines.filtered("psa_billable")
         Rate = self.env["psa.rate"]
-        keys = {
-            line.id: Rate._psa_rate_key(
-                line.project_id, line.employee_id, line.psa_role_id, line.date
+        keys = dict(
+            zip(
+                billable.ids,
+                Rate._psa_rate_keys(
+                    (line.project_id, line.employee_id, line.psa_role_id, line.date)
+                    for line in billable
+                ),
+                strict=True,
             )
-            for line in billable
-        }
+        )
         rates = Rate._resolve_rates(keys.values())
         converter = _Converter(self.env)
         rows = []

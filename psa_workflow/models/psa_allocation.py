@@ -550,11 +550,11 @@ class PsaAllocation(models.Model):
         Foreign-currency rates are converted at today's rate: this is a plan."""
         tm = self.filtered(lambda a: a.project_id.psa_billing_type == "time_material")
         Rate = self.env["psa.rate"]
-        keys = {
-            (a.id, day): Rate._psa_rate_key(a.project_id, a.employee_id, a.role_id, day)
-            for a in tm
-            for day, _hours in days_by_allocation[a.id]
-        }
+        days = [(a, day) for a in tm for day, _hours in days_by_allocation[a.id]]
+        rate_keys = Rate._psa_rate_keys(
+            (a.project_id, a.employee_id, a.role_id, day) for a, day in days
+        )
+        keys = {(a.id, day): key for (a, day), key in zip(days, rate_keys, strict=True)}
         resolved = Rate._resolve_rates(keys.values())
         today = fields.Date.context_today(self)
         factors = {}  # one conversion rate per (currency, company)

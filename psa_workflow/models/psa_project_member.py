@@ -73,10 +73,9 @@ class PsaProjectMember(models.Model):
     def _compute_bill_rate(self):
         today = fields.Date.context_today(self)
         Rate = self.env["psa.rate"]
-        keys = [
-            Rate._psa_rate_key(m.project_id, m.employee_id, m.role_id, today)
-            for m in self
-        ]
+        keys = Rate._psa_rate_keys(
+            (m.project_id, m.employee_id, m.role_id, today) for m in self
+        )
         rates = Rate._resolve_rates(keys)
         for member, key in zip(self, keys, strict=True):
             member.bill_rate = rates[key][0]

@@ -8,7 +8,7 @@ from odoo.osv import expression
 from .psa_validation import MAX_HOURLY_RATE, OPEN_STATES, check_ranges, sql_check
 
 # What a rate is for: the dimensions a rate sets, and the key a rate is
-# resolved for (built in one place, ``PsaRate._psa_rate_key``).
+# resolved for (built in one place, ``PsaRate._psa_rate_keys``).
 RATE_DIMENSIONS = ("project_id", "employee_id", "role_id", "partner_id")
 RateKey = namedtuple("RateKey", (*RATE_DIMENSIONS, "date"))
 # One step of the rate chain: the scope of the rates it looks at, and the
@@ -238,12 +238,21 @@ class PsaRate(models.Model):
         return list(RATE_CHAIN)
 
     @api.model
-    def _psa_rate_key(self, project, employee, role, date):
-        """The ``RateKey`` of work by ``employee`` as ``role`` on ``project``
-        on ``date`` (records, possibly empty): the customer is the project's
-        commercial partner."""
-        partner = project.sudo().partner_id.commercial_partner_id
-        return RateKey(project.id, employee.id, role.id, partner.id, date)
+    def _psa_rate_keys(self, rows):
+        """``[RateKey]`` of work by ``employee`` as ``role`` on ``project`` on
+        ``date``, for each ``(project, employee, role, date)`` of ``rows``
+        (records, possibly empty): the customer is the project's commercial
+        partner, read once per project."""
+        customers = {}
+        keys = []
+        for project, employee, role, date in rows:
+            if project.id not in customers:
+                partner = project.sudo().partner_id.commercial_partner_id
+                customers[project.id] = partner.id
+            keys.append(
+                RateKey(project.id, employee.id, role.id, customers[project.id], date)
+            )
+        return keys
 
     @api.model
     def _resolve_rates(self, keys):

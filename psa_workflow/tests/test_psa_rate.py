@@ -15,7 +15,7 @@ DAY = date(2030, 6, 3)
 @tagged("post_install", "-at_install")
 class TestPsaRate(PsaPlanningCommon):
     def _resolve(self, project, employee, role, day=DAY):
-        key = self.env["psa.rate"]._psa_rate_key(project, employee, role, day)
+        [key] = self.env["psa.rate"]._psa_rate_keys([(project, employee, role, day)])
         return self.env["psa.rate"]._resolve_rates([key])[key]
 
     def test_rate_chain_most_specific_first(self):
@@ -142,15 +142,15 @@ class TestPsaRate(PsaPlanningCommon):
         Rate.create({"project_id": self.project_tm.id, "amount": 99.0})
 
         def queries_for(count):
-            keys = [
-                Rate._psa_rate_key(
+            keys = Rate._psa_rate_keys(
+                (
                     self.project_tm,
                     self.emp_full,
                     self.role_consultant,
                     DAY + timedelta(days=i),
                 )
                 for i in range(count)
-            ]
+            )
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             result = Rate._resolve_rates(keys)

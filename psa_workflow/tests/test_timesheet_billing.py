@@ -47,6 +47,32 @@ class TestTimesheetBilling(PsaTimesheetCommon):
         )
         self.assertEqual((line.psa_bill_rate, line.psa_bill_amount), (130.0, 325.0))
 
+    def test_customer_rate_card_prices_every_project_of_the_customer(self):
+        Rate = self.env["psa.rate"]
+        other = self.env["res.partner"].create({"name": "PSA Test Other Customer"})
+        contact = self.env["res.partner"].create(
+            {"name": "PSA Test Buyer", "parent_id": self.customer.id}
+        )
+        self.project_tm.partner_id = contact  # the rate card is the company's
+        line = self._log(hours=2.0)
+        card = Rate.create({"partner_id": self.customer.id, "amount": 130.0})
+        self.assertEqual(card.scope, "customer")
+        # A new rate card re-prices open time of the customer's projects.
+        self.assertEqual(
+            (line.psa_bill_rate, line.psa_rate_scope, line.psa_bill_amount),
+            (130.0, "customer", 260.0),
+        )
+        # The project's own rate comes first.
+        project_rate = Rate.create({"project_id": self.project_tm.id, "amount": 120.0})
+        self.assertEqual((line.psa_bill_rate, line.psa_rate_scope), (120.0, "project"))
+        project_rate.unlink()
+        self.assertEqual(line.psa_bill_rate, 130.0)
+        # Another customer on the project: its open time leaves the card.
+        self.project_tm.partner_id = other
+        self.assertEqual(
+            (line.psa_bill_rate, line.psa_rate_scope), (100.0, "role_default")
+        )
+
     def test_rates_are_date_effective_and_frozen_on_approval(self):
         Rate = self.env["psa.rate"]
         scope = {"project_id": self.project_tm.id, "employee_id": self.emp.id}

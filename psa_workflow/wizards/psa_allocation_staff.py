@@ -349,10 +349,9 @@ class PsaAllocationStaff(models.TransientModel):
         if allocation.project_id.psa_billing_type != "time_material" or not days:
             return hours, 0.0, 0.0
         Rate = self.env["psa.rate"]
-        keys = [
-            Rate._psa_rate_key(allocation.project_id, employee, role, day)
-            for day, _h in days
-        ]
+        keys = Rate._psa_rate_keys(
+            (allocation.project_id, employee, role, day) for day, _h in days
+        )
         resolved = Rate._resolve_rates(keys)
         company = allocation.company_id or self.env.company
         today = fields.Date.context_today(self)
