@@ -42,7 +42,8 @@ POLICY_INPUTS = (
 
 
 class HrExpense(models.Model):
-    _inherit = "hr.expense"
+    _name = "hr.expense"
+    _inherit = ["psa.guarded.mixin", "hr.expense"]
 
     psa_project_id = fields.Many2one(
         "project.project",
@@ -306,19 +307,12 @@ class HrExpense(models.Model):
                     expense._psa_distribution_for_project(current[expense]) or False
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env["psa.write.policy"]._check_write(self, [vals])
+    def _psa_check_write(self, vals):
         locked = PSA_LOCKED_FIELDS & vals.keys()
         if locked:
             self._psa_check_not_invoiced(locked)
         if "psa_rebillable" in vals:
             self._psa_check_can_change_rebillable(vals["psa_rebillable"])
-        return super().write(vals)
 
     def _psa_check_can_change_rebillable(self, rebillable):
         """Whether an expense is re-billed is proposed by its employee while

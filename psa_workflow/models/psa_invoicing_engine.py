@@ -1093,36 +1093,45 @@ class PsaInvoicingEngine(models.AbstractModel):
     @api.model
     def _psa_installment_lines(self, installments, currency, company, detail, times):
         """One line per due installment, by due date."""
-        plans = []
-        for installment in installments.sorted("date"):
-            name = self.env._(
-                "%(project)s: %(installment)s — due %(date)s",
-                project=installment.project_id.name,
-                installment=installment.name,
-                date=self._period_label(installment.date),
+        return [
+            self._psa_fixed_amount_line(
+                installment,
+                self.env._(
+                    "%(project)s: %(installment)s — due %(date)s",
+                    project=installment.project_id.name,
+                    installment=installment.name,
+                    date=self._period_label(installment.date),
+                ),
+                installment.amount,
             )
-            vals = self._prepare_line_vals(
-                installment.project_id, name, 1.0, installment.amount
-            )
-            plans.append(LinePlan(vals, installment, None))
-        return plans
+            for installment in installments.sorted("date")
+        ]
 
     @api.model
     def _psa_milestone_lines(self, milestones, currency, company, detail, times):
         """One line per reached milestone."""
-        plans = []
-        for milestone in milestones:
-            name = self.env._(
-                "%(project)s: milestone %(milestone)s — reached %(date)s",
-                project=milestone.project_id.name,
-                milestone=milestone.name,
-                date=self._period_label(milestone.reached_date),
+        return [
+            self._psa_fixed_amount_line(
+                milestone,
+                self.env._(
+                    "%(project)s: milestone %(milestone)s — reached %(date)s",
+                    project=milestone.project_id.name,
+                    milestone=milestone.name,
+                    date=self._period_label(milestone.reached_date),
+                ),
+                milestone.psa_invoice_amount,
             )
-            vals = self._prepare_line_vals(
-                milestone.project_id, name, 1.0, milestone.psa_invoice_amount
-            )
-            plans.append(LinePlan(vals, milestone, None))
-        return plans
+            for milestone in milestones
+        ]
+
+    @api.model
+    def _psa_fixed_amount_line(self, record, name, amount, project=None):
+        """The ``LinePlan`` billing ``record`` (of a project, or ``project``)
+        for a fixed ``amount``: one line of quantity 1."""
+        project = project or record.project_id
+        return LinePlan(
+            self._prepare_line_vals(project, name, 1.0, amount), record, None
+        )
 
     @api.model
     def _prepare_line_vals(self, project, name, quantity, price_unit):

@@ -161,9 +161,7 @@ class PsaProfitabilityReport(models.Model):
                        -a.amount, 0.0
                   FROM account_analytic_line a
                   JOIN project_project p ON p.id = a.project_id
-                  LEFT JOIN psa_invoice_link k
-                         ON k.timesheet_id = a.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(time_link)s
                  WHERE a.project_id IS NOT NULL
                    AND a.psa_state IS DISTINCT FROM 'rejected'
                 UNION ALL
@@ -177,9 +175,7 @@ class PsaProfitabilityReport(models.Model):
                             THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END,
                        0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
                   FROM (%(expenses)s) x
-                  LEFT JOIN psa_invoice_link k
-                         ON k.expense_id = x.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(expense_link)s
                  WHERE x.state IN ('approved', 'done')
                 UNION ALL
                 -- Installments due, not on a posted invoice.
@@ -187,9 +183,7 @@ class PsaProfitabilityReport(models.Model):
                        t.company_id, t.company_currency_id, NULL, NULL, NULL, 0.0,
                        COALESCE(t.value, 0.0), 0.0, 0.0
                   FROM (%(installments)s) t
-                  LEFT JOIN psa_invoice_link k
-                         ON k.installment_id = t.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(installment_link)s
                  WHERE t.date <= CURRENT_DATE
                    AND km.state IS DISTINCT FROM 'posted'
                 UNION ALL
@@ -199,9 +193,7 @@ class PsaProfitabilityReport(models.Model):
                        NULL, NULL, 0.0,
                        COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0
                   FROM (%(milestones)s) ms
-                  LEFT JOIN psa_invoice_link k
-                         ON k.milestone_id = ms.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(milestone_link)s
                  WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
               ) s
               JOIN project_project p ON p.id = s.project_id
@@ -211,6 +203,10 @@ class PsaProfitabilityReport(models.Model):
             expenses=sources._expenses(),
             installments=sources._installments(),
             milestones=sources._milestones(),
+            time_link=sources._invoice_link("timesheet_id", "a.id"),
+            expense_link=sources._invoice_link("expense_id", "x.id"),
+            installment_link=sources._invoice_link("installment_id", "t.id"),
+            milestone_link=sources._invoice_link("milestone_id", "ms.id"),
         )
 
     def init(self):

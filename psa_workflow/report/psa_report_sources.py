@@ -190,6 +190,18 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
+    def _invoice_link(self, link_column, entry_id):
+        """SQL joins of an entry (``entry_id``: its id column) to its live
+        invoice link ``k`` and that link's invoice ``km`` (both NULL while
+        the entry is not invoiced): the one test of "on an invoice"."""
+        return SQL(
+            "LEFT JOIN psa_invoice_link k ON %s = %s AND k.state = 'invoiced'"
+            " LEFT JOIN account_move km ON km.id = k.move_id",
+            SQL.identifier("k", link_column),
+            SQL(entry_id),
+        )
+
+    @api.model
     def _posted_invoice_lines(self):
         """Revenue of posted customer invoices and credit notes: their
         analytic lines (the project's analytic account, company currency at the

@@ -188,9 +188,7 @@ class PsaWipReport(models.Model):
                        a.unit_amount AS hours, a.date
                   FROM account_analytic_line a
                   %(time_joins)s
-                  LEFT JOIN psa_invoice_link k
-                         ON k.timesheet_id = a.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(time_link)s
                  WHERE p.psa_billing_type = 'time_material' AND a.psa_billable
                    AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
                    AND (a.psa_state = 'approved'
@@ -202,9 +200,7 @@ class PsaWipReport(models.Model):
                        %(expense_amount)s, %(expense_company)s, 0.0, x.date
                   FROM hr_expense x
                   %(expense_joins)s
-                  LEFT JOIN psa_invoice_link k
-                         ON k.expense_id = x.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(expense_link)s
                  WHERE x.state IN ('approved', 'done')
                    AND p.psa_billing_type != 'non_billable'
                    AND (x.psa_billing_state = 'to_invoice'
@@ -216,9 +212,7 @@ class PsaWipReport(models.Model):
                        i.date
                   FROM psa_project_installment i
                   %(installment_joins)s
-                  LEFT JOIN psa_invoice_link k
-                         ON k.installment_id = i.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(installment_link)s
                  WHERE p.psa_billing_type = 'fixed_price'
                    AND i.date <= CURRENT_DATE AND %(not_posted)s
                 UNION ALL
@@ -228,9 +222,7 @@ class PsaWipReport(models.Model):
                        %(milestone_company)s, 0.0, m.reached_date
                   FROM project_milestone m
                   %(milestone_joins)s
-                  LEFT JOIN psa_invoice_link k
-                         ON k.milestone_id = m.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
+                  %(milestone_link)s
                  WHERE p.psa_billing_type = 'milestone' AND m.is_reached
                    AND %(not_posted)s
               ) s
@@ -242,6 +234,10 @@ class PsaWipReport(models.Model):
                       co.currency_id, s.on_draft
             """,
             not_posted=not_posted,
+            time_link=sources._invoice_link("timesheet_id", "a.id"),
+            expense_link=sources._invoice_link("expense_id", "x.id"),
+            installment_link=sources._invoice_link("installment_id", "i.id"),
+            milestone_link=sources._invoice_link("milestone_id", "m.id"),
             time_joins=joins("a.project_id"),
             expense_joins=joins("x.psa_project_id"),
             installment_joins=joins("i.project_id"),

@@ -243,15 +243,11 @@ def retainer_kinds(original):
 
     def lines(engine, retainers, currency, company, detail, times):  # noqa: PLR0917 - the kind protocol
         return [
-            LinePlan(
-                engine._prepare_line_vals(
-                    retainer.x_project_id,
-                    f"Retainer {retainer.x_name}",
-                    1.0,
-                    retainer.x_amount,
-                ),
+            engine._psa_fixed_amount_line(
                 retainer,
-                None,
+                f"Retainer {retainer.x_name}",
+                retainer.x_amount,
+                project=retainer.x_project_id,
             )
             for retainer in retainers.sorted("x_date")
         ]
