@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
@@ -333,20 +335,24 @@ class ProjectProject(models.Model):
 
     def _psa_burn_figures(self):
         """``{project id: {"logged"|"approved"|"invoiced": [hours, amount]}}``
+        (zeros for any other id)
         of these projects' timesheets, amounts (billable value) in each
         project's billing currency: one grouped query (sudo: the amounts are
         summed for the fields' readers, whoever logged the time)."""
-        figures = {
-            pid: {"logged": [0.0, 0.0], "approved": [0.0, 0.0], "invoiced": [0.0, 0.0]}
-            for pid in self._origin.ids
-        }
-        if not figures:
+        figures = defaultdict(
+            lambda: {
+                "logged": [0.0, 0.0],
+                "approved": [0.0, 0.0],
+                "invoiced": [0.0, 0.0],
+            }
+        )
+        if not self._origin.ids:
             return figures
         groups = (
             self.env["account.analytic.line"]
             .sudo()
             ._read_group(
-                [("project_id", "in", list(figures))],
+                [("project_id", "in", self._origin.ids)],
                 ["project_id", "psa_state", "psa_currency_id"],
                 ["unit_amount:sum", "psa_bill_amount:sum"],
             )
@@ -373,9 +379,8 @@ class ProjectProject(models.Model):
     )
     def _compute_psa_overrun(self):
         figures = self._psa_burn_figures()
-        empty = {"logged": (0.0, 0.0), "approved": (0.0, 0.0), "invoiced": (0.0, 0.0)}
         for project in self:
-            burn = figures.get(project._origin.id, empty)
+            burn = figures[project._origin.id]
             hours = burn["logged"][0]
             budget = project.allocated_hours
             project.psa_logged_hours = hours
@@ -393,9 +398,8 @@ class ProjectProject(models.Model):
     )
     def _compute_psa_burn_amounts(self):
         figures = self._psa_burn_figures()
-        empty = {"logged": (0.0, 0.0), "approved": (0.0, 0.0), "invoiced": (0.0, 0.0)}
         for project in self:
-            burn = figures.get(project._origin.id, empty)
+            burn = figures[project._origin.id]
             budget = project.psa_budget_amount
             project.psa_logged_amount = burn["logged"][1]
             project.psa_approved_amount = burn["approved"][1]

@@ -110,11 +110,7 @@ class PsaInvoicingEngine(models.AbstractModel):
             ``False``); default (``None``): as set on their projects
         :return: ``{"moves": account.move, "skipped": {project: reason}}``
         """
-        if not self.env.user.has_group("psa_workflow.group_psa_billing"):
-            raise AccessError(self.env._("Only billing users can create invoices."))
-        date_to = date_to or fields.Date.context_today(self)
-        skipped = {}
-        projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
+        date_to, skipped, projects = self._start_run(projects, date_to)
         projects = self._lock_projects(projects, skipped)
         selected = self._select_entries(projects, date_to)
         if only is not None:
@@ -167,6 +163,17 @@ class PsaInvoicingEngine(models.AbstractModel):
         return self._result_action(result)
 
     @api.model
+    def _start_run(self, projects, date_to):
+        """A run (or its preview) by a billing user: ``(date_to or today,
+        {project: reason} of the projects that cannot be invoiced, the others)``."""
+        if not self.env.user.has_group("psa_workflow.group_psa_billing"):
+            raise AccessError(self.env._("Only billing users can create invoices."))
+        date_to = date_to or fields.Date.context_today(self)
+        skipped = {}
+        projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
+        return date_to, skipped, projects
+
+    @api.model
     def _preview_projects(self, projects, date_to=None, detail=None):
         """What ``_invoice_projects`` would invoice now, per project, computed
         with its own selection, caps and line plans but without writing or
@@ -177,11 +184,7 @@ class PsaInvoicingEngine(models.AbstractModel):
             the order of ``projects``; ``reason``: why the project is skipped
             (a bad configuration, nothing to invoice), else ``False``
         """
-        if not self.env.user.has_group("psa_workflow.group_psa_billing"):
-            raise AccessError(self.env._("Only billing users can create invoices."))
-        date_to = date_to or fields.Date.context_today(self)
-        skipped = {}
-        billable = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
+        date_to, skipped, billable = self._start_run(projects, date_to)
         for project in self._held_projects(billable):
             skipped[project] = self.env._(
                 "%(project)s is being invoiced by another run; try again.",

@@ -58,6 +58,23 @@ class TestBillingRaces(PsaRaceCase):
             cr_a.commit()
         self.assertEqual(self._billed(), (8.0, []))
 
+    def _fails_then_retry_bills_nothing(self, env, project, ids):
+        """A run of the selection ``ids`` on a stale snapshot fails; retried,
+        as Odoo retries an RPC on a serialization failure, it bills nothing
+        (the cap holds the time), and commits."""
+        Engine = env["psa.invoicing.engine"]
+        with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
+            Engine._invoice_projects(
+                project, date_to=DAY, only=self._selection(env, ids)
+            )
+        env.cr.rollback()
+        env.invalidate_all()
+        retry = Engine._invoice_projects(
+            project, date_to=DAY, only=self._selection(env, ids)
+        )
+        self.assertFalse(retry["moves"])
+        env.cr.commit()
+
     def test_stale_run_on_a_capped_project_fails_and_its_retry_holds_time(self):
         ids = self._approved(4.0, 4.0, 4.0, 4.0, psa_cap_type="hours", psa_cap_hours=10)
         cr_a, env_a, project_a = self._worker()
@@ -71,18 +88,7 @@ class TestBillingRaces(PsaRaceCase):
             wizard.action_create_invoices()
             cr_a.commit()
             # B: a selection of the other entries (its totals would be stale).
-            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
-                env_b["psa.invoicing.engine"]._invoice_projects(
-                    project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
-                )
-            cr_b.rollback()
-            env_b.invalidate_all()
-            # What Odoo does for an RPC on a serialization failure: try again.
-            retry = env_b["psa.invoicing.engine"]._invoice_projects(
-                project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
-            )
-            self.assertFalse(retry["moves"])
-            cr_b.commit()
+            self._fails_then_retry_bills_nothing(env_b, project_b, ids[2:])
         self.assertEqual(self._billed(), (8.0, ids[2:]))
 
     def test_two_selections_started_together_stay_under_the_cap(self):
@@ -98,17 +104,7 @@ class TestBillingRaces(PsaRaceCase):
                 project_a, date_to=DAY, only=self._selection(env_a, ids[:2])
             )
             cr_a.commit()
-            with mute_logger("odoo.sql_db"), self.assertRaises(SerializationFailure):
-                env_b["psa.invoicing.engine"]._invoice_projects(
-                    project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
-                )
-            cr_b.rollback()
-            env_b.invalidate_all()
-            retry = env_b["psa.invoicing.engine"]._invoice_projects(
-                project_b, date_to=DAY, only=self._selection(env_b, ids[2:])
-            )
-            self.assertFalse(retry["moves"])
-            cr_b.commit()
+            self._fails_then_retry_bills_nothing(env_b, project_b, ids[2:])
         self.assertEqual(self._billed(), (8.0, ids[2:]))
 
     # ------------------------------------------------------------------
