@@ -1099,12 +1099,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         return [
             self._psa_fixed_amount_line(
                 installment,
-                self.env._(
-                    "%(project)s: %(installment)s — due %(date)s",
-                    project=installment.project_id.name,
-                    installment=installment.name,
-                    date=self._period_label(installment.date),
-                ),
+                self._psa_fixed_line_name(installment, installment.date),
                 installment.amount,
             )
             for installment in installments.sorted("date")
@@ -1116,16 +1111,26 @@ class PsaInvoicingEngine(models.AbstractModel):
         return [
             self._psa_fixed_amount_line(
                 milestone,
-                self.env._(
-                    "%(project)s: milestone %(milestone)s — reached %(date)s",
-                    project=milestone.project_id.name,
-                    milestone=milestone.name,
-                    date=self._period_label(milestone.reached_date),
-                ),
+                self._psa_fixed_line_name(milestone, milestone.reached_date, True),
                 milestone.psa_invoice_amount,
             )
             for milestone in milestones
         ]
+
+    @api.model
+    def _psa_fixed_line_name(self, record, date, reached=False):
+        """ "Project: Go-live — due 3 Mar 2030" (an installment) or "Project:
+        milestone Design — reached 3 Mar 2030"."""
+        values = {
+            "project": record.project_id.name,
+            "name": record.name,
+            "date": self._period_label(date),
+        }
+        if reached:
+            return self.env._(
+                "%(project)s: milestone %(name)s — reached %(date)s", **values
+            )
+        return self.env._("%(project)s: %(name)s — due %(date)s", **values)
 
     @api.model
     def _psa_fixed_amount_line(self, record, name, amount, project=None):
