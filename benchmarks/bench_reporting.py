@@ -667,7 +667,8 @@ def hand_profitability(cr, period, by_project):
                    sum(s.timesheet_cost), sum(s.expense_cost)
               FROM s
               JOIN project_project p ON p.id = s.project_id
-              LEFT JOIN res_partner rp ON rp.id = p.partner_id
+              -- client profitability: projects with a customer only
+              JOIN res_partner rp ON rp.id = p.partner_id
              GROUP BY 1
             """,
             expense_value=converted(
