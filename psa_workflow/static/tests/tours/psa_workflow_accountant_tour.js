@@ -2,7 +2,7 @@
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 // The accountant's journey: what can be invoiced now (Work in Progress), the
 // invoicing wizard on the selection with its preview, the draft invoice.
-import {openPsaMenu} from "./psa_workflow_approval_tour";
+import {openPsaMenu} from "@psa_workflow/../tests/tours/psa_tour_steps";
 import {registry} from "@web/core/registry";
 
 const PROJECT = "PSA Test T&M";

@@ -6,44 +6,7 @@
 // it at once. Entries (psa_workflow/tests/test_approval_tour.py): "Workshop"
 // and "Wrong entry" of Psa Employee, five "Week of work" of Psa Trainee.
 import {registry} from "@web/core/registry";
-import {stepUtils} from "@web_tour/tour_service/tour_utils";
-
-/** Open a menu of the PSA app: desktop sections or the phone's sidebar. */
-export function openPsaMenu(section, menu) {
-    return [
-        stepUtils.showAppsMenuItem(),
-        ...stepUtils.toggleHomeMenu(),
-        {
-            content: "Open the PSA app",
-            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
-            run: "click",
-        },
-        {
-            isActive: ["desktop"],
-            content: "Open the menu of the section",
-            trigger: `.o_menu_sections [data-menu-xmlid="psa_workflow.${section}"]`,
-            run: "click",
-        },
-        {
-            isActive: ["desktop"],
-            content: "Open the list",
-            trigger: `.dropdown-item[data-menu-xmlid="psa_workflow.${menu}"]`,
-            run: "click",
-        },
-        {
-            isActive: ["mobile"],
-            content: "Open the app's menu",
-            trigger: ".o_main_navbar .o_menu_toggle",
-            run: "click",
-        },
-        {
-            isActive: ["mobile"],
-            content: "Open the list",
-            trigger: `.o_app_menu_sidebar li[data-menu-xmlid="psa_workflow.${menu}"]`,
-            run: "click",
-        },
-    ];
-}
+import {openPsaMenu} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 /** Long touch: the phone list's way to select a row. */
 async function longTouch() {

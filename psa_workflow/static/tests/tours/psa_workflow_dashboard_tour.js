@@ -5,27 +5,18 @@
 // changes the period, then opens the timesheets to approve and the
 // utilization report from their cards.
 import {registry} from "@web/core/registry";
-import {stepUtils} from "@web_tour/tour_service/tour_utils";
+import {
+    openPsaApp,
+    openSection,
+    openSectionItem,
+} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the PSA app",
-            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the Reporting menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_reporting"]',
-            run: "click",
-        },
-        {
-            content: "Open the dashboard",
-            trigger: '.dropdown-item[data-menu-xmlid="psa_workflow.menu_psa_dashboard"]',
-            run: "click",
-        },
+        ...openPsaApp(),
+        openSection("menu_psa_reporting", "Open the Reporting menu"),
+        openSectionItem("menu_psa_dashboard", "Open the dashboard"),
         {
             content: "The utilization card shows a percentage (or — without capacity)",
             trigger: ".o_psa_dashboard_utilization .o_psa_dashboard_value",

@@ -3,26 +3,21 @@
 // A project manager opens the PSA app (on the dashboard), finds the project
 // they manage among the client projects, then opens the team's timesheets.
 import {registry} from "@web/core/registry";
-import {stepUtils} from "@web_tour/tour_service/tour_utils";
+import {
+    openPsaApp,
+    openSection,
+    openSectionItem,
+} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 registry.category("web_tour.tours").add("psa_workflow_menu_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the PSA app",
-            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
-            run: "click",
-        },
+        ...openPsaApp(),
         {
             content: "The app opens on the dashboard",
             trigger: ".o_psa_dashboard",
         },
-        {
-            content: "Open the client projects",
-            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_projects"]',
-            run: "click",
-        },
+        openSection("menu_psa_projects", "Open the client projects"),
         {
             content: "Client projects: the billable ones",
             trigger: '.o_searchview_facet:contains("Billable")',
@@ -31,17 +26,8 @@ registry.category("web_tour.tours").add("psa_workflow_menu_tour", {
             content: "The project I manage is listed",
             trigger: '.o_data_row:contains("PSA Test T&M Project")',
         },
-        {
-            content: "Open the Time & Expenses menu",
-            trigger:
-                '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_time_expenses"]',
-            run: "click",
-        },
-        {
-            content: "Open all timesheets (approvers only)",
-            trigger: '.dropdown-item[data-menu-xmlid="psa_workflow.menu_psa_all_timesheets"]',
-            run: "click",
-        },
+        openSection("menu_psa_time_expenses", "Open the Time & Expenses menu"),
+        openSectionItem("menu_psa_all_timesheets", "Open all timesheets (approvers only)"),
         {
             content: "The timesheets view is shown",
             trigger: '.o_breadcrumb:contains("All Timesheets")',

@@ -3,41 +3,24 @@
 // A project manager opens the team's workload (pivot), then the allocations of
 // the projects they manage.
 import {registry} from "@web/core/registry";
-import {stepUtils} from "@web_tour/tour_service/tour_utils";
+import {
+    openPsaApp,
+    openSection,
+    openSectionItem,
+} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 registry.category("web_tour.tours").add("psa_workflow_planning_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the PSA app",
-            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the Planning menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_planning"]',
-            run: "click",
-        },
-        {
-            content: "Open the workload",
-            trigger: '.dropdown-item[data-menu-xmlid="psa_workflow.menu_psa_workload"]',
-            run: "click",
-        },
+        ...openPsaApp(),
+        openSection("menu_psa_planning", "Open the Planning menu"),
+        openSectionItem("menu_psa_workload", "Open the workload"),
         {
             content: "The workload pivot shows capacity and allocated hours",
             trigger: '.o_pivot th:contains("Capacity")',
         },
-        {
-            content: "Open the Planning menu again",
-            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_planning"]',
-            run: "click",
-        },
-        {
-            content: "Open the allocations",
-            trigger: '.dropdown-item[data-menu-xmlid="psa_workflow.menu_psa_allocations"]',
-            run: "click",
-        },
+        openSection("menu_psa_planning", "Open the Planning menu again"),
+        openSectionItem("menu_psa_allocations", "Open the allocations"),
         {
             content: "The allocation planned on my project is listed",
             trigger: '.o_data_row:contains("PSA Test T&M Project"):contains("Employee")',

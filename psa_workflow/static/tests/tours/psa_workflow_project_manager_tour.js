@@ -5,43 +5,26 @@
 // its budget burnt: a red bar); adds a consultant to its team and saves.
 // Data: psa_workflow/tests/test_project_manager_tour.py.
 import {registry} from "@web/core/registry";
-import {stepUtils} from "@web_tour/tour_service/tour_utils";
+import {
+    onDesktop,
+    openPsaApp,
+    openSection,
+    openSidebarMenu,
+} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 const PROJECT = "PSA Test T&M Project";
 
 registry.category("web_tour.tours").add("psa_workflow_project_manager_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        ...stepUtils.toggleHomeMenu(),
-        {
-            content: "Open the PSA app",
-            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
-            run: "click",
-        },
+        ...openPsaApp({homeMenu: true}),
         {
             content: "The app opens on the dashboard",
             trigger: ".o_psa_dashboard",
         },
         // The client projects: billable ones, filtered, not grouped.
-        {
-            isActive: ["desktop"],
-            content: "Open the projects",
-            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_projects"]',
-            run: "click",
-        },
-        {
-            isActive: ["mobile"],
-            content: "Open the app's menu",
-            trigger: ".o_main_navbar .o_menu_toggle",
-            run: "click",
-        },
-        {
-            isActive: ["mobile"],
-            content: "Open the projects",
-            trigger: '.o_app_menu_sidebar li[data-menu-xmlid="psa_workflow.menu_psa_projects"]',
-            run: "click",
-        },
+        onDesktop(openSection("menu_psa_projects", "Open the projects")),
+        ...openSidebarMenu("menu_psa_projects", "Open the projects"),
         {
             isActive: ["desktop"],
             content: "Billable projects, with their budget burn",

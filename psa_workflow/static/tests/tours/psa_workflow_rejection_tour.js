@@ -4,7 +4,7 @@
 // Timesheets, where the Rejected filter is on and the reason shown; opens the
 // entry, corrects its hours and submits it again.
 import {registry} from "@web/core/registry";
-import {openPsaMenu} from "./psa_workflow_approval_tour";
+import {openPsaMenu} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 const REASON = "Split it by task";
 

@@ -5,11 +5,38 @@
 // and sees how much was submitted. Desktop: from PSA > Time & Expenses; phone:
 // the Timesheets app opens on it, one day per screen.
 import {registry} from "@web/core/registry";
-import {stepUtils} from "@web_tour/tour_service/tour_utils";
+import {
+    openPsaApp,
+    openSection,
+    openSectionItem,
+    toggleMenu,
+} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 const PROJECT = "PSA Test T&M Project";
 const TASK = "PSA Test Analysis";
 const ROW = `.o_psa_week_row:has(.o_psa_week_project:contains("${PROJECT}")):has(.o_psa_week_task:contains("${TASK}"))`;
+
+/** The line's cell of a day: 0 is Monday. */
+function cell(col) {
+    return `${ROW} .o_psa_week_input[data-col="${col}"]`;
+}
+
+/** Type a value in a cell. */
+function typeStep(content, trigger, value) {
+    return {content, trigger, run: `edit ${value}`};
+}
+
+/** Type Tuesday's value, then press Enter in its cell. */
+function typeTuesdaySteps(typeContent, value, enterContent) {
+    return [
+        typeStep(typeContent, cell(1), value),
+        {content: enterContent, trigger: cell(1), run: "press Enter"},
+    ];
+}
+
+function weekTotalStep() {
+    return {content: "The week's total", trigger: '.o_psa_week_week_total:contains("4:00")'};
+}
 
 function addLineSteps() {
     return [
@@ -70,43 +97,16 @@ function submitSteps() {
 registry.category("web_tour.tours").add("psa_workflow_week_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the PSA app",
-            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the Time & Expenses menu",
-            trigger:
-                '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_time_expenses"]',
-            run: "click",
-        },
-        {
-            content: "Open My Week",
-            trigger: '.dropdown-item[data-menu-xmlid="psa_workflow.menu_psa_my_week"]',
-            run: "click",
-        },
+        ...openPsaApp(),
+        openSection("menu_psa_time_expenses", "Open the Time & Expenses menu"),
+        openSectionItem("menu_psa_my_week", "Open My Week"),
         {
             content: "The grid shows the seven days",
             trigger: ".o_psa_week_grid thead:has(.o_psa_week_day:eq(6))",
         },
         ...addLineSteps(),
-        {
-            content: "Type 1:30 on Monday",
-            trigger: `${ROW} .o_psa_week_input[data-col="0"]:not([readonly])`,
-            run: "edit 1:30",
-        },
-        {
-            content: "Type 2.5 on Tuesday",
-            trigger: `${ROW} .o_psa_week_input[data-col="1"]`,
-            run: "edit 2.5",
-        },
-        {
-            content: "Enter: on to the next cell",
-            trigger: `${ROW} .o_psa_week_input[data-col="1"]`,
-            run: "press Enter",
-        },
+        typeStep("Type 1:30 on Monday", `${cell(0)}:not([readonly])`, "1:30"),
+        ...typeTuesdaySteps("Type 2.5 on Tuesday", "2.5", "Enter: on to the next cell"),
         {
             content: "The row's total",
             trigger: `${ROW} .o_psa_week_row_total:contains("4:00")`,
@@ -119,17 +119,14 @@ registry.category("web_tour.tours").add("psa_workflow_week_tour", {
             content: "Tuesday's total",
             trigger: '.o_psa_week_day_total:eq(1):contains("2:30")',
         },
-        {
-            content: "The week's total",
-            trigger: '.o_psa_week_week_total:contains("4:00")',
-        },
+        weekTotalStep(),
         {
             content: "Everything is saved",
             trigger: '.o_psa_week_status[data-status="saved"]',
         },
         {
             content: "Tuesday is shown as hours and minutes",
-            trigger: `${ROW} .o_psa_week_input[data-col="1"]`,
+            trigger: cell(1),
             run() {
                 if (this.anchor.value !== "2:30") {
                     throw new Error(`2.5 is shown as ${this.anchor.value}, not 2:30`);
@@ -143,11 +140,7 @@ registry.category("web_tour.tours").add("psa_workflow_week_tour", {
 registry.category("web_tour.tours").add("psa_workflow_week_phone_tour", {
     url: "/odoo",
     steps: () => [
-        {
-            content: "Open the menu",
-            trigger: ".o_main_navbar .o_menu_toggle",
-            run: "click",
-        },
+        toggleMenu("Open the menu"),
         {
             content: "Show all the apps",
             trigger: '.o_app_menu_sidebar a:contains("All Apps")',
@@ -169,34 +162,18 @@ registry.category("web_tour.tours").add("psa_workflow_week_phone_tour", {
             run: "click",
         },
         ...addLineSteps(),
-        {
-            content: "Type 1:30 on Monday",
-            trigger: `${ROW} .o_psa_week_input[data-col="0"]`,
-            run: "edit 1:30",
-        },
+        typeStep("Type 1:30 on Monday", cell(0), "1:30"),
         {
             content: "Next day",
             trigger: ".o_psa_week_next_day",
             run: "click",
         },
-        {
-            content: "Type 2,5 on Tuesday",
-            trigger: `${ROW} .o_psa_week_input[data-col="1"]`,
-            run: "edit 2,5",
-        },
-        {
-            content: "Enter: done with the cell",
-            trigger: `${ROW} .o_psa_week_input[data-col="1"]`,
-            run: "press Enter",
-        },
+        ...typeTuesdaySteps("Type 2,5 on Tuesday", "2,5", "Enter: done with the cell"),
         {
             content: "Tuesday's total",
             trigger: '.o_psa_week_day_total:contains("2:30")',
         },
-        {
-            content: "The week's total",
-            trigger: '.o_psa_week_week_total:contains("4:00")',
-        },
+        weekTotalStep(),
         ...submitSteps(),
     ],
 });

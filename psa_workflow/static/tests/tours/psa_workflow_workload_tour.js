@@ -5,7 +5,11 @@
 // project and clicks the cell to reach the allocations behind it. On a phone:
 // one card per person, the weeks in a strip.
 import {registry} from "@web/core/registry";
-import {stepUtils} from "@web_tour/tour_service/tour_utils";
+import {
+    openPsaApp,
+    openSection,
+    openSectionItem,
+} from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 const PERSON = "Psa Employee";
 const PROJECT = "PSA Test T&M Project";
@@ -28,17 +32,8 @@ function allocationsSteps() {
 registry.category("web_tour.tours").add("psa_workflow_workload_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the PSA app",
-            trigger: '.o_app[data-menu-xmlid="psa_workflow.menu_psa_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the Planning menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_planning"]',
-            run: "click",
-        },
+        ...openPsaApp(),
+        openSection("menu_psa_planning", "Open the Planning menu"),
         {
             content: "Workload comes first",
             trigger:
@@ -73,16 +68,8 @@ registry.category("web_tour.tours").add("psa_workflow_workload_tour", {
             run: "click",
         },
         ...allocationsSteps(),
-        {
-            content: "Open the Planning menu again",
-            trigger: '.o_menu_sections [data-menu-xmlid="psa_workflow.menu_psa_planning"]',
-            run: "click",
-        },
-        {
-            content: "Open the allocations",
-            trigger: '.dropdown-item[data-menu-xmlid="psa_workflow.menu_psa_allocations"]',
-            run: "click",
-        },
+        openSection("menu_psa_planning", "Open the Planning menu again"),
+        openSectionItem("menu_psa_allocations", "Open the allocations"),
         {
             content: "Switch to the timeline",
             trigger: ".o_switch_view.o_timeline",
