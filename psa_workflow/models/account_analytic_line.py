@@ -133,14 +133,10 @@ class AccountAnalyticLine(models.Model):
         """``{line: role}``: the employee's role on the project team, else their
         default role. One query for the whole batch."""
         lines = self.filtered(lambda line: line.project_id and line.employee_id)
-        team_role = self.env["psa.project.member"]._team_roles(
+        role_of = self.env["psa.project.member"]._role_resolver(
             lines.project_id, lines.employee_id
         )
-        return {
-            line: team_role.get((line.project_id.id, line.employee_id.id))
-            or line.employee_id.sudo().psa_default_role_id
-            for line in self
-        }
+        return {line: role_of(line.project_id, line.employee_id) for line in self}
 
     def _psa_sync_roles(self):
         """Open timesheets whose team or default role changed take the new role

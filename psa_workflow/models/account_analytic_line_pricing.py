@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .account_analytic_line import BILLING_FIELDS, LOCKED_STATES
+from .psa_money import CurrencyConverter
 from .psa_rate import RATE_SCOPES
 from .psa_validation import sql_check
 
@@ -124,7 +125,7 @@ class AccountAnalyticLine(models.Model):
             )
         )
         rates = Rate._resolve_rates(keys.values())
-        converter = _Converter(self.env)
+        converter = CurrencyConverter()
         rows = []
         for line in lines:
             project = line.project_id
@@ -133,7 +134,11 @@ class AccountAnalyticLine(models.Model):
             if line.psa_billable:
                 amount, rate_currency, scope = rates[keys[line.id]]
                 rate = converter.convert(
-                    amount, rate_currency, currency, project, line.date
+                    amount,
+                    rate_currency,
+                    currency,
+                    project.company_id or self.env.company,
+                    line.date,
                 )
                 hours = project._psa_round_billed_hours(line.unit_amount)
                 row[2:] = [
@@ -225,22 +230,3 @@ class AccountAnalyticLine(models.Model):
             amount=amount,
             currency=currency,
         )
-
-
-class _Converter:
-    """Currency conversion with one rate lookup per (from, to, company, date)."""
-
-    def __init__(self, env):
-        self.env = env
-        self.factors = {}
-
-    def convert(self, amount, from_currency, to_currency, project, date):
-        if not amount or not from_currency or from_currency == to_currency:
-            return amount
-        company = project.company_id or self.env.company
-        key = (from_currency.id, to_currency.id, company.id, date)
-        if key not in self.factors:
-            self.factors[key] = from_currency._get_conversion_rate(
-                from_currency, to_currency, company, date
-            )
-        return to_currency.round(amount * self.factors[key])

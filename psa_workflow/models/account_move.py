@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .psa_money import split_by_weights
 from .psa_validation import ensure_one
 
 
@@ -183,28 +184,7 @@ class AccountMove(models.Model):
         Posting it returns those entries, and only those, to "to invoice"."""
         self.ensure_one()
         links = links.sudo()
-        if self.move_type != "out_invoice" or self.state != "posted":
-            raise UserError(
-                self.env._(
-                    "Only posted customer invoices can be credited by entries; "
-                    "%(invoice)s is not one.",
-                    invoice=self.display_name,
-                )
-            )
-        wrong = links.filtered(
-            lambda link: (
-                link.move_id != self or link.state != "invoiced" or link.credit_line_id
-            )
-        )
-        if wrong or not links:
-            raise UserError(
-                self.env._(
-                    "Choose entries of %(invoice)s that are invoiced and not on "
-                    "another credit note: %(entries)s",
-                    invoice=self.display_name,
-                    entries=", ".join(wrong.mapped("entry_name")) or "-",
-                )
-            )
+        self._psa_check_creditable(links)
         by_line = defaultdict(list)
         for link in links:
             by_line[link.move_line_id].append(link.id)
@@ -256,18 +236,42 @@ class AccountMove(models.Model):
                 )
         return credit_note
 
+    def _psa_check_creditable(self, links):
+        """Refuse a credit by entries unless this is a posted customer invoice
+        and ``links`` are some of its entries, invoiced and not on another
+        credit note."""
+        if self.move_type != "out_invoice" or self.state != "posted":
+            raise UserError(
+                self.env._(
+                    "Only posted customer invoices can be credited by entries; "
+                    "%(invoice)s is not one.",
+                    invoice=self.display_name,
+                )
+            )
+        wrong = links.filtered(
+            lambda link: (
+                link.move_id != self or link.state != "invoiced" or link.credit_line_id
+            )
+        )
+        if wrong or not links:
+            raise UserError(
+                self.env._(
+                    "Choose entries of %(invoice)s that are invoiced and not on "
+                    "another credit note: %(entries)s",
+                    invoice=self.display_name,
+                    entries=", ".join(wrong.mapped("entry_name")) or "-",
+                )
+            )
+
     @api.model
     def _psa_shares(self, credit_line, links):
         """The credit line's subtotal split over its entries by hours, to the
         cent (entries without hours: one line each)."""
-        currency = credit_line.currency_id
-        weights = [link.hours or 1.0 for link in links]
-        whole = sum(weights)
-        shares = [
-            currency.round(credit_line.price_subtotal * weight / whole)
-            for weight in weights
-        ]
-        shares[-1] = currency.round(credit_line.price_subtotal - sum(shares[:-1]))
+        shares = split_by_weights(
+            credit_line.price_subtotal,
+            [link.hours or 1.0 for link in links],
+            credit_line.currency_id.rounding,
+        )
         return list(zip(links, shares, strict=True))
 
     @api.model

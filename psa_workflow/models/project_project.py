@@ -5,7 +5,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
-from .psa_validation import OPEN_STATES, check_ranges, ensure_one, sql_check
+from .psa_validation import (
+    INVOICE_DETAILS,
+    OPEN_STATES,
+    check_ranges,
+    ensure_one,
+    sql_check,
+)
 from .psa_write_policy import trusted_write
 
 # Budget burn colour bands (% of the budget consumed): green below the
@@ -205,13 +211,7 @@ class ProjectProject(models.Model):
         "from it. Default: the PSA service product.",
     )
     psa_invoice_detail = fields.Selection(
-        selection=[
-            ("employee", "Per employee"),
-            ("role", "Per role"),
-            ("task", "Per task"),
-            ("entry", "Per timesheet"),
-            ("summary", "Summarised"),
-        ],
+        selection=INVOICE_DETAILS,
         string="Invoice Lines",
         default="employee",
         required=True,

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round
 from odoo.tools.misc import format_date
 
+from .psa_money import CurrencyConverter, split_by_weights
 from .psa_validation import (
     MAX_CAPACITY_PERCENT,
     MAX_HOURS_PER_DAY,
@@ -156,16 +157,14 @@ class PsaAllocation(models.Model):
 
     @api.depends("employee_id", "project_id")
     def _compute_role_id(self):
-        team_role = self.env["psa.project.member"]._team_roles(
+        role_of = self.env["psa.project.member"]._role_resolver(
             self.project_id, self.employee_id
         )
         for allocation in self:
-            if not allocation.employee_id:
-                continue
-            allocation.role_id = (
-                team_role.get((allocation.project_id.id, allocation.employee_id.id))
-                or allocation.employee_id.sudo().psa_default_role_id
-            )
+            if allocation.employee_id:
+                allocation.role_id = role_of(
+                    allocation.project_id, allocation.employee_id
+                )
 
     @api.depends("line_ids.hours")
     def _compute_allocated_hours(self):
@@ -480,17 +479,12 @@ class PsaAllocation(models.Model):
             return [
                 (day, float_round(cap * self.percent / 100, 2)) for day, cap in days
             ]
-        # Total hours: in proportion to each day's capacity, the rounding
-        # remainder on the last day so that the total is exact.
-        total_capacity = sum(cap for _day, cap in days)
-        spread = [
-            (day, float_round(self.total_hours * cap / total_capacity, 2))
-            for day, cap in days
+        # Total hours: in proportion to each day's capacity, to the hundredth
+        # of an hour, the total exact.
+        hours = split_by_weights(self.total_hours, [cap for _day, cap in days], 0.01)
+        return [
+            (day, day_hours) for (day, _cap), day_hours in zip(days, hours, strict=True)
         ]
-        remainder = float_round(self.total_hours - sum(h for _d, h in spread), 2)
-        last_day, last_hours = spread[-1]
-        spread[-1] = (last_day, float_round(last_hours + remainder, 2))
-        return spread
 
     def _check_within_capacity(self, days):
         """One allocation may not ask for more than 100% of the capacity."""
@@ -557,18 +551,13 @@ class PsaAllocation(models.Model):
         keys = {(a.id, day): key for (a, day), key in zip(days, rate_keys, strict=True)}
         resolved = Rate._resolve_rates(keys.values())
         today = fields.Date.context_today(self)
-        factors = {}  # one conversion rate per (currency, company)
+        converter = CurrencyConverter()
         result = {}
         for (allocation_id, day), key in keys.items():
             amount, currency, _scope = resolved[key]
             company = self.browse(allocation_id).company_id or self.env.company
-            if currency and currency != company.currency_id:
-                if (currency, company) not in factors:
-                    factors[currency, company] = currency._get_conversion_rate(
-                        currency, company.currency_id, company, today
-                    )
-                amount *= factors[currency, company]
-            result[allocation_id, day] = amount
+            factor = converter.factor(currency, company.currency_id, company, today)
+            result[allocation_id, day] = amount * factor
         return result
 
     def _check_confirmed_capacity(self):

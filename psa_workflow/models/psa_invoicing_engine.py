@@ -27,6 +27,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_round, format_date, formatLang
 
+from .psa_money import split_by_weights
+
 _logger = logging.getLogger(__name__)
 
 # Projects invoiced per call of the scheduled action (one transaction each).
@@ -1194,7 +1196,9 @@ class PsaInvoicingEngine(models.AbstractModel):
         by their billed hours (which the links record) or evenly."""
         link_field = spec.link_field
         weights = plan.hours if plan.hours is not None else [1.0] * len(plan.records)
-        shares = self._split(move_line.price_subtotal, weights, move_line.currency_id)
+        shares = split_by_weights(
+            move_line.price_subtotal, weights, move_line.currency_id.rounding
+        )
         links = [
             {"move_line_id": move_line.id, link_field: entry_id, "amount": share}
             for entry_id, share in zip(plan.records.ids, shares, strict=True)
@@ -1246,19 +1250,6 @@ class PsaInvoicingEngine(models.AbstractModel):
         )
         taken = {row[0] for row in self.env.cr.fetchall()}
         return records.filtered(lambda record: record.id in taken)
-
-    @api.model
-    def _split(self, total, weights, currency):
-        """``total`` split by ``weights``, in shares that add up to the cent
-        (``currency.round`` inlined: it runs once per timesheet)."""
-        rounding = currency.rounding
-        whole = sum(weights) or 1.0
-        shares = [
-            float_round(total * weight / whole, precision_rounding=rounding)
-            for weight in weights
-        ]
-        shares[-1] = float_round(total - sum(shares[:-1]), precision_rounding=rounding)
-        return shares
 
     # ------------------------------------------------------------------
     # Releasing entries (cancelled, deleted or fully credited invoices)

@@ -63,6 +63,21 @@ class PsaProjectMember(models.Model):
         )
         return {(m.project_id.id, m.employee_id.id): m.role_id for m in members}
 
+    @api.model
+    def _role_resolver(self, projects, employees):
+        """The role work is done as, when none is given: a function
+        ``(project, employee) -> role`` giving the employee's role on the
+        project's team, else their default role (one query for all)."""
+        team_roles = self._team_roles(projects, employees)
+
+        def role_of(project, employee):
+            return (
+                team_roles.get((project.id, employee.id))
+                or employee.sudo().psa_default_role_id
+            )
+
+        return role_of
+
     @api.depends("employee_id")
     def _compute_role_id(self):
         for member in self:

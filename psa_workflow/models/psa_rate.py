@@ -61,6 +61,7 @@ class PsaRate(models.Model):
         string="Customer",
         ondelete="cascade",
         index="btree_not_null",
+        check_company=True,
         domain="[('parent_id', '=', False)]",
         help="A customer's rate card: the rate of every project of this customer "
         "without a rate of its own.",

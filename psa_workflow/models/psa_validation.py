@@ -14,6 +14,16 @@ from odoo.exceptions import UserError, ValidationError
 # ones whose billing follows changes of rates, roles and rounding.
 OPEN_STATES = ("draft", "submitted", "rejected")
 
+# How the time of a project is gathered on invoice lines (the project's
+# setting, the invoicing wizard's choice, the engine's ``DETAIL_MODELS``).
+INVOICE_DETAILS = [
+    ("employee", "Per employee"),
+    ("role", "Per role"),
+    ("task", "Per task"),
+    ("entry", "Per timesheet"),
+    ("summary", "Summarised"),
+]
+
 # Documented ranges (README, "Input validation").
 MAX_HOURS_PER_DAY = 24.0
 MAX_HOURLY_RATE = 1_000_000.0

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 from odoo.tools.misc import format_date, formatLang
 
+from ..models.psa_money import CurrencyConverter
+
 REVENUE_GROUPS = "psa_workflow.group_psa_approver,psa_workflow.group_psa_billing"
 
 
@@ -217,7 +219,7 @@ class PsaAllocationStaff(models.TransientModel):
         )
         planned = self._planned_by_week(employees, first, last)
         needed = self._needed_by_week()
-        team_roles = self.env["psa.project.member"]._team_roles(
+        role_of = self.env["psa.project.member"]._role_resolver(
             allocation.project_id, employees
         )
         result = {}
@@ -226,10 +228,7 @@ class PsaAllocationStaff(models.TransientModel):
                 weeks, daily.get(employee.id, {}), planned[employee.id], needed
             )
             figures = self._candidate_figures(rows)
-            figures["role"] = (
-                team_roles.get((allocation.project_id.id, employee.id))
-                or employee.psa_default_role_id
-            )
+            figures["role"] = role_of(allocation.project_id, employee)
             result[employee.with_env(self.env)] = figures
         return result
 
@@ -355,13 +354,11 @@ class PsaAllocationStaff(models.TransientModel):
         resolved = Rate._resolve_rates(keys)
         company = allocation.company_id or self.env.company
         today = fields.Date.context_today(self)
+        converter = CurrencyConverter()
         revenue, first_rate = 0.0, None
         for key, (_day, day_hours) in zip(keys, days, strict=True):
             amount, currency, _scope = resolved[key]
-            if currency and currency != company.currency_id:
-                amount *= currency._get_conversion_rate(
-                    currency, company.currency_id, company, today
-                )
+            amount *= converter.factor(currency, company.currency_id, company, today)
             if first_rate is None:
                 first_rate = amount
             revenue += float_round(day_hours * amount, 2)

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 
-from ..models.psa_validation import ensure_one
+from ..models.psa_validation import INVOICE_DETAILS, ensure_one
 
 
 class PsaInvoiceCreate(models.TransientModel):
@@ -35,14 +35,7 @@ class PsaInvoiceCreate(models.TransientModel):
     )
 
     detail = fields.Selection(
-        selection=[
-            ("project", "As set on each project"),
-            ("employee", "Per employee"),
-            ("role", "Per role"),
-            ("task", "Per task"),
-            ("entry", "Per timesheet"),
-            ("summary", "Summarised"),
-        ],
+        selection=[("project", "As set on each project"), *INVOICE_DETAILS],
         string="Invoice Lines",
         required=True,
         default="project",
