@@ -102,6 +102,22 @@ class PsaRate(models.Model):
             "CHECK(date_to IS NULL OR date_from IS NULL OR date_from <= date_to)",
             "A rate cannot end before it starts.",
         ),
+        # What _check_no_overlap says with the rates named, held by the
+        # database against two transactions creating rates at the same time
+        # (neither sees the other's): checked at commit, after the named
+        # refusal. A range of one id equals only itself; an empty dimension
+        # is the unbounded range, equal only to another.
+        (
+            "no_overlap",
+            """EXCLUDE USING GIST (
+                int4range(project_id, project_id, '[]') WITH =,
+                int4range(employee_id, employee_id, '[]') WITH =,
+                int4range(role_id, role_id, '[]') WITH =,
+                int4range(partner_id, partner_id, '[]') WITH =,
+                daterange(date_from, date_to, '[]') WITH &&
+            ) DEFERRABLE INITIALLY DEFERRED""",
+            "Two rates of the same scope overlap: end one before the other starts.",
+        ),
     ]
 
     @api.depends(*RATE_DIMENSIONS)

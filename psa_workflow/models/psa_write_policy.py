@@ -93,6 +93,7 @@ WRITE_POLICY = {
             "project_id",
             "employee_id",
             "role_id",
+            "partner_id",
         ),
         ADMIN,
     ),

@@ -6,7 +6,7 @@ not invoiced up to a date while some of its entries were left behind."""
 from contextlib import closing
 from datetime import timedelta
 
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import ExclusionViolation, SerializationFailure
 
 from odoo import fields
 from odoo.exceptions import ValidationError
@@ -192,6 +192,24 @@ class TestBillingRaces(PsaRaceCase):
     # ------------------------------------------------------------------
     # Invoiced up to
     # ------------------------------------------------------------------
+    def test_two_admins_adding_overlapping_customer_rates_together(self):
+        """Each transaction's overlap check sees no other rate (neither sees
+        the other's): the database refuses the second rate at commit."""
+        cr_a, env_a, _project_a = self._worker()
+        cr_b, env_b, _project_b = self._worker()
+        rate = {"partner_id": self.ids["partner"], "date_from": DAY}
+        with closing(cr_a), closing(cr_b):
+            env_b.cr.execute("SELECT 1")  # B's snapshot: before A commits
+            env_a["psa.rate"].create(dict(rate, amount=120.0))
+            cr_a.commit()
+            env_b["psa.rate"].create(dict(rate, amount=130.0))
+            with mute_logger("odoo.sql_db"), self.assertRaises(ExclusionViolation):
+                cr_b.commit()
+            cr_b.rollback()
+        with self._env() as env:
+            rates = env["psa.rate"].search([("partner_id", "=", self.ids["partner"])])
+            self.assertEqual(rates.mapped("amount"), [120.0])
+
     def test_entry_locked_elsewhere_keeps_the_project_due(self):
         today = fields.Date.today()
         month_end = today.replace(day=1) - timedelta(days=1)

@@ -160,6 +160,28 @@ class TestPsaRate(PsaPlanningCommon):
         queries_for(1)  # warm the registry caches (groups, access rules)
         self.assertEqual(queries_for(10), queries_for(2000))
 
+    def test_customer_rates_admins_only_and_never_overlapping(self):
+        Rate = self.env["psa.rate"]
+        customer = self.project_tm.partner_id.commercial_partner_id
+        card = {"partner_id": customer.id, "amount": 140.0, "date_from": DAY}
+        for user in (self.user_employee, self.user_approver, self.user_billing):
+            with self.assertRaises(AccessError):
+                Rate.with_user(user).create(card)
+        rate = Rate.with_user(self.user_admin).create(card)
+        # Moving a rate to another customer is an admin's decision too.
+        other = self.env["res.partner"].create(
+            {"name": "PSA Test Other", "is_company": True}
+        )
+        with self.assertRaises(AccessError):
+            rate.with_user(self.user_approver).partner_id = other
+        with self.assertRaises(ValidationError) as caught:
+            Rate.with_user(self.user_admin).create(
+                dict(card, amount=150.0, date_from=DAY + timedelta(days=30))
+            )
+        self.assertIn("overlaps", str(caught.exception))
+        self.assertIn(customer.display_name, str(caught.exception))
+        self.assertEqual(Rate.search([("partner_id", "=", customer.id)]), rate)
+
     def test_only_admins_write_rates_employees_cannot_read_them(self):
         rate = self.env["psa.rate"].create(
             {"project_id": self.project_tm.id, "amount": 99}
