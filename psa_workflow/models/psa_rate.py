@@ -73,8 +73,13 @@ class PsaRate(models.Model):
     )
     date_from = fields.Date(string="From", help="Empty: since always.")
     date_to = fields.Date(string="To", help="Empty: until further notice.")
+    # Rates are never summed (a group's total of rates means nothing, and
+    # they may be in different currencies).
     amount = fields.Monetary(
-        string="Hourly Rate", required=True, currency_field="currency_id"
+        string="Hourly Rate",
+        required=True,
+        currency_field="currency_id",
+        aggregator=None,
     )
     company_id = fields.Many2one(
         "res.company",

@@ -182,6 +182,14 @@ class TestPsaRate(PsaPlanningCommon):
         self.assertIn(customer.display_name, str(caught.exception))
         self.assertEqual(Rate.search([("partner_id", "=", customer.id)]), rate)
 
+    def test_rate_groups_do_not_sum_rates(self):
+        Rate = self.env["psa.rate"]
+        Rate.create({"project_id": self.project_tm.id, "amount": 100.0})
+        Rate.create({"project_id": self.project_fixed.id, "amount": 120.0})
+        groups = Rate.read_group([], ["amount"], ["scope"])
+        self.assertTrue(groups)
+        self.assertFalse([group for group in groups if group.get("amount")])
+
     def test_only_admins_write_rates_employees_cannot_read_them(self):
         rate = self.env["psa.rate"].create(
             {"project_id": self.project_tm.id, "amount": 99}
