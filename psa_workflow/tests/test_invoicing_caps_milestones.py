@@ -36,7 +36,7 @@ class TestMilestonesReachedInThePeriod(PsaInvoicingCommon):
 
     def test_monthly_run_leaves_a_milestone_reached_this_month(self):
         self.project_ms.psa_invoice_frequency = "monthly"
-        today = fields.Date.today()
+        today = fields.Date.context_today(self.env.user)
         self.design.is_reached = True  # today: this month
         self.assertEqual(self.design.reached_date, today)
         moves = self.env["psa.invoicing.engine"]._cron_invoice_due_projects()
