@@ -454,6 +454,12 @@ export class PsaTimesheetWeek extends Component {
     async discardChanges() {
         clearTimeout(this.saveTimer);
         this.state.pending = {};
+        await this.reload();
+    }
+
+    /** Read the shown week again, staying on the day the user looks at. */
+    async reload() {
+        this.pendingDayIndex = this.state.dayIndex;
         await this.load(this.week.week_start);
     }
 
@@ -663,7 +669,7 @@ export class PsaTimesheetWeek extends Component {
             }),
             {type: "success", title: _t("Week submitted")}
         );
-        await this.load(this.week.week_start);
+        await this.reload();
     }
 }
 

@@ -175,5 +175,9 @@ registry.category("web_tour.tours").add("psa_workflow_week_phone_tour", {
         },
         weekTotalStep(),
         ...submitSteps(),
+        {
+            content: "After submitting, the phone still shows Tuesday, not today",
+            trigger: ".o_psa_week_dot:eq(1).btn-primary",
+        },
     ],
 });
