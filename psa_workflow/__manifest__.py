@@ -48,6 +48,7 @@
         "wizards/psa_invoice_credit_views.xml",
         "views/psa_role_views.xml",
         "views/psa_rate_views.xml",
+        "views/res_partner_views.xml",
         "views/psa_project_member_views.xml",
         "views/psa_allocation_views.xml",
         "views/hr_employee_views.xml",

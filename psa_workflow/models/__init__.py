@@ -6,6 +6,7 @@ from . import hr_employee
 from . import project_project
 from . import project_task
 from . import psa_rate
+from . import res_partner
 from . import account_analytic_line
 from . import account_analytic_line_pricing
 from . import account_analytic_line_approval

@@ -36,6 +36,7 @@ from . import test_invoicing_cron
 from . import test_report_readonly
 from . import test_queue_job_glue
 from . import test_psa_staffing
+from . import test_rate_card_tour
 from . import test_invoice_readability
 from . import test_invoice_wizards
 from . import test_figures

@@ -202,3 +202,51 @@ class TestPsaRate(PsaPlanningCommon):
                 rate.with_user(user).amount = 1.0
         rate.with_user(self.user_admin).amount = 101.0
         self.assertEqual(rate.amount, 101.0)
+
+    def test_customer_form_opens_its_rate_card(self):
+        """The customer's "Rate Card" button counts and opens its rates, from
+        the company or one of its contacts; an admin adds a card from it; a
+        consultant sees neither the count nor the rates."""
+        Rate = self.env["psa.rate"]
+        customer = self.project_tm.partner_id.commercial_partner_id
+        contact = self.env["res.partner"].create(
+            {"name": "PSA Test Buyer", "parent_id": customer.id}
+        )
+        Rate.create(
+            [
+                {"partner_id": customer.id, "amount": 140.0, "date_to": DAY},
+                {
+                    "partner_id": customer.id,
+                    "amount": 150.0,
+                    "date_from": DAY + timedelta(1),
+                    "date_to": DAY + timedelta(300),
+                },
+                {"project_id": self.project_tm.id, "amount": 99.0},
+            ]
+        )
+        for user in (self.user_approver, self.user_billing):
+            partners = (customer | contact).with_user(user)
+            self.assertEqual(partners.mapped("psa_rate_count"), [2, 2])
+        action = contact.with_user(self.user_admin).action_psa_open_rate_card()
+        self.assertEqual(
+            sorted(Rate.search(action["domain"]).mapped("amount")), [140.0, 150.0]
+        )
+        self.assertIn(customer.display_name, action["name"])
+        added = (
+            Rate.with_user(self.user_admin)
+            .with_context(**action["context"])
+            .create({"amount": 160.0, "date_from": DAY + timedelta(400)})
+        )
+        self.assertEqual((added.partner_id, added.scope), (customer, "customer"))
+        employee_view = contact.with_user(self.user_employee)
+        with self.assertRaises(AccessError):
+            employee_view.action_psa_open_rate_card()
+        with self.assertRaises(AccessError):
+            employee_view.read(["psa_rate_count"])
+        views = (
+            self.env["res.partner"]
+            .with_user(self.user_employee)
+            .get_views([(self.env.ref("base.view_partner_form").id, "form")])
+        )
+        form = views["views"]["form"]["arch"]
+        self.assertNotIn("action_psa_open_rate_card", form)
