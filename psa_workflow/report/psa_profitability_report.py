@@ -123,7 +123,13 @@ class PsaProfitabilityReport(models.Model):
 
     @property
     def _table_query(self):
-        sources = self.env["psa.report.sources"]
+        branches = self._psa_profitability_branches()
+
+        def row_id(index):
+            # The source record's id, unique across the branches.
+            return lambda column: SQL(
+                "%s::bigint * %s + %s", SQL(column), len(branches), index
+            )
 
         return SQL(
             """
@@ -137,76 +143,127 @@ class PsaProfitabilityReport(models.Model):
                    s.invoiced + s.earned - s.timesheet_cost - s.expense_cost
                        AS margin,
                    0.0 AS margin_percent
-              FROM (
-                -- Posted invoices and credit notes.
-                SELECT i.analytic_line_id::bigint * 5 AS id, i.date,
-                       'invoice' AS source, i.project_id, i.company_id,
-                       co.currency_id, i.move_id, NULL::integer AS timesheet_id,
-                       NULL::integer AS expense_id,
-                       i.revenue AS invoiced, 0.0 AS earned,
-                       0.0 AS timesheet_cost, 0.0 AS expense_cost
-                  FROM (%(invoices)s) i
-                  JOIN res_company co ON co.id = i.company_id
-                UNION ALL
-                -- Timesheets: their cost; their value while no posted invoice
-                -- bills them.
-                SELECT a.id::bigint * 5 + 1, a.date, 'timesheet', a.project_id,
-                       a.company_id, a.currency_id, NULL, a.id, NULL, 0.0,
-                       CASE WHEN a.psa_billable AND p.psa_billing_type = 'time_material'
-                             AND (a.psa_state = 'approved'
-                                  OR (a.psa_state = 'invoiced'
-                                      AND km.state IS DISTINCT FROM 'posted'))
-                             AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-                            THEN COALESCE(a.psa_bill_amount_company, 0.0) ELSE 0.0 END,
-                       -a.amount, 0.0
-                  FROM account_analytic_line a
-                  JOIN project_project p ON p.id = a.project_id
-                  %(time_link)s
-                 WHERE a.project_id IS NOT NULL
-                   AND a.psa_state IS DISTINCT FROM 'rejected'
-                UNION ALL
-                -- Expenses: their untaxed cost once approved; the re-bill amount
-                -- while no posted invoice bills it.
-                SELECT x.id::bigint * 5 + 2, x.date, 'expense', x.psa_project_id,
-                       x.company_id, x.company_currency_id, NULL, NULL, x.id, 0.0,
-                       CASE WHEN x.psa_billing_state = 'to_invoice'
-                              OR (x.psa_billing_state = 'invoiced'
-                                  AND km.state IS DISTINCT FROM 'posted')
-                            THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END,
-                       0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
-                  FROM (%(expenses)s) x
-                  %(expense_link)s
-                 WHERE x.state IN ('approved', 'done')
-                UNION ALL
-                -- Installments due, not on a posted invoice.
-                SELECT t.id::bigint * 5 + 3, t.date, 'installment', t.project_id,
-                       t.company_id, t.company_currency_id, NULL, NULL, NULL, 0.0,
-                       COALESCE(t.value, 0.0), 0.0, 0.0
-                  FROM (%(installments)s) t
-                  %(installment_link)s
-                 WHERE t.date <= CURRENT_DATE
-                   AND km.state IS DISTINCT FROM 'posted'
-                UNION ALL
-                -- Milestones reached, not on a posted invoice.
-                SELECT ms.id::bigint * 5 + 4, ms.reached_date, 'milestone',
-                       ms.project_id, ms.company_id, ms.company_currency_id, NULL,
-                       NULL, NULL, 0.0,
-                       COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0
-                  FROM (%(milestones)s) ms
-                  %(milestone_link)s
-                 WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
-              ) s
+              FROM (%s) s
               JOIN project_project p ON p.id = s.project_id
               JOIN res_partner rp ON rp.id = p.partner_id
             """,
-            invoices=sources._posted_invoice_lines(),
+            SQL(" UNION ALL ").join(
+                branch(row_id(index)) for index, branch in enumerate(branches.values())
+            ),
+        )
+
+    def _psa_profitability_branches(self):
+        """What profitability reads: ``{source: branch}``. A branch takes
+        ``row_id`` (the row's id from its record's id column) and gives rows
+        of (id, date, source, project_id, company_id, currency_id, move_id,
+        timesheet_id, expense_id, invoiced, earned, timesheet_cost,
+        expense_cost) in the company currency. A module adding a billable kind
+        adds its branch here and its ``source`` to the field
+        (``selection_add``)."""
+        return {
+            "invoice": self._psa_profit_invoices,
+            "timesheet": self._psa_profit_timesheets,
+            "expense": self._psa_profit_expenses,
+            "installment": self._psa_profit_installments,
+            "milestone": self._psa_profit_milestones,
+        }
+
+    def _psa_profit_invoices(self, row_id):
+        """Posted invoices and credit notes."""
+        return SQL(
+            """
+            SELECT %(id)s AS id, i.date, 'invoice' AS source, i.project_id,
+                   i.company_id, co.currency_id, i.move_id,
+                   NULL::integer AS timesheet_id, NULL::integer AS expense_id,
+                   i.revenue AS invoiced, 0.0 AS earned,
+                   0.0 AS timesheet_cost, 0.0 AS expense_cost
+              FROM (%(invoices)s) i
+              JOIN res_company co ON co.id = i.company_id
+            """,
+            id=row_id("i.analytic_line_id"),
+            invoices=self.env["psa.report.sources"]._posted_invoice_lines(),
+        )
+
+    def _psa_profit_timesheets(self, row_id):
+        """Timesheets: their cost; their value while no posted invoice bills
+        them."""
+        return SQL(
+            """
+            SELECT %(id)s, a.date, 'timesheet', a.project_id,
+                   a.company_id, a.currency_id, NULL, a.id, NULL, 0.0,
+                   CASE WHEN a.psa_billable AND p.psa_billing_type = 'time_material'
+                         AND (a.psa_state = 'approved'
+                              OR (a.psa_state = 'invoiced'
+                                  AND km.state IS DISTINCT FROM 'posted'))
+                         AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
+                        THEN COALESCE(a.psa_bill_amount_company, 0.0) ELSE 0.0 END,
+                   -a.amount, 0.0
+              FROM account_analytic_line a
+              JOIN project_project p ON p.id = a.project_id
+              %(link)s
+             WHERE a.project_id IS NOT NULL
+               AND a.psa_state IS DISTINCT FROM 'rejected'
+            """,
+            id=row_id("a.id"),
+            link=self.env["psa.report.sources"]._invoice_link("timesheet_id", "a.id"),
+        )
+
+    def _psa_profit_expenses(self, row_id):
+        """Expenses: their untaxed cost once approved; the re-bill amount while
+        no posted invoice bills it."""
+        sources = self.env["psa.report.sources"]
+        return SQL(
+            """
+            SELECT %(id)s, x.date, 'expense', x.psa_project_id,
+                   x.company_id, x.company_currency_id, NULL, NULL, x.id, 0.0,
+                   CASE WHEN x.psa_billing_state = 'to_invoice'
+                          OR (x.psa_billing_state = 'invoiced'
+                              AND km.state IS DISTINCT FROM 'posted')
+                        THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END,
+                   0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
+              FROM (%(expenses)s) x
+              %(link)s
+             WHERE x.state IN ('approved', 'done')
+            """,
+            id=row_id("x.id"),
             expenses=sources._expenses(),
+            link=sources._invoice_link("expense_id", "x.id"),
+        )
+
+    def _psa_profit_installments(self, row_id):
+        """Installments due, not on a posted invoice."""
+        sources = self.env["psa.report.sources"]
+        return SQL(
+            """
+            SELECT %(id)s, t.date, 'installment', t.project_id,
+                   t.company_id, t.company_currency_id, NULL, NULL, NULL, 0.0,
+                   COALESCE(t.value, 0.0), 0.0, 0.0
+              FROM (%(installments)s) t
+              %(link)s
+             WHERE t.date <= CURRENT_DATE
+               AND km.state IS DISTINCT FROM 'posted'
+            """,
+            id=row_id("t.id"),
             installments=sources._installments(),
+            link=sources._invoice_link("installment_id", "t.id"),
+        )
+
+    def _psa_profit_milestones(self, row_id):
+        """Milestones reached, not on a posted invoice."""
+        sources = self.env["psa.report.sources"]
+        return SQL(
+            """
+            SELECT %(id)s, ms.reached_date, 'milestone',
+                   ms.project_id, ms.company_id, ms.company_currency_id, NULL,
+                   NULL, NULL, 0.0,
+                   COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0
+              FROM (%(milestones)s) ms
+              %(link)s
+             WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
+            """,
+            id=row_id("ms.id"),
             milestones=sources._milestones(),
-            time_link=sources._invoice_link("timesheet_id", "a.id"),
-            expense_link=sources._invoice_link("expense_id", "x.id"),
-            installment_link=sources._invoice_link("installment_id", "t.id"),
-            milestone_link=sources._invoice_link("milestone_id", "ms.id"),
+            link=sources._invoice_link("milestone_id", "ms.id"),
         )
 
     def init(self):

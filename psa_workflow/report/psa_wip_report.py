@@ -12,6 +12,8 @@ WIP_SOURCES = [
     ("installment", "Installments due"),
     ("milestone", "Milestones reached"),
 ]
+# The live invoice link's move ``km`` (see ``_invoice_link``) is not posted.
+NOT_POSTED = SQL("km.state IS DISTINCT FROM 'posted'")
 
 
 class PsaWipReport(models.Model):
@@ -130,46 +132,18 @@ class PsaWipReport(models.Model):
 
     @property
     def _table_query(self):
-        sources = self.env["psa.report.sources"]
-
-        def in_company(amount, currency, day):
-            return sources._in_company_currency(
-                amount, currency, SQL("p.company_id"), day
-            )
-
-        def in_project(amount, currency, day):
-            # ``currency`` to the project's billing currency at ``day``.
-            return SQL(
-                "CASE WHEN %(currency)s = p.psa_currency_id THEN %(amount)s"
-                " ELSE round(%(amount)s"
-                " * psa_currency_rate(p.psa_currency_id, p.company_id, %(day)s)"
-                " / psa_currency_rate(%(currency)s, p.company_id, %(day)s),"
-                " pc.decimal_places) END",
-                amount=amount,
-                currency=currency,
-                day=day,
-            )
-
-        not_posted = SQL("km.state IS DISTINCT FROM 'posted'")
-        milestone_value = SQL(
-            "COALESCE(NULLIF(m.psa_amount, 0), round(p.psa_contract_amount"
-            " * m.psa_percent / 100.0, pc.decimal_places))"
+        branches = self._psa_wip_branches()
+        # A stable id: project, source (its place in the list), draft, currency.
+        source_index = SQL(
+            "CASE s.source %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", source, index)
+                for index, source in enumerate(branches)
+            ),
         )
-
-        def joins(project_column):
-            return SQL(
-                """JOIN project_project p ON p.id = %s
-                  JOIN res_company co ON co.id = p.company_id
-                  JOIN res_currency fx ON fx.id = co.currency_id
-                  JOIN res_currency pc ON pc.id = p.psa_currency_id""",
-                SQL(project_column),
-            )
-
         return SQL(
             """
-            SELECT ((s.project_id::bigint * 4
-                     + CASE s.source WHEN 'time' THEN 0 WHEN 'expense' THEN 1
-                                     WHEN 'installment' THEN 2 ELSE 3 END) * 2
+            SELECT ((s.project_id::bigint * %(count)s + %(source_index)s) * 2
                     + s.on_draft::integer) * 100000 + s.currency_id AS id,
                    s.project_id, rp.commercial_partner_id AS partner_id,
                    pp.company_id, pp.psa_billing_type AS billing_type, s.source,
@@ -178,54 +152,7 @@ class PsaWipReport(models.Model):
                    SUM(s.amount_company) AS amount_company,
                    SUM(s.hours)::float8 AS hours, COUNT(*) AS entry_count,
                    MIN(s.date) AS date_first, MAX(s.date) AS date_last
-              FROM (
-                -- Time & materials: approved billable time, not written off.
-                SELECT a.project_id, 'time' AS source,
-                       COALESCE(a.psa_currency_id, p.psa_currency_id) AS currency_id,
-                       a.psa_state = 'invoiced' AS on_draft,
-                       COALESCE(a.psa_bill_amount, 0.0) AS amount,
-                       COALESCE(a.psa_bill_amount_company, 0.0) AS amount_company,
-                       a.unit_amount AS hours, a.date
-                  FROM account_analytic_line a
-                  %(time_joins)s
-                  %(time_link)s
-                 WHERE p.psa_billing_type = 'time_material' AND a.psa_billable
-                   AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-                   AND (a.psa_state = 'approved'
-                        OR (a.psa_state = 'invoiced' AND %(not_posted)s))
-                UNION ALL
-                -- Re-billed expenses, approved.
-                SELECT x.psa_project_id, 'expense', p.psa_currency_id,
-                       x.psa_billing_state = 'invoiced',
-                       %(expense_amount)s, %(expense_company)s, 0.0, x.date
-                  FROM hr_expense x
-                  %(expense_joins)s
-                  %(expense_link)s
-                 WHERE x.state IN ('approved', 'done')
-                   AND p.psa_billing_type != 'non_billable'
-                   AND (x.psa_billing_state = 'to_invoice'
-                        OR (x.psa_billing_state = 'invoiced' AND %(not_posted)s))
-                UNION ALL
-                -- Fixed price: installments due.
-                SELECT i.project_id, 'installment', p.psa_currency_id,
-                       km.id IS NOT NULL, i.amount, %(installment_company)s, 0.0,
-                       i.date
-                  FROM psa_project_installment i
-                  %(installment_joins)s
-                  %(installment_link)s
-                 WHERE p.psa_billing_type = 'fixed_price'
-                   AND i.date <= CURRENT_DATE AND %(not_posted)s
-                UNION ALL
-                -- Milestones reached.
-                SELECT m.project_id, 'milestone', p.psa_currency_id,
-                       km.id IS NOT NULL, %(milestone_value)s,
-                       %(milestone_company)s, 0.0, m.reached_date
-                  FROM project_milestone m
-                  %(milestone_joins)s
-                  %(milestone_link)s
-                 WHERE p.psa_billing_type = 'milestone' AND m.is_reached
-                   AND %(not_posted)s
-              ) s
+              FROM (%(branches)s) s
               JOIN project_project pp ON pp.id = s.project_id
               JOIN res_company co ON co.id = pp.company_id
               LEFT JOIN res_partner rp ON rp.id = pp.partner_id
@@ -233,34 +160,159 @@ class PsaWipReport(models.Model):
                       pp.psa_billing_type, s.source, s.currency_id,
                       co.currency_id, s.on_draft
             """,
-            not_posted=not_posted,
-            time_link=sources._invoice_link("timesheet_id", "a.id"),
-            expense_link=sources._invoice_link("expense_id", "x.id"),
-            installment_link=sources._invoice_link("installment_id", "i.id"),
-            milestone_link=sources._invoice_link("milestone_id", "m.id"),
-            time_joins=joins("a.project_id"),
-            expense_joins=joins("x.psa_project_id"),
-            installment_joins=joins("i.project_id"),
-            milestone_joins=joins("m.project_id"),
-            expense_amount=in_project(
-                SQL("COALESCE(x.psa_rebill_amount, 0.0)"),
-                SQL("x.currency_id"),
-                SQL("x.date"),
-            ),
-            expense_company=in_company(
-                SQL("COALESCE(x.psa_rebill_amount, 0.0)"),
-                SQL("x.currency_id"),
-                SQL("x.date"),
-            ),
-            installment_company=in_company(
+            count=len(branches),
+            source_index=source_index,
+            branches=SQL(" UNION ALL ").join(branches.values()),
+        )
+
+    @api.model
+    def _psa_wip_branches(self):
+        """What work in progress reads, in the order shown: ``{source: SQL}``.
+        Each branch gives rows of (project_id, source, currency_id, on_draft,
+        amount, amount_company, hours, date) for one billable kind. A module
+        adding a kind adds its branch here and its ``source`` to the field
+        (``selection_add``)."""
+        return {
+            "time": self._psa_wip_time(),
+            "expense": self._psa_wip_expenses(),
+            "installment": self._psa_wip_installments(),
+            "milestone": self._psa_wip_milestones(),
+        }
+
+    @api.model
+    def _psa_wip_joins(self, project_column):
+        """The project ``p`` of a branch's row, its company ``co`` (``fx``:
+        the company currency) and its billing currency ``pc``."""
+        return SQL(
+            """JOIN project_project p ON p.id = %s
+              JOIN res_company co ON co.id = p.company_id
+              JOIN res_currency fx ON fx.id = co.currency_id
+              JOIN res_currency pc ON pc.id = p.psa_currency_id""",
+            SQL(project_column),
+        )
+
+    @api.model
+    def _psa_wip_in_company(self, amount, currency, day):
+        """``amount`` in ``currency`` at ``day``, in the company currency."""
+        return self.env["psa.report.sources"]._in_company_currency(
+            amount, currency, SQL("p.company_id"), day
+        )
+
+    @api.model
+    def _psa_wip_in_project(self, amount, currency, day):
+        """``amount`` in ``currency`` at ``day``, in the project's billing
+        currency."""
+        return SQL(
+            "CASE WHEN %(currency)s = p.psa_currency_id THEN %(amount)s"
+            " ELSE round(%(amount)s"
+            " * psa_currency_rate(p.psa_currency_id, p.company_id, %(day)s)"
+            " / psa_currency_rate(%(currency)s, p.company_id, %(day)s),"
+            " pc.decimal_places) END",
+            amount=amount,
+            currency=currency,
+            day=day,
+        )
+
+    @api.model
+    def _psa_wip_time(self):
+        """Time & materials: approved billable time, not written off."""
+        return SQL(
+            """
+            SELECT a.project_id, 'time' AS source,
+                   COALESCE(a.psa_currency_id, p.psa_currency_id) AS currency_id,
+                   a.psa_state = 'invoiced' AS on_draft,
+                   COALESCE(a.psa_bill_amount, 0.0) AS amount,
+                   COALESCE(a.psa_bill_amount_company, 0.0) AS amount_company,
+                   a.unit_amount AS hours, a.date
+              FROM account_analytic_line a
+              %(joins)s
+              %(link)s
+             WHERE p.psa_billing_type = 'time_material' AND a.psa_billable
+               AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
+               AND (a.psa_state = 'approved'
+                    OR (a.psa_state = 'invoiced' AND %(not_posted)s))
+            """,
+            joins=self._psa_wip_joins("a.project_id"),
+            link=self.env["psa.report.sources"]._invoice_link("timesheet_id", "a.id"),
+            not_posted=NOT_POSTED,
+        )
+
+    @api.model
+    def _psa_wip_expenses(self):
+        """Re-billed expenses, approved."""
+        amount, currency, day = (
+            SQL("COALESCE(x.psa_rebill_amount, 0.0)"),
+            SQL("x.currency_id"),
+            SQL("x.date"),
+        )
+        return SQL(
+            """
+            SELECT x.psa_project_id, 'expense', p.psa_currency_id,
+                   x.psa_billing_state = 'invoiced',
+                   %(amount)s, %(amount_company)s, 0.0, x.date
+              FROM hr_expense x
+              %(joins)s
+              %(link)s
+             WHERE x.state IN ('approved', 'done')
+               AND p.psa_billing_type != 'non_billable'
+               AND (x.psa_billing_state = 'to_invoice'
+                    OR (x.psa_billing_state = 'invoiced' AND %(not_posted)s))
+            """,
+            amount=self._psa_wip_in_project(amount, currency, day),
+            amount_company=self._psa_wip_in_company(amount, currency, day),
+            joins=self._psa_wip_joins("x.psa_project_id"),
+            link=self.env["psa.report.sources"]._invoice_link("expense_id", "x.id"),
+            not_posted=NOT_POSTED,
+        )
+
+    @api.model
+    def _psa_wip_installments(self):
+        """Fixed price: installments due."""
+        return SQL(
+            """
+            SELECT i.project_id, 'installment', p.psa_currency_id,
+                   km.id IS NOT NULL, i.amount, %(amount_company)s, 0.0, i.date
+              FROM psa_project_installment i
+              %(joins)s
+              %(link)s
+             WHERE p.psa_billing_type = 'fixed_price'
+               AND i.date <= CURRENT_DATE AND %(not_posted)s
+            """,
+            amount_company=self._psa_wip_in_company(
                 SQL("i.amount"), SQL("p.psa_currency_id"), SQL("i.date")
             ),
-            milestone_value=milestone_value,
-            milestone_company=in_company(
-                milestone_value,
+            joins=self._psa_wip_joins("i.project_id"),
+            link=self.env["psa.report.sources"]._invoice_link("installment_id", "i.id"),
+            not_posted=NOT_POSTED,
+        )
+
+    @api.model
+    def _psa_wip_milestones(self):
+        """Milestones reached."""
+        value = SQL(
+            "COALESCE(NULLIF(m.psa_amount, 0), round(p.psa_contract_amount"
+            " * m.psa_percent / 100.0, pc.decimal_places))"
+        )
+        return SQL(
+            """
+            SELECT m.project_id, 'milestone', p.psa_currency_id,
+                   km.id IS NOT NULL, %(value)s, %(value_company)s, 0.0,
+                   m.reached_date
+              FROM project_milestone m
+              %(joins)s
+              %(link)s
+             WHERE p.psa_billing_type = 'milestone' AND m.is_reached
+               AND %(not_posted)s
+            """,
+            value=value,
+            value_company=self._psa_wip_in_company(
+                value,
                 SQL("p.psa_currency_id"),
                 SQL("COALESCE(m.reached_date, CURRENT_DATE)"),
             ),
+            joins=self._psa_wip_joins("m.project_id"),
+            link=self.env["psa.report.sources"]._invoice_link("milestone_id", "m.id"),
+            not_posted=NOT_POSTED,
         )
 
     def init(self):
@@ -285,7 +337,7 @@ class PsaWipReport(models.Model):
             "total": sum(amount or 0.0 for _source, amount in by_source),
             "by_source": [
                 {"source": source, "label": labels[source], "amount": amount or 0.0}
-                for key, _label in WIP_SOURCES
+                for key in labels
                 for source, amount in by_source
                 if source == key
             ],

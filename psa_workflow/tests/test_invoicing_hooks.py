@@ -365,6 +365,104 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
         )
         self.assertIn("WHERE", self.env.cr.fetchone()[0])
 
+    def _retainer_branches(self):
+        """The reports' branches for retainers, as the module adding them
+        would write them: work in progress while no posted invoice bills a
+        retainer (its ``source`` added to the field, as ``selection_add``
+        does), and profitability's earned revenue."""
+        Wip = type(self.env["psa.wip.report"])
+        Profit = type(self.env["psa.profitability.report"])
+        wip_branches, profit_branches = (
+            Wip._psa_wip_branches,
+            Profit._psa_profitability_branches,
+        )
+        sources = self.env["psa.report.sources"]
+        not_posted = SQL("km.state IS DISTINCT FROM 'posted'")
+
+        def wip(report):
+            return {
+                **wip_branches(report),
+                "retainer": SQL(
+                    """SELECT r.x_project_id, 'retainer', p.psa_currency_id,
+                              km.id IS NOT NULL, r.x_amount, r.x_amount, 0.0,
+                              r.x_date
+                         FROM x_psa_retainer r %s %s WHERE %s""",
+                    report._psa_wip_joins("r.x_project_id"),
+                    sources._invoice_link("x_retainer_id", "r.id"),
+                    not_posted,
+                ),
+            }
+
+        def profit_branch(row_id):
+            return SQL(
+                """SELECT %s, r.x_date, 'retainer', r.x_project_id,
+                          p.company_id, co.currency_id, NULL, NULL, NULL, 0.0,
+                          r.x_amount, 0.0, 0.0
+                     FROM x_psa_retainer r
+                     JOIN project_project p ON p.id = r.x_project_id
+                     JOIN res_company co ON co.id = p.company_id
+                     %s WHERE %s""",
+                row_id("r.id"),
+                sources._invoice_link("x_retainer_id", "r.id"),
+                not_posted,
+            )
+
+        field = Wip._fields["source"]
+        return (
+            patch.object(Wip, "_psa_wip_branches", wip),
+            patch.object(
+                Profit,
+                "_psa_profitability_branches",
+                lambda report: {**profit_branches(report), "retainer": profit_branch},
+            ),
+            patch.object(
+                field, "selection", [*field.selection, ("retainer", "Retainers")]
+            ),
+        )
+
+    def _report_sums(self, model, measure):
+        groups = self.env[model]._read_group(
+            [("project_id", "=", self.project_tm.id)], ["source"], [f"{measure}:sum"]
+        )
+        return {source: amount for source, amount in groups if amount}
+
+    def test_reports_read_the_retainers_through_their_branches(self):
+        """Work in progress and profitability read a fifth kind by overriding
+        one method each: the retainers are earned until a posted invoice bills
+        them, then they are invoiced revenue, never counted twice."""
+        self._approved(2.0)
+        patches = self._retainer_branches()
+        with patches[0], patches[1], patches[2]:
+            wip = self.env["psa.wip.report"]
+            self.assertEqual(
+                self._report_sums("psa.wip.report", "amount"),
+                {"time": 200.0, "retainer": 2 * RETAINER},
+            )
+            totals = wip._psa_totals([("project_id", "=", self.project_tm.id)])
+            self.assertIn(
+                {"source": "retainer", "label": "Retainers", "amount": 2 * RETAINER},
+                totals["by_source"],
+            )
+            profit = self._report_sums("psa.profitability.report", "revenue")
+            self.assertEqual(profit["retainer"], 2 * RETAINER)
+            total_revenue = sum(profit.values())
+
+            move, _skipped = self._invoice(date_to=MARCH_END)
+            on_draft = wip._read_group(
+                [("project_id", "=", self.project_tm.id), ("source", "=", "retainer")],
+                ["on_draft"],
+                ["amount:sum"],
+            )
+            self.assertEqual(sorted(on_draft), [(False, RETAINER), (True, RETAINER)])
+            self._post(move)
+            self.assertEqual(
+                self._report_sums("psa.wip.report", "amount"), {"retainer": RETAINER}
+            )
+            profit = self._report_sums("psa.profitability.report", "revenue")
+            self.assertEqual(profit["retainer"], RETAINER)
+            self.assertEqual(profit["invoice"], RETAINER + 200.0)
+            self.assertEqual(sum(profit.values()), total_revenue)
+
     def test_cancelling_releases_the_retainer_and_credit_lists_it(self):
         move, _skipped = self._invoice(date_to=MARCH_END)
         march = self.retainers[0]
