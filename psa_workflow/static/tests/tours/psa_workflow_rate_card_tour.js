@@ -27,8 +27,8 @@ registry.category("web_tour.tours").add("psa_workflow_rate_card_tour", {
 registry.category("web_tour.tours").add("psa_workflow_rate_card_phone_tour", {
     steps: () => [
         {
-            content: "On a phone the rates are cards",
-            trigger: `.o_kanban_view .o_kanban_record:contains("${SCOPE}"):contains("140")`,
+            content: "On a phone the rates are cards, in one column",
+            trigger: `.o_kanban_renderer.o_kanban_ungrouped .o_kanban_record:contains("${SCOPE}"):contains("140")`,
             run: "click",
         },
         {
