@@ -126,7 +126,7 @@ ensure_system_packages() {
 ensure_python_packages() {
     "$PYTHON" - <<'PY' 2>/dev/null && return 0
 import importlib.metadata, importlib.util, sys
-mods = ["pytest_odoo", "websocket", "pylint_odoo", "pre_commit"]
+mods = ["pytest_odoo", "xdist", "websocket", "pylint_odoo", "pre_commit"]
 missing = any(importlib.util.find_spec(m) is None for m in mods)
 try:
     queue_job = importlib.metadata.version("odoo-addon-queue_job")
@@ -199,6 +199,12 @@ PY
 # A TCP port nobody listens on now (for a test server beside a running demo).
 free_port() {
     "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# How many pytest-xdist workers a test run uses: one per core, unless
+# PSA_TEST_WORKERS says otherwise.
+test_workers() {
+    echo "${PSA_TEST_WORKERS:-$(nproc)}"
 }
 
 odoo_bin() {

@@ -7,7 +7,8 @@
 # 2. create a database, install psa_workflow with its demo data;
 # 3. start it in prefork mode and open a websocket (tools/check_prefork.py);
 #    check that i18n/psa_workflow.pot is current;
-# 4. run the tests with pytest-odoo (HttpCase and tours included);
+# 4. run the tests with pytest-odoo (HttpCase and tours included), one
+#    worker per core (PSA_TEST_WORKERS=1 runs them in one process);
 # 5. drop the database.
 # Fails on any lint problem, failed or skipped test, and on any warning or error
 # logged by psa_workflow. Variables: PSA_TEST_KEEP_DB=1 keeps the database;
@@ -61,9 +62,11 @@ fi
 
 say "running the tests (pytest-odoo)"
 set +e
-"$PYTHON" -m pytest psa_workflow/tests \
+# One worker per core (pytest-xdist), each on its own copy of the database
+# with its own HTTP port; every worker appends to the one log file.
+"$PYTHON" -m pytest psa_workflow/tests -n "$(test_workers)" --dist loadscope \
     --odoo-database="$DB" --odoo-addons-path="$ADDONS" --odoo-http \
-    --log-file="$LOGDIR/pytest.log" --log-file-level=WARNING \
+    --log-file="$LOGDIR/pytest.log" --log-file-mode=a --log-file-level=WARNING \
     --log-file-format='%(asctime)s 0 %(levelname)s ? %(name)s: %(message)s' \
     --log-file-date-format='%Y-%m-%d %H:%M:%S,000' \
     -rfEs ${PYTEST_ARGS:-} 2>&1 | tee "$LOGDIR/pytest.out"

@@ -1,7 +1,8 @@
 """Compare two pytest JUnit reports of Odoo's own test suites: one run on a
-database without psa_workflow, one on a database with it installed.
+database without psa_workflow (or the baseline kept for this Odoo), one on a
+database with it installed.
 
-    python3 tools/upstream_compare.py WITHOUT.xml WITH.xml [NODEIDS DIR...]
+    python3 tools/upstream_compare.py WITHOUT.xml|BASELINE.tsv WITH.xml [NODEIDS DIR...]
 
 Prints both counts and every test that passes without the addon and fails
 (or errors) with it; exits 1 if there is any, or if a report ran no test.
@@ -11,24 +12,14 @@ order of a whole run is told from a regression).
 """
 
 import sys
-import xml.etree.ElementTree as ET
+
+from upstream_baseline import results_of
 
 
 def outcomes(path):
-    """``{test id: "passed" | "failed" | "skipped"}`` of a JUnit report."""
-    result = {}
-    for case in ET.parse(path).getroot().iter("testcase"):
-        test_id = f"{case.get('classname')}::{case.get('name')}"
-        if case.find("failure") is not None or case.find("error") is not None:
-            outcome = "failed"
-        elif case.find("skipped") is not None:
-            outcome = "skipped"
-        else:
-            outcome = "passed"
-        # A test reported twice (a teardown error) counts as failed.
-        if result.get(test_id) != "failed":
-            result[test_id] = outcome
-    return result
+    """``{test id: "passed" | "failed" | "skipped"}`` of a JUnit report or of
+    a kept baseline (tools/upstream_baseline.py)."""
+    return {test_id: outcome for test_id, (outcome, _s) in results_of(path).items()}
 
 
 def counts(results):
