@@ -64,7 +64,7 @@ say "running the tests (pytest-odoo)"
 set +e
 # One worker per core (pytest-xdist), each on its own copy of the database
 # with its own HTTP port; every worker appends to the one log file.
-"$PYTHON" -m pytest psa_workflow/tests -n "$(test_workers)" --dist loadscope \
+"$PYTHON" -m pytest psa_workflow/tests -n "$(test_workers)" --dist loadgroup \
     --odoo-database="$DB" --odoo-addons-path="$ADDONS" --odoo-http \
     --log-file="$LOGDIR/pytest.log" --log-file-mode=a --log-file-level=WARNING \
     --log-file-format='%(asctime)s 0 %(levelname)s ? %(name)s: %(message)s' \

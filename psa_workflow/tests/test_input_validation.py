@@ -272,7 +272,10 @@ class TestInputValidation(PsaTimesheetCommon):
             {"mode": "total_hours", "total_hours": 10.0, "hours_per_day": -1.0},
             {"date_from": date(2000, 1, 1), "date_to": date(2030, 1, 1)},
         ):
-            with self.subTest(vals=str(vals)), self.assertRaises(ValidationError) as error:
+            with (
+                self.subTest(vals=str(vals)),
+                self.assertRaises(ValidationError) as error,
+            ):
                 allocation.write(vals)
             self.assertIn(self.project_tm.name, error.exception.args[0])
         self._refused_by_database(
