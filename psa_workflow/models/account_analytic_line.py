@@ -69,7 +69,11 @@ class AccountAnalyticLine(models.Model):
     ``account_analytic_line_approval``)."""
 
     _name = "account.analytic.line"
-    _inherit = ["account.analytic.line", "mail.activity.mixin"]
+    _inherit = [
+        "account.analytic.line",
+        "mail.activity.mixin",
+        "psa.client.access.mixin",
+    ]
 
     psa_billable = fields.Boolean(
         string="Billable",

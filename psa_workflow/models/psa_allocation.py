@@ -43,7 +43,7 @@ class PsaAllocation(models.Model):
 
     _name = "psa.allocation"
     _description = "PSA Allocation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "psa.client.access.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 

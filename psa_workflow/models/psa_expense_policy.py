@@ -12,6 +12,7 @@ class PsaExpensePolicy(models.Model):
     without a manager, and whether a breach blocks the expense or only warns."""
 
     _name = "psa.expense.policy"
+    _inherit = ["psa.client.access.mixin"]
     _description = "PSA Expense Policy"
     _rec_name = "product_id"
     _order = "company_id, product_id"

@@ -9,6 +9,7 @@ class PsaProjectMember(models.Model):
     live in ``psa.rate`` (scope employee + project), like every other rate."""
 
     _name = "psa.project.member"
+    _inherit = ["psa.client.access.mixin"]
     _description = "PSA Project Team Member"
     _order = "project_id, role_id, employee_id"
     _check_company_auto = True

@@ -43,6 +43,7 @@ class PsaRate(models.Model):
     ``RATE_CHAIN``)."""
 
     _name = "psa.rate"
+    _inherit = ["psa.client.access.mixin"]
     _description = "PSA Bill Rate"
     _order = "project_id, employee_id, role_id, date_from desc, id"
     _check_company_auto = True

@@ -36,6 +36,7 @@ class PsaAllocationStaff(models.TransientModel):
     a different role or a revenue change before anything is written."""
 
     _name = "psa.allocation.staff"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Staff an Open Role"
 
     allocation_id = fields.Many2one("psa.allocation", required=True, ondelete="cascade")
@@ -118,6 +119,8 @@ class PsaAllocationStaff(models.TransientModel):
     def _weeks(self):
         """Mondays of the ISO weeks touched by the allocation's dates."""
         allocation = self.allocation_id
+        if not (allocation.date_from and allocation.date_to):
+            return []  # no allocation yet (a form's first onchange)
         week, last = week_of(allocation.date_from), week_of(allocation.date_to)
         weeks = []
         while week <= last:
@@ -125,8 +128,16 @@ class PsaAllocationStaff(models.TransientModel):
             week += timedelta(weeks=1)
         return weeks
 
+    def _check_allocation_access(self):
+        """Another project's open role, its dates and the candidates' free
+        hours are for those who may staff it (write the allocation), not for
+        whoever names it to the wizard."""
+        if not self.env.su:
+            self.allocation_id._origin.check_access("write")
+
     def _needed_by_week(self):
         """``{monday: hours}`` the open role asks for (its own days)."""
+        self._check_allocation_access()
         needed = defaultdict(float)
         for line in self.allocation_id.sudo().line_ids:
             needed[week_of(line.date)] += line.hours
@@ -206,6 +217,7 @@ class PsaAllocationStaff(models.TransientModel):
           (their allocations + this one > capacity, as ``is_overallocated``);
         - totals and the candidate's own role (team role, else default role).
         """
+        self._check_allocation_access()
         allocation = self.allocation_id
         if employees is None:
             employees = self._candidate_employees()

@@ -6,6 +6,7 @@ from ..models.psa_validation import ensure_one
 
 class PsaAllocationStaffLine(models.TransientModel):
     _name = "psa.allocation.staff.line"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Staffing Candidate"
     _order = "covered_hours desc, free_hours desc, id"
 

@@ -7,6 +7,7 @@ class PsaInvoiceCreateLine(models.TransientModel):
     or why it is skipped."""
 
     _name = "psa.invoice.create.line"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Create Invoices: Project Preview"
 
     wizard_id = fields.Many2one("psa.invoice.create", required=True, ondelete="cascade")

@@ -19,6 +19,7 @@ class PsaInvoiceCredit(models.TransientModel):
     credited yet), none ticked: the billing user ticks those to credit."""
 
     _name = "psa.invoice.credit"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Credit Invoiced Entries"
 
     move_id = fields.Many2one(
@@ -69,6 +70,9 @@ class PsaInvoiceCredit(models.TransientModel):
         move = self.env["account.move"].browse(self._default_move_id())
         if not move:
             return []
+        # The entries are read with superuser rights: only of an invoice the
+        # user may read (not another company's).
+        move.check_access("read")
         links = (
             move.sudo()
             .psa_link_ids.filtered(

@@ -6,6 +6,7 @@ class PsaInvoiceCreditLine(models.TransientModel):
     """An entry of the invoice in Credit Entries, with its checkbox."""
 
     _name = "psa.invoice.credit.line"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Credit Entries: Invoiced Entry"
     _order = "date, employee, id"
 

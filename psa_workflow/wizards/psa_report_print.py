@@ -18,6 +18,7 @@ class PsaReportPrint(models.TransientModel):
     printing user (their record rules apply), aggregated in SQL."""
 
     _name = "psa.report.print"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Print a PSA Report"
 
     report = fields.Selection(

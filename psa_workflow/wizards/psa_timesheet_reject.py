@@ -9,6 +9,7 @@ class PsaTimesheetReject(models.TransientModel):
     """Ask the approver why, then reject the selected timesheets."""
 
     _name = "psa.timesheet.reject"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Reject Timesheets"
 
     line_ids = fields.Many2many(
