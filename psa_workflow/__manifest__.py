@@ -3,7 +3,7 @@
     "name": "PSA Workflow",
     "summary": "Professional services automation: plan, capture, approve, "
     "invoice and report on project work",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Project",
     "author": "psa_workflow contributors",
     "license": "LGPL-3",
@@ -25,6 +25,7 @@
         "security/account_analytic_line_security.xml",
         "security/hr_expense_security.xml",
         "security/psa_project_installment_security.xml",
+        "security/psa_invoice_link_security.xml",
         "report/psa_workload_report_security.xml",
         "report/psa_forecast_report_security.xml",
         "data/project_project_data.xml",

@@ -183,17 +183,7 @@ db_exists() {
 
 # Odoo's addons directories, wherever this Odoo keeps them, then this repository.
 addons_path() {
-    "$PYTHON" - "$PSA_ROOT" <<'PY'
-import os, sys
-import odoo
-pkg = os.path.dirname(os.path.abspath(odoo.__file__))
-paths = []
-for candidate in (os.path.join(pkg, "addons"), os.path.join(os.path.dirname(pkg), "addons")):
-    if os.path.isdir(os.path.join(candidate, "web")) and candidate not in paths:
-        paths.append(candidate)
-paths.append(sys.argv[1])
-print(",".join(paths))
-PY
+    "$PYTHON" "$PSA_ROOT/tools/addons_path.py"
 }
 
 # A TCP port nobody listens on now (for a test server beside a running demo).

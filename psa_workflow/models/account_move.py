@@ -9,6 +9,11 @@ from odoo.tools import float_compare
 from .psa_money import split_by_weights
 from .psa_validation import ensure_one
 
+# What decides a line's subtotal: its entries' shares follow a change of it.
+PSA_RESHARE_FIELDS = frozenset(
+    ("quantity", "price_unit", "discount", "tax_ids", "price_subtotal")
+)
+
 
 class AccountMove(models.Model):
     """Invoices built by psa_workflow react to what Invoicing does with them:
@@ -94,6 +99,10 @@ class AccountMove(models.Model):
         return True if result is None else result
 
     def _post(self, soft=True):
+        # What is posted is what the entries were billed for, to the cent.
+        self.env["psa.invoice.link"]._reshare(
+            self.invoice_line_ids.filtered("psa_linked_quantity")
+        )
         posted = super()._post(soft=soft)
         posted.filtered(
             lambda move: move.move_type == "out_refund" and move.reversed_entry_id
@@ -312,10 +321,12 @@ class AccountMove(models.Model):
     def _psa_annex_links(self):
         """Timesheets billed by this invoice, for the annex of its PDF, when it
         asks for it (read for the printing user, who may be an
-        accountant without timesheet rights)."""
+        accountant without timesheet rights). Entries credited since stay on
+        it, marked with their credit note: a posted invoice's annex is what
+        that invoice billed, and adds up to its lines."""
         self.ensure_one()
         links = self.sudo().psa_link_ids.filtered(
-            lambda link: link.timesheet_id and link.state == "invoiced"
+            lambda link: link.timesheet_id and link.state in ("invoiced", "credited")
         )
         if not self.psa_invoice_annex:
             return links.browse()
@@ -366,3 +377,31 @@ class AccountMoveLine(models.Model):
         help="Set by the invoicing engine on the lines it plans: how it finds "
         "each line again to record the entries it bills.",
     )
+    psa_linked_quantity = fields.Float(
+        string="PSA Quantity Billed",
+        copy=False,
+        readonly=True,
+        help="The line's quantity when the engine linked its entries: a new "
+        "quantity scales the hours billed for each of them.",
+    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_psa_release_entries(self):
+        """A line deleted from a draft returns the entries it billed to "to
+        invoice": they are billable again, not stranded as invoiced."""
+        self.env["psa.invoicing.engine"]._release(
+            self.env["psa.invoice.link"]
+            .sudo()
+            .search([("move_line_id", "in", self.ids), ("state", "=", "invoiced")]),
+            "cancelled",
+        )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if PSA_RESHARE_FIELDS & vals.keys():
+            self.env["psa.invoice.link"]._reshare(
+                self.filtered(
+                    lambda line: line.psa_linked_quantity or line.psa_plan_key
+                )
+            )
+        return result

@@ -44,9 +44,27 @@ class ProjectMilestone(models.Model):
         ),
     ]
 
-    @api.depends("psa_amount", "psa_percent", "project_id.psa_contract_amount")
+    @api.depends(
+        "psa_amount", "psa_percent", "project_id.psa_contract_amount", "psa_invoiced"
+    )
     def _compute_psa_invoice_amount(self):
+        # Invoiced: the amount it was billed at, whatever the contract became.
+        billed = dict(
+            self.env["psa.invoice.link"]
+            .sudo()
+            ._read_group(
+                [
+                    ("milestone_id", "in", self.filtered("psa_invoiced")._origin.ids),
+                    ("state", "=", "invoiced"),
+                ],
+                ["milestone_id"],
+                ["amount:sum"],
+            )
+        )
         for milestone in self:
+            if milestone._origin in billed:
+                milestone.psa_invoice_amount = billed[milestone._origin]
+                continue
             milestone.psa_invoice_amount = milestone.psa_amount or (
                 milestone.psa_currency_id.round(
                     milestone.project_id.psa_contract_amount
@@ -62,6 +80,9 @@ class ProjectMilestone(models.Model):
             self.sudo(),
             {"psa_amount": (0.0, None), "psa_percent": (0.0, MAX_PERCENT)},
         )
+
+    def _psa_check_write(self, vals):
+        self._psa_keep_invoiced(vals, ("psa_amount", "psa_percent"))
 
     def copy_data(self, default=None):
         """A duplicate keeps the amounts when its author may set them (billing

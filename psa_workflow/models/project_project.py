@@ -43,7 +43,8 @@ def budget_band(percent, has_budget=True):
 
 
 class ProjectProject(models.Model):
-    _inherit = "project.project"
+    _name = "project.project"
+    _inherit = ["project.project", "psa.client.access.mixin"]
 
     psa_billing_type = fields.Selection(
         selection=BILLING_TYPES,
@@ -264,7 +265,11 @@ class ProjectProject(models.Model):
         "tries again the next day.",
     )
     psa_invoice_skip_reason = fields.Char(
-        string="Scheduled Invoicing Problem", readonly=True, copy=False
+        string="Scheduled Invoicing Problem",
+        readonly=True,
+        copy=False,
+        # It may quote the contract or the billed amount: read as they are.
+        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_contract_amount = fields.Monetary(
         string="Contract Amount",

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .psa_money import split_by_weights
+
 
 class PsaInvoiceLink(models.Model):
     """Which timesheet or expense an invoice line bills, for how many hours and
@@ -12,6 +14,7 @@ class PsaInvoiceLink(models.Model):
     exactly one is set (a CHECK made from that registry in ``init``)."""
 
     _name = "psa.invoice.link"
+    _inherit = ["psa.client.access.mixin"]
     _description = "PSA Invoiced Entry"
     _order = "move_id, move_line_id, id"
 
@@ -54,6 +57,26 @@ class PsaInvoiceLink(models.Model):
         help="This entry's share of the invoice line, in the invoice currency; the "
         "shares of a line add up to its subtotal.",
     )
+    standard_hours = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        help="The entry's hours when it was invoiced: what it stands for, "
+        "whatever the accountant made of the invoice line since.",
+    )
+    standard_amount = fields.Monetary(
+        string="Standard Value",
+        currency_field="currency_id",
+        readonly=True,
+        help="This entry's share of its invoice line as the engine made it: "
+        "its value at its rate.",
+    )
+    writedown_amount = fields.Monetary(
+        string="Write-down",
+        currency_field="currency_id",
+        compute="_compute_writedown_amount",
+        help="Standard value minus the amount billed: positive when the "
+        "invoice line was cut, negative (a write-up) when it was raised.",
+    )
     state = fields.Selection(
         selection=[
             ("invoiced", "Invoiced"),
@@ -84,6 +107,11 @@ class PsaInvoiceLink(models.Model):
         help="This entry's share of the credit note line that credits it.",
     )
     entry_name = fields.Char(string="Entry", compute="_compute_entry_name")
+
+    @api.depends("standard_amount", "amount")
+    def _compute_writedown_amount(self):
+        for link in self:
+            link.writedown_amount = link.standard_amount - link.amount
 
     @api.depends(lambda self: self._kind_columns())
     def _compute_entry_name(self):
@@ -139,9 +167,10 @@ class PsaInvoiceLink(models.Model):
             SQL(
                 """
                 INSERT INTO psa_invoice_link
-                    (%(columns)s, move_id, company_id, currency_id,
+                    (%(columns)s, standard_hours, standard_amount, move_id,
+                     company_id, currency_id,
                      state, create_uid, create_date, write_uid, write_date)
-                SELECT %(values)s, aml.move_id, aml.company_id,
+                SELECT %(values)s, v.hours, v.amount, aml.move_id, aml.company_id,
                        aml.currency_id, 'invoiced', %(uid)s, now() AT TIME ZONE 'UTC',
                        %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM unnest(%(arrays)s) AS v(%(columns)s)
@@ -155,8 +184,46 @@ class PsaInvoiceLink(models.Model):
             )
         )
         links = self.browse([row[0] for row in self.env.cr.fetchall()])
+        # What each line stood for when its entries were linked: an edit of
+        # the line later scales their hours (_reshare).
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move_line SET psa_linked_quantity = quantity"
+                " WHERE id = ANY(%s)",
+                sorted({vals["move_line_id"] for vals in vals_list}),
+            )
+        )
+        self.env["account.move.line"].invalidate_model(["psa_linked_quantity"])
         self.env["account.move"].invalidate_model(["psa_link_ids"])
         return links
+
+    @api.model
+    def _reshare(self, move_lines):
+        """The live links of ``move_lines`` follow the lines as they are now
+        (an accountant changed a quantity, price or discount of a draft): each
+        line's subtotal split again over its entries, to the cent, in the
+        proportions the engine billed them in; the hours scaled with the
+        line's quantity. What an entry lost or gained is its write-down
+        (``standard_amount - amount``)."""
+        links = self.sudo().search(
+            [("move_line_id", "in", move_lines.ids), ("state", "=", "invoiced")]
+        )
+        for line, line_links in links.grouped("move_line_id").items():
+            hours = line_links.mapped("standard_hours")
+            weights = hours if any(hours) else [1.0] * len(line_links)
+            shares = split_by_weights(
+                line.price_subtotal, weights, line.currency_id.rounding
+            )
+            if any(hours):
+                ratio = line.quantity / (line.psa_linked_quantity or sum(hours))
+                billed = split_by_weights(sum(hours) * ratio, hours, 0.01)
+            else:
+                billed = line_links.mapped("hours")
+            for link, share, link_hours in zip(line_links, shares, billed, strict=True):
+                if link.currency_id.compare_amounts(link.amount, share) or (
+                    round(link.hours - link_hours, 2)
+                ):
+                    link.write({"amount": share, "hours": link_hours})
 
     @api.model
     def _kind_columns(self):

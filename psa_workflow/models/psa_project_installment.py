@@ -51,7 +51,10 @@ class PsaProjectInstallment(models.Model):
     @api.depends("percent", "project_id.psa_contract_amount")
     def _compute_amount(self):
         for installment in self:
-            if installment.percent:
+            if installment.psa_invoiced:
+                # Billed: keeps its amount whatever the contract becomes.
+                installment.amount = installment.amount
+            elif installment.percent:
                 installment.amount = installment.currency_id.round(
                     installment.project_id.psa_contract_amount
                     * installment.percent
@@ -72,3 +75,6 @@ class PsaProjectInstallment(models.Model):
                 project=installment.project_id.display_name,
             ),
         )
+
+    def _psa_check_write(self, vals):
+        self._psa_keep_invoiced(vals, ("project_id", "date", "percent", "amount"))

@@ -6,3 +6,4 @@ from . import psa_invoice_create_line
 from . import psa_invoice_credit
 from . import psa_invoice_credit_line
 from . import psa_report_print
+from . import account_move_send_wizard

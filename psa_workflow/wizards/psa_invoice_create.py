@@ -10,6 +10,7 @@ class PsaInvoiceCreate(models.TransientModel):
     each project will be invoiced (or why it is skipped)."""
 
     _name = "psa.invoice.create"
+    _inherit = ["psa.client.access.mixin"]
     _description = "Create Invoices from Projects"
 
     project_ids = fields.Many2many(
@@ -17,6 +18,8 @@ class PsaInvoiceCreate(models.TransientModel):
         string="Projects",
         required=True,
         domain="[('psa_billing_type', '!=', 'non_billable')]",
+        # Archived projects' approved work is still to invoice.
+        context={"active_test": False},
         default=lambda self: self._default_project_ids(),
     )
     date_to = fields.Date(
