@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .psa_validation import MAX_PERCENT, OPEN_STATES, check_ranges, sql_check
 
@@ -82,6 +82,34 @@ class HrEmployee(models.Model):
         if hired:
             self.env["psa.employee.capacity"]._refresh(hired)
         return employees
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_billed_time(self):
+        """Approved and invoiced time belongs to the firm's history: deleting
+        its employee would empty the entries' employee and rewrite who did
+        the work. Archive the employee instead."""
+        rows = (
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("employee_id", "in", self.ids),
+                    ("project_id", "!=", False),
+                    ("psa_state", "in", ("approved", "invoiced")),
+                ],
+                ["employee_id"],
+                ["__count"],
+            )
+        )
+        if rows:
+            raise UserError(
+                self.env._(
+                    "%(employees)s cannot be deleted: they have approved or "
+                    "invoiced time (%(count)s entries). Archive them instead.",
+                    employees=", ".join(employee.name for employee, _c in rows),
+                    count=sum(count for _e, count in rows),
+                )
+            )
 
     def write(self, vals):
         result = super().write(vals)

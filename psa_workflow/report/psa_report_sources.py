@@ -112,6 +112,16 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
+    def _project_company(self, alias="p"):
+        """The company whose figures a project's work counts in: its own,
+        else (a project shared by all companies) the main company."""
+        # The id from the cache of xml ids: no query per report read.
+        main_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.main_company", raise_if_not_found=False
+        )
+        return SQL("COALESCE(%s, %s)", SQL.identifier(alias, "company_id"), main_id)
+
+    @api.model
     def _expenses(self):
         """Expenses of projects with their re-bill amount in company currency
         at the expense's date (``rebill_value``)."""
@@ -139,18 +149,19 @@ class PsaReportSources(models.AbstractModel):
         currency at their due date (``value``)."""
         return SQL(
             """
-            SELECT i.id, i.project_id, i.date, p.company_id,
+            SELECT i.id, i.project_id, i.date, %(company)s AS company_id,
                    co.currency_id AS company_currency_id, %(value)s AS value
               FROM psa_project_installment i
               JOIN project_project p ON p.id = i.project_id
-              JOIN res_company co ON co.id = p.company_id
+              JOIN res_company co ON co.id = %(company)s
               JOIN res_currency fx ON fx.id = co.currency_id
              WHERE p.psa_billing_type = 'fixed_price'
             """,
+            company=self._project_company(),
             value=self._in_company_currency(
                 SQL("i.amount"),
                 SQL("p.psa_currency_id"),
-                SQL("p.company_id"),
+                self._project_company(),
                 SQL("i.date"),
             ),
         )
@@ -173,7 +184,8 @@ class PsaReportSources(models.AbstractModel):
                    %(when_reached)s AS value_when_reached
               FROM (
                 SELECT m.id, m.project_id, m.deadline, m.is_reached,
-                       m.reached_date, p.company_id, p.psa_currency_id AS currency,
+                       m.reached_date, %(company)s AS company_id,
+                       p.psa_currency_id AS currency,
                        COALESCE(NULLIF(m.psa_amount, 0),
                                 round(p.psa_contract_amount * m.psa_percent / 100.0,
                                       cur.decimal_places)) AS value
@@ -185,6 +197,7 @@ class PsaReportSources(models.AbstractModel):
               JOIN res_company co ON co.id = ms.company_id
               JOIN res_currency fx ON fx.id = co.currency_id
             """,
+            company=self._project_company(),
             at_deadline=value_at(SQL("ms.deadline")),
             when_reached=value_at(SQL("ms.reached_date")),
         )

@@ -146,7 +146,8 @@ class PsaWipReport(models.Model):
             SELECT ((s.project_id::bigint * %(count)s + %(source_index)s) * 2
                     + s.on_draft::integer) * 100000 + s.currency_id AS id,
                    s.project_id, rp.commercial_partner_id AS partner_id,
-                   pp.company_id, pp.psa_billing_type AS billing_type, s.source,
+                   %(company)s AS company_id, pp.psa_billing_type AS billing_type,
+                   s.source,
                    s.currency_id, co.currency_id AS company_currency_id,
                    s.on_draft, SUM(s.amount) AS amount,
                    SUM(s.amount_company) AS amount_company,
@@ -154,13 +155,14 @@ class PsaWipReport(models.Model):
                    MIN(s.date) AS date_first, MAX(s.date) AS date_last
               FROM (%(branches)s) s
               JOIN project_project pp ON pp.id = s.project_id
-              JOIN res_company co ON co.id = pp.company_id
+              JOIN res_company co ON co.id = %(company)s
               LEFT JOIN res_partner rp ON rp.id = pp.partner_id
-             GROUP BY s.project_id, rp.commercial_partner_id, pp.company_id,
+             GROUP BY s.project_id, rp.commercial_partner_id, %(company)s,
                       pp.psa_billing_type, s.source, s.currency_id,
                       co.currency_id, s.on_draft
             """,
             count=len(branches),
+            company=self.env["psa.report.sources"]._project_company("pp"),
             source_index=source_index,
             branches=SQL(" UNION ALL ").join(branches.values()),
         )
@@ -185,17 +187,18 @@ class PsaWipReport(models.Model):
         the company currency) and its billing currency ``pc``."""
         return SQL(
             """JOIN project_project p ON p.id = %s
-              JOIN res_company co ON co.id = p.company_id
+              JOIN res_company co ON co.id = %s
               JOIN res_currency fx ON fx.id = co.currency_id
               JOIN res_currency pc ON pc.id = p.psa_currency_id""",
             SQL(project_column),
+            self.env["psa.report.sources"]._project_company(),
         )
 
     @api.model
     def _psa_wip_in_company(self, amount, currency, day):
         """``amount`` in ``currency`` at ``day``, in the company currency."""
         return self.env["psa.report.sources"]._in_company_currency(
-            amount, currency, SQL("p.company_id"), day
+            amount, currency, SQL("co.id"), day
         )
 
     @api.model
@@ -205,8 +208,8 @@ class PsaWipReport(models.Model):
         return SQL(
             "CASE WHEN %(currency)s = p.psa_currency_id THEN %(amount)s"
             " ELSE round(%(amount)s"
-            " * psa_currency_rate(p.psa_currency_id, p.company_id, %(day)s)"
-            " / psa_currency_rate(%(currency)s, p.company_id, %(day)s),"
+            " * psa_currency_rate(p.psa_currency_id, co.id, %(day)s)"
+            " / psa_currency_rate(%(currency)s, co.id, %(day)s),"
             " pc.decimal_places) END",
             amount=amount,
             currency=currency,
