@@ -33,6 +33,12 @@ _logger = logging.getLogger(__name__)
 
 # Projects invoiced per call of the scheduled action (one transaction each).
 CRON_BATCH_PROJECTS = 50
+# What another transaction working on the same rows can make a run meet.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
 # What invoicing reads of a timesheet: plain values read with the lock, since
 # ORM field access costs seconds on the tens of thousands of lines of a run.
 Time = namedtuple(
@@ -295,7 +301,10 @@ class PsaInvoicingEngine(models.AbstractModel):
         domain = [("psa_billing_type", "!=", "non_billable")]
         if company:
             domain.append(("company_id", "in", (company.id, False)))
-        projects = self.env["project.project"].search(domain)
+        # Archived projects too: their approved work is still to invoice.
+        projects = (
+            self.env["project.project"].with_context(active_test=False).search(domain)
+        )
         entries = self._select_entries(projects, date_to)
         times = self._read_times(entries["timesheets"])
         entries["timesheets"] -= self._capped_out(entries["timesheets"], times)
@@ -339,24 +348,64 @@ class PsaInvoicingEngine(models.AbstractModel):
         instead (``_psa_enqueue_due_projects``)."""
         today = fields.Date.context_today(self)
         periods = self._due_periods(today)
-        Project = self.env["project.project"]
+        # Archived projects too: their approved work is still to invoice.
+        Project = self.env["project.project"].with_context(active_test=False)
         domain = self._due_projects_domain(periods, today)
         if self.env["psa.queue.job.glue"]._available():
             return self._psa_enqueue_due_projects(Project.search(domain), periods)
         projects = Project.search(domain, order="id", limit=batch_size)
         moves = self.env["account.move"]
+        busy = Project
         for (frequency, company), group in projects.grouped(
             lambda p: (p.psa_invoice_frequency, p.company_id)
         ).items():
-            moves |= self._invoice_scheduled(
+            group_moves, group_busy = self._invoice_scheduled_safely(
                 group.with_company(company), periods[frequency], today
             )
+            moves |= group_moves
+            busy |= group_busy
         remaining = Project.search_count(domain) if projects else 0
-        self.env["ir.cron"]._notify_progress(done=len(projects), remaining=remaining)
+        # A project busy elsewhere is due still: the next call (a transaction
+        # of its own) takes it again; no progress made ends the run.
+        self.env["ir.cron"]._notify_progress(
+            done=len(projects - busy), remaining=remaining
+        )
         # The next batch starts from an empty cache (the runner keeps the env).
         self.env.flush_all()
         self.env.invalidate_all()
         return moves
+
+    @api.model
+    def _invoice_scheduled_safely(self, projects, date_to, today):
+        """``_invoice_scheduled`` that survives a busy day: when another
+        transaction changed a project since this run's snapshot (a user
+        saving it), or holds a lock the run needs, the projects are invoiced
+        one by one and those that conflict are left for the next call, not
+        failing the scheduled job nor losing the rest of the run.
+
+        :return: ``(invoices, projects left for the next call)``
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self._invoice_scheduled(
+                    projects, date_to, today
+                ), projects.browse()
+        except CONCURRENCY_ERRORS:
+            self.env.invalidate_all()
+        moves, busy = self.env["account.move"], projects.browse()
+        for project in projects:
+            try:
+                with self.env.cr.savepoint():
+                    moves |= self._invoice_scheduled(project, date_to, today)
+            except CONCURRENCY_ERRORS as error:
+                self.env.invalidate_all()
+                busy |= project
+                _logger.info(
+                    "Scheduled invoicing left %s for its next call: %s",
+                    project.display_name,
+                    type(error).__name__,
+                )
+        return moves, busy
 
     @api.model
     def _invoice_scheduled(self, projects, date_to, today=None):
@@ -373,11 +422,43 @@ class PsaInvoicingEngine(models.AbstractModel):
             {"psa_last_invoice_date": date_to, "psa_invoice_skip_reason": False}
         )
         for project, reason in skipped.items():
-            _logger.warning("Scheduled invoicing skipped %s: %s", project.name, reason)
-            project.sudo().write(
-                {"psa_invoice_skipped_date": today, "psa_invoice_skip_reason": reason}
-            )
+            if self._flag_skipped(project, reason, today):
+                _logger.warning(
+                    "Scheduled invoicing skipped %s: %s", project.name, reason
+                )
         return result["moves"]
+
+    @api.model
+    def _flag_skipped(self, project, reason, today):
+        """Flag ``project`` as skipped today with ``reason``, unless another
+        transaction holds or changed its row: then it is left unflagged, due
+        still, for the next call. Returns whether it was flagged."""
+        project.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        UPDATE project_project
+                           SET psa_invoice_skipped_date = %(today)s,
+                               psa_invoice_skip_reason = %(reason)s
+                         WHERE id IN (SELECT id FROM project_project
+                                       WHERE id = %(id)s
+                                         FOR NO KEY UPDATE SKIP LOCKED)
+                        """,
+                        today=today,
+                        reason=reason,
+                        id=project.id,
+                    ),
+                    log_exceptions=False,
+                )
+                flagged = bool(self.env.cr.rowcount)
+        except CONCURRENCY_ERRORS:
+            flagged = False
+        project.invalidate_recordset(
+            ["psa_invoice_skipped_date", "psa_invoice_skip_reason"]
+        )
+        return flagged
 
     @api.model
     def _psa_enqueue_due_projects(self, projects, periods):
@@ -545,7 +626,11 @@ class PsaInvoicingEngine(models.AbstractModel):
              RETURNING id
                 """,
                 projects.ids,
-            )
+            ),
+            # A run whose snapshot is stale fails here, as it should: Odoo
+            # retries the request, the scheduled run leaves the project for
+            # its next call. Neither is an error worth logging.
+            log_exceptions=False,
         )
         taken = {row[0] for row in self.env.cr.fetchall()}
         for project in projects:
@@ -695,7 +780,8 @@ class PsaInvoicingEngine(models.AbstractModel):
                     # An array literal: psycopg2 adapts a list id by id, slowly.
                     "{" + ",".join(map(str, records.ids)) + "}",
                     spec.still_open,
-                )
+                ),
+                log_exceptions=False,  # a stale snapshot: see _lock_projects
             )
             rows = self.env.cr.fetchall()
             if spec.row:

@@ -78,11 +78,11 @@ class PsaRaceCase(BaseCase):
             env["res.partner"].browse(ids["partner"]).unlink()
             env["psa.role"].browse(ids["role"]).unlink()
 
-    def _approved(self, *hours, day=DAY, **project_vals):
-        """Approved timesheets of the project (written first with
-        ``project_vals``), committed."""
+    def _approved(self, *hours, day=DAY, project_id=None, **project_vals):
+        """Approved timesheets of the project (or ``project_id``; written
+        first with ``project_vals``), committed."""
         with self._env() as env:
-            project = env["project.project"].browse(self.ids["project"])
+            project = env["project.project"].browse(project_id or self.ids["project"])
             project.write(project_vals)
             lines = env["account.analytic.line"].create(
                 [
