@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils, format_date
 
-from .psa_validation import MAX_PERIOD_DAYS, to_date
+from .psa_validation import MAX_PERIOD_DAYS, marshallable, to_date
 
 UTILIZATION_HOURS = (
     "capacity_hours",
@@ -86,7 +86,8 @@ class PsaDashboard(models.AbstractModel):
         target) is counted up to ``min(today, date_to)`` (``to_date``), time
         whatever its date; ``full_period``: the capacity of the whole period
         (planning). Ratios are over billable staff (``staff``: how many count,
-        how many are left out); a ratio without a base is ``None`` ("—").
+        how many are left out); a ratio without a base is ``False`` ("—"; no
+        None, which XML-RPC cannot marshal).
 
         Returns a dict with the period (``date_from``, ``date_to``) and, as far
         as the current user's rights go:
@@ -132,7 +133,7 @@ class PsaDashboard(models.AbstractModel):
             }
         if self.env.user.has_group("psa_workflow.group_psa_approver"):
             result.update(self._approval_counts())
-        return result
+        return marshallable(result)
 
     @api.model
     def _money_figures(self, in_period, currency):

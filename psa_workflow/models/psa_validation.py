@@ -97,25 +97,55 @@ def check_ranges(records, ranges, name=None):
             )
 
 
+# The dates a firm can mean: a date outside is a typing slip, and date
+# arithmetic near the ends of the calendar fails with an OverflowError.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
 def to_date(env, value, argument):
-    """``value`` as a date: a date or a ``YYYY-MM-DD`` string; empty (None,
-    False, "") gives None. Anything else is refused naming ``argument``."""
+    """``value`` as a date: a date or a ``YYYY-MM-DD`` string between 1900
+    and 2199; empty (None, False, "") gives None. Anything else is refused
+    naming ``argument``."""
     if value is None or value is False or value == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    parsed = _parse_date(value) if isinstance(value, str) else None
-    if parsed:
-        return parsed
-    raise UserError(
-        env._(
-            "%(argument)s must be a date (YYYY-MM-DD), not %(value)r.",
-            argument=argument,
-            value=value,
+        value = value.date()
+    if not isinstance(value, date):
+        parsed = _parse_date(value) if isinstance(value, str) else None
+        if not parsed:
+            raise UserError(
+                env._(
+                    "%(argument)s must be a date (YYYY-MM-DD), not %(value)r.",
+                    argument=argument,
+                    value=value,
+                )
+            )
+        value = parsed
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise UserError(
+            env._(
+                "%(argument)s must be a date from %(first)s to %(last)s, not "
+                "%(value)s.",
+                argument=argument,
+                first=FIRST_DATE,
+                last=LAST_DATE,
+                value=value,
+            )
         )
-    )
+    return value
+
+
+def marshallable(value):
+    """``value`` with every None turned into False, at any depth of dicts,
+    lists and tuples: XML-RPC cannot marshal None ("no value" reads as False
+    in the web client's formatters)."""
+    if value is None:
+        return False
+    if isinstance(value, dict):
+        return {key: marshallable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [marshallable(item) for item in value]
+    return value
 
 
 def _parse_date(text):

@@ -24,7 +24,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from ..models.psa_validation import check_no_arguments, to_date
+from ..models.psa_validation import check_no_arguments, marshallable, to_date
 from .psa_workload_report import TOLERANCE, UNDERALLOCATION_RATIO
 
 DEFAULT_WEEKS = 12
@@ -123,21 +123,23 @@ class PsaWorkloadHeatmap(models.AbstractModel):
             )
             for employee in employees.sudo().sorted(lambda e: (e.name or "").lower())
         ]
-        return {
-            **self._period_header(mondays),
-            "rows": rows,
-            "filters": {
-                "department_id": department_id or False,
-                "role_id": role_id or False,
-                "project_id": project_id or False,
-                "everyone": bool(everyone),
-            },
-            "options": self._filter_options(period),
-            "bands": {
-                "under": round(UNDERALLOCATION_RATIO * 100),
-                "over": 100,
-            },
-        }
+        return marshallable(
+            {
+                **self._period_header(mondays),
+                "rows": rows,
+                "filters": {
+                    "department_id": department_id or False,
+                    "role_id": role_id or False,
+                    "project_id": project_id or False,
+                    "everyone": bool(everyone),
+                },
+                "options": self._filter_options(period),
+                "bands": {
+                    "under": round(UNDERALLOCATION_RATIO * 100),
+                    "over": 100,
+                },
+            }
+        )
 
     @api.model
     def _people(self, period, department_id, role_id, project_id, everyone):

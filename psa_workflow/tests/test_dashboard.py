@@ -83,7 +83,11 @@ class TestDashboard(PsaInvoicingCommon):
         specs = [f"{name}:sum" for name in measures] + list(ratios)
         [row] = Report.read_group(domain, specs, [])
         sums = {name: row[name] or 0.0 for name in measures}
-        return {**sums, **{name: row[name] for name in ratios}}  # None: no base
+        # No base: None in the report, False in the dashboard (XML-RPC).
+        return {
+            **sums,
+            **{name: False if row[name] is None else row[name] for name in ratios},
+        }
 
     def test_figures_of_the_month(self):
         figures = self._figures(self.user_billing)

@@ -166,8 +166,9 @@ class TestUtilizationFigures(PsaInvoicingCommon):
         # A period still to come (today: the day before): no capacity yet.
         figures = self._figures(APRIL[0] - timedelta(days=1))
         self.assertEqual(figures["staff_capacity_hours"], 0.0)
-        self.assertIsNone(figures["utilization"])
-        self.assertIsNone(figures["target"])
+        # No ratio ("—"): False, which XML-RPC marshals (None it cannot).
+        self.assertIs(figures["utilization"], False)
+        self.assertIs(figures["target"], False)
         self.assertIsNone(self._pivot(APRIL[0] - timedelta(days=1))["utilization"])
         sources = self.env["psa.report.sources"]
         self.assertEqual(sources._format_percent(None), "\u2014")

@@ -146,7 +146,7 @@ export class PsaDashboard extends Component {
         return _t("%(hours)s h", {hours: formatFloat(value || 0, {digits: [16, 1]})});
     }
 
-    /** A ratio: "71.0 %"; "—" when it has no base (null). */
+    /** A ratio: "71.0 %"; "—" when it has no base (false). */
     percent(value) {
         return formatPsaPercent(value);
     }

@@ -133,7 +133,7 @@ export class PsaWorkloadHeatmap extends Component {
     }
 
     cellPercent(cell) {
-        if (cell.percent === null || cell.percent === undefined) {
+        if (cell.percent === null || cell.percent === undefined || cell.percent === false) {
             return cell.band === "over" ? "!" : "—";
         }
         return `${Math.round(cell.percent)} %`;
@@ -156,7 +156,7 @@ export class PsaWorkloadHeatmap extends Component {
                 tentative: formatHours(cell.tentative),
             }),
         ];
-        if (cell.project !== null && cell.project !== undefined) {
+        if (cell.project !== null && cell.project !== undefined && cell.project !== false) {
             lines.push(_t("On the project filtered: %(hours)s", {hours: formatHours(cell.project)}));
         }
         if (cell.hidden) {
