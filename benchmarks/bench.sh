@@ -6,7 +6,8 @@
 #   bash benchmarks/bench.sh cron_invoicing [--lines 1000000 --projects 2000 --timeout 3600]
 #   bash benchmarks/bench.sh reporting [--lines 1000000 --compare-indexes]
 #   bash benchmarks/bench.sh load [--consultants 10 --approvers 2 --entries 20 --workers 4]
-# Extra arguments go to benchmarks/bench_NAME.py.
+# Extra arguments go to benchmarks/bench_NAME.py. The invoicing invariants of the
+# database are checked after each run (tools/check_invariants.py).
 set -euo pipefail
 source "$(dirname "$0")/../tools/lib.sh"
 name="${1:?usage: bash benchmarks/bench.sh workload|timesheets|invoicing|reporting|load [ARGS]}"
@@ -30,3 +31,5 @@ if [ "$name" = invoicing ]; then
     EXTRA=(--compare-db "$DB2")
 fi
 "$PYTHON" "$script" --db "$DB" --addons-path "$ADDONS" "${EXTRA[@]}" "$@"
+# What the run left must still hold: entries, links and invoices agree.
+"$PYTHON" "$PSA_ROOT/tools/check_invariants.py" "$DB"

@@ -11,8 +11,8 @@ run() {
     say "lint: $*"
     "$@" || status=1
 }
-run "$PYTHON" -m ruff check psa_workflow tools benchmarks
-run "$PYTHON" -m ruff format --check psa_workflow tools benchmarks
+run "$PYTHON" -m ruff check psa_workflow tools benchmarks conftest.py
+run "$PYTHON" -m ruff format --check psa_workflow tools benchmarks conftest.py
 run "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory psa_workflow
 run oca-checks-odoo-module --no-verbose psa_workflow
 run oca-checks-po --no-verbose psa_workflow/i18n/*.pot

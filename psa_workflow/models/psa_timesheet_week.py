@@ -468,7 +468,22 @@ class PsaTimesheetWeek(models.AbstractModel):
                     project=closed[:1].display_name,
                 )
             )
-        for project_id, task_id, _day, _hours in parsed:
+        for project_id, task_id, day, hours in parsed:
+            project = projects.browse(project_id)
+            if hours > 0 and (
+                (project.date_start and day < project.date_start)
+                or (project.date and day > project.date)
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(day)s is outside the dates of %(project)s (%(start)s to "
+                        "%(end)s): no time can be logged on it that day.",
+                        day=day,
+                        project=project.display_name,
+                        start=project.date_start or "…",
+                        end=project.date or "…",
+                    )
+                )
             task = tasks.browse(task_id)
             if task and task.project_id.id != project_id:
                 raise UserError(

@@ -3,6 +3,7 @@
 documented ranges (in Python and in PostgreSQL), public methods validate
 their arguments and return marshallable values."""
 
+import xmlrpc.client
 from datetime import date
 
 from psycopg2 import IntegrityError
@@ -417,3 +418,53 @@ class TestInputValidation(PsaTimesheetCommon):
         self.assertIn("action_psa_open_invoice", error.exception.args[0])
         with self.assertRaises(UserError):
             (self.project_tm | self.project_fixed).action_psa_open_allocations()
+
+    def test_dates_a_firm_cannot_mean_are_refused_everywhere(self):
+        env = self.env(user=self.user_admin)
+        calls = {
+            "dashboard": env["psa.dashboard"].get_figures,
+            "heat map": env["psa.workload.heatmap"].read_heatmap,
+            "week grid": env["psa.timesheet.week"].read_week,
+            "submit week": env["account.analytic.line"].psa_submit_week,
+        }
+        for name, call in calls.items():
+            for day in ("0001-01-01", "9999-12-31", date(1899, 12, 31)):
+                with (
+                    self.subTest(call=name, day=str(day)),
+                    self.assertRaisesRegex(UserError, "from 1900-01-01 to 2199-12-31"),
+                ):
+                    call(day)
+
+    def test_the_week_grid_keeps_time_within_the_project_dates(self):
+        self.project_tm.write(
+            {"date_start": date(2030, 1, 1), "date": date(2030, 12, 31)}
+        )
+        Week = self.env["psa.timesheet.week"].with_user(self.user_employee)
+        cell = {"project_id": self.project_tm.id, "task_id": False, "hours": 2.0}
+        for day in ("2029-12-31", "2090-03-04"):
+            with (
+                self.subTest(day=day),
+                self.assertRaisesRegex(UserError, "outside the dates of PSA Test T&M"),
+            ):
+                Week.save_cells([{**cell, "date": day}])
+        Week.save_cells([{**cell, "date": "2030-03-04"}])
+        self.assertEqual(
+            self.env["account.analytic.line"]
+            .search([("project_id", "=", self.project_tm.id)])
+            .mapped("unit_amount"),
+            [2.0],
+        )
+
+    def test_public_methods_answer_what_xmlrpc_can_marshal(self):
+        env = self.env(user=self.user_admin)
+        # A period still to come: no capacity, ratios without a base.
+        answers = {
+            "get_figures": env["psa.dashboard"].get_figures("2199-01-01"),
+            "read_heatmap": env["psa.workload.heatmap"].read_heatmap("2199-01-05"),
+            "read_week": env["psa.timesheet.week"].read_week("2199-01-05"),
+        }
+        for method, answer in answers.items():
+            with self.subTest(method=method):
+                # What Odoo's XML-RPC endpoint does with a result.
+                xmlrpc.client.dumps((answer,), methodresponse=True, allow_none=False)
+        self.assertIs(answers["get_figures"]["utilization"]["utilization"], False)
