@@ -126,7 +126,7 @@ ensure_system_packages() {
 ensure_python_packages() {
     "$PYTHON" - <<'PY' 2>/dev/null && return 0
 import importlib.metadata, importlib.util, sys
-mods = ["pytest_odoo", "xdist", "websocket", "pylint_odoo", "pre_commit"]
+mods = ["pytest_odoo", "xdist", "pytest_rerunfailures", "websocket", "pylint_odoo", "pre_commit"]
 missing = any(importlib.util.find_spec(m) is None for m in mods)
 try:
     queue_job = importlib.metadata.version("odoo-addon-queue_job")

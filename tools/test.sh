@@ -64,7 +64,10 @@ say "running the tests (pytest-odoo)"
 set +e
 # One worker per core (pytest-xdist), each on its own copy of the database
 # with its own HTTP port; every worker appends to the one log file.
+# A tour whose page never became ready (the tour did not even begin: the
+# machine was busy) runs once more; a tour that fails a step fails the run.
 "$PYTHON" -m pytest psa_workflow/tests -n "$(test_workers)" --dist loadgroup \
+    --reruns 1 --only-rerun "code was always falsy" \
     --odoo-database="$DB" --odoo-addons-path="$ADDONS" --odoo-http \
     --log-file="$LOGDIR/pytest.log" --log-file-mode=a --log-file-level=WARNING \
     --log-file-format='%(asctime)s 0 %(levelname)s ? %(name)s: %(message)s' \
