@@ -100,6 +100,55 @@ WRITE_POLICY = {
     "psa.role": dict.fromkeys(("default_bill_rate", "default_cost"), ADMIN),
 }
 
+# Who may read the figures that decide or reveal what a customer is billed:
+# the fields carry these groups (``groups=``), the models of CONFIDENTIAL_MODELS
+# are readable by these groups only (ir.model.access). Record rules narrow
+# them further (projects approved, companies). tests/test_read_policy.py
+# checks every field and model declared here against every entry point a
+# client can call, as every kind of outsider: a field added tomorrow is
+# covered by adding it here.
+APPROVERS_AND_BILLING = (
+    "psa_workflow.group_psa_approver",
+    "psa_workflow.group_psa_billing",
+)
+READ_POLICY = {
+    "account.analytic.line": dict.fromkeys(
+        ("psa_bill_rate", "psa_bill_amount", "psa_bill_amount_company"),
+        APPROVERS_AND_BILLING,
+    ),
+    "project.project": dict.fromkeys(
+        (
+            "psa_contract_amount",
+            "psa_budget_amount",
+            "psa_logged_amount",
+            "psa_approved_amount",
+            "psa_invoiced_amount",
+            "psa_budget_amount_percent",
+            "psa_invoice_skip_reason",
+        ),
+        APPROVERS_AND_BILLING,
+    ),
+    "project.milestone": dict.fromkeys(
+        ("psa_amount", "psa_percent", "psa_invoice_amount"), APPROVERS_AND_BILLING
+    ),
+    "psa.allocation.line": {"planned_revenue": APPROVERS_AND_BILLING},
+    "psa.project.member": {"bill_rate": APPROVERS_AND_BILLING},
+    "psa.role": dict.fromkeys(
+        ("default_bill_rate", "default_cost"), APPROVERS_AND_BILLING
+    ),
+    "res.partner": {"psa_rate_count": APPROVERS_AND_BILLING},
+    "account.move": {"psa_link_ids": APPROVERS_AND_BILLING},
+    "psa.utilization.report": dict.fromkeys(
+        ("billable_value", "standard_value", "invoiced_amount", "realization"),
+        APPROVERS_AND_BILLING,
+    ),
+}
+CONFIDENTIAL_MODELS = {
+    "psa.rate": APPROVERS_AND_BILLING,
+    "psa.project.installment": APPROVERS_AND_BILLING,
+    "psa.invoice.link": APPROVERS_AND_BILLING,
+}
+
 _trusted = contextvars.ContextVar("psa_trusted_write", default=False)
 
 
