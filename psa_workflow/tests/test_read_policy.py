@@ -204,38 +204,39 @@ class TestReadPolicy(PsaInvoicingCommon):
                         ):
                             self.assertFalse(_leaks(call, leaked))
 
+    @staticmethod
+    def _model_entry_points(model, record):
+        """``{entry point: (call, leaked)}`` for a record of a confidential
+        model, called on ``model`` (in the outsider's environment)."""
+        mine = [("id", "=", record.id)]
+        return {
+            "read": (lambda: model.browse(record.id).read([]), bool),
+            "search_count": (lambda: model.search_count(mine), bool),
+            "name_search": (
+                lambda: model.name_search(""),
+                lambda rows: record.id in [row[0] for row in rows],
+            ),
+            "read_group": (
+                lambda: model.read_group(mine, ["__count"], []),
+                lambda rows: any(row.get("__count") for row in rows),
+            ),
+            "web_search_read": (
+                lambda: model.web_search_read(mine, {"display_name": {}})["records"],
+                bool,
+            ),
+            "onchange": (
+                lambda: model.browse(record.id).onchange({}, [], {"display_name": {}}),
+                bool,
+            ),
+        }
+
     def test_no_confidential_record_leaks_through_any_entry_point(self):
         records = self._records()
         for model, groups in CONFIDENTIAL_MODELS.items():
-            record = records[model]
             for who, user in self.outsiders.items():
-                env = self.env(user=user)
-                Model = env[model]
-                mine = [("id", "=", record.id)]
-                points = {
-                    "read": (lambda M=Model: M.browse(record.id).read([]), bool),
-                    "search_count": (lambda M=Model: M.search_count(mine), bool),
-                    "name_search": (
-                        lambda M=Model: M.name_search(""),
-                        lambda rows: record.id in [row[0] for row in rows],
-                    ),
-                    "read_group": (
-                        lambda M=Model: M.read_group(mine, ["__count"], []),
-                        lambda rows: any(row.get("__count") for row in rows),
-                    ),
-                    "web_search_read": (
-                        lambda M=Model: M.web_search_read(mine, {"display_name": {}})[
-                            "records"
-                        ],
-                        bool,
-                    ),
-                    "onchange": (
-                        lambda M=Model: M.browse(record.id).onchange(
-                            {}, [], {"display_name": {}}
-                        ),
-                        bool,
-                    ),
-                }
+                points = self._model_entry_points(
+                    self.env(user=user)[model], records[model]
+                )
                 for name, (call, leaked) in points.items():
                     with self.subTest(model=model, user=who, entry=name):
                         self.assertFalse(_leaks(call, leaked))
