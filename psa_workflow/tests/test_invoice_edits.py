@@ -164,3 +164,20 @@ class TestInvoiceEdits(PsaInvoicingCommon):
             ),
             violations,
         )
+
+    def test_a_billing_user_sends_invoices_in_bulk(self):
+        self.customer.email = "billing@customer.example.com"
+        moves = self.env["account.move"]
+        for hours in (2.0, 3.0):
+            self._approved(hours)
+            move, _skipped = self._invoice()
+            self._post(move)
+            moves |= move
+        wizard = (
+            self.env["account.move.send.batch.wizard"]
+            .with_user(self.user_billing)
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create({})
+        )
+        wizard.action_send_and_print(force_synchronous=True)
+        self.assertEqual(moves.mapped("is_move_sent"), [True, True])
