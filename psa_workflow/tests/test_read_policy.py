@@ -242,3 +242,24 @@ class TestReadPolicy(PsaInvoicingCommon):
             self.assertFalse(
                 any(self.user_employee.has_group(group) for group in groups)
             )
+
+    def test_every_psa_model_with_a_company_has_a_company_rule(self):
+        Rule = self.env["ir.rule"]
+        for model in self.env.registry.models.values():
+            field = model._fields.get("company_id")
+            if (
+                not model._name.startswith("psa.")
+                or model._abstract
+                or model._transient
+                or not field
+                or not field.store
+            ):
+                continue
+            with self.subTest(model=model._name):
+                rules = Rule.search(
+                    [("model_id.model", "=", model._name), ("global", "=", True)]
+                )
+                self.assertTrue(
+                    any("company_ids" in rule.domain_force for rule in rules),
+                    f"{model._name} has no multi-company rule",
+                )
