@@ -183,7 +183,7 @@ db_exists() {
 
 # Odoo's addons directories, wherever this Odoo keeps them, then this repository.
 addons_path() {
-    "$PYTHON" "$PSA_ROOT/tools/addons_path.py"
+    "$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/addons_path.py" "$PSA_ROOT"
 }
 
 # A TCP port nobody listens on now (for a test server beside a running demo).
