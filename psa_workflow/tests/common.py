@@ -168,6 +168,27 @@ class PsaFixturesMixin:
         )
 
     @classmethod
+    def _setup_outsiders(cls):
+        """Two outsiders of company A's figures: ``user_billing_b``, a billing
+        user of company B, and ``user_portal``, a portal contact of another
+        customer."""
+        cls.user_billing_b = cls._psa_user(
+            "psa_billing_b", "billing", 50.0, company=cls.company_b
+        )
+        other_customer = cls.env["res.partner"].create(
+            {"name": "PSA Other Customer", "is_company": True}
+        )
+        contact = cls.env["res.partner"].create(
+            {"name": "PSA Other Contact", "parent_id": other_customer.id}
+        )
+        cls.user_portal = new_test_user(
+            cls.env,
+            login="psa_portal_other",
+            groups="base.group_portal",
+            partner_id=contact.id,
+        )
+
+    @classmethod
     def _psa_user(cls, login, role, hourly_cost, company=None):
         company = company or cls.company
         user = new_test_user(

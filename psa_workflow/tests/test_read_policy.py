@@ -11,7 +11,7 @@ from datetime import timedelta
 from functools import partial
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..models.psa_write_policy import CONFIDENTIAL_MODELS, READ_POLICY
 from .invoicing_common import PsaInvoicingCommon
@@ -35,23 +35,7 @@ class TestReadPolicy(PsaInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_billing_b = cls._psa_user(
-            "psa_billing_other", "billing", 50.0, company=cls.company_b
-        )
-        contact = cls.env["res.partner"].create(
-            {
-                "name": "PSA Outside Contact",
-                "parent_id": cls.env["res.partner"]
-                .create({"name": "PSA Outside Customer", "is_company": True})
-                .id,
-            }
-        )
-        cls.user_portal = new_test_user(
-            cls.env,
-            login="psa_portal_outside",
-            groups="base.group_portal",
-            partner_id=contact.id,
-        )
+        cls._setup_outsiders()
         cls.outsiders = {
             "employee": cls.user_employee,
             "portal contact of another customer": cls.user_portal,

@@ -7,7 +7,7 @@ point is tried as each kind of outsider."""
 from datetime import timedelta
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .invoicing_common import PsaInvoicingCommon
 from .timesheet_common import DAY
@@ -25,21 +25,7 @@ class TestSideDoors(PsaInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_billing_b = cls._psa_user(
-            "psa_billing_b", "billing", 50.0, company=cls.company_b
-        )
-        other_customer = cls.env["res.partner"].create(
-            {"name": "PSA Other Customer", "is_company": True}
-        )
-        contact = cls.env["res.partner"].create(
-            {"name": "PSA Other Contact", "parent_id": other_customer.id}
-        )
-        cls.user_portal = new_test_user(
-            cls.env,
-            login="psa_portal_other",
-            groups="base.group_portal",
-            partner_id=contact.id,
-        )
+        cls._setup_outsiders()
         cls.project_fixed.psa_contract_amount = 12345.0
         cls.open_role = cls.env["psa.allocation"].create(
             {
