@@ -83,3 +83,67 @@ class TestRpcAnswers(PsaHttpCommon):
                 response = self.url_open(url)
                 self.assertNotIn("Annexed work", response.text)
                 self.assertNotEqual(response.status_code, 200)
+
+    def test_the_psa_report_pdfs_answer_only_their_readers(self):
+        """The PDF routes of Client Profitability and Utilization, as each kind
+        of outsider: an employee asking for profitability, a billing user of
+        another company asking for a print of company A, a portal contact."""
+        self._setup_outsiders()
+        role = self.env["psa.role"].create(
+            {"name": "PDF Role", "default_bill_rate": 90}
+        )
+        self.user_employee.employee_id.write(
+            {"psa_role_ids": [(6, 0, role.ids)], "psa_default_role_id": role.id}
+        )
+        line = (
+            self.env["account.analytic.line"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "project_id": self.project_tm.id,
+                    "name": "Profitable work",
+                    "unit_amount": 3.0,
+                    "date": "2026-11-03",
+                }
+            )
+        )
+        line.with_user(self.user_employee).action_psa_submit()
+        line.with_user(self.user_approver).action_psa_approve()
+        prints = {
+            report: self.env["psa.report.print"]
+            .with_user(self.user_admin)
+            .create(
+                {
+                    "report": report,
+                    "date_from": "2026-11-01",
+                    "date_to": "2026-11-30",
+                }
+            )
+            for report in ("profitability", "utilization")
+        }
+        url = "/report/html/psa_workflow.report_psa_{}/{}"
+        # What each report shows its readers: the customer, the consultant.
+        shown = {
+            "profitability": self.customer.name,
+            "utilization": self.user_employee.employee_id.name,
+        }
+        self.authenticate("psa_admin", "psa_admin")
+        for report, wizard in prints.items():
+            response = self.url_open(url.format(report, wizard.id))
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(shown[report], response.text)
+        # A report is computed as the user who prints it: an outsider gets an
+        # error or a report without company A's figures, never them. (The
+        # employee's own utilization is theirs to read: not asked here.)
+        outsiders = [
+            ("employee", self.user_employee, "profitability"),
+            ("billing user of another company", self.user_billing_b, "profitability"),
+            ("billing user of another company", self.user_billing_b, "utilization"),
+            ("portal contact of another customer", self.user_portal, "profitability"),
+            ("portal contact of another customer", self.user_portal, "utilization"),
+        ]
+        for who, user, report in outsiders:
+            with self.subTest(user=who, report=report):
+                self.authenticate(user.login, user.login)
+                response = self.url_open(url.format(report, prints[report].id))
+                self.assertNotIn(shown[report], response.text)
