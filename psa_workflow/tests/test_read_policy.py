@@ -36,8 +36,13 @@ class TestReadPolicy(PsaInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_outsiders()
+        # An approver who approves none of the test projects: the policy lets
+        # approvers read some figures of every project (contracts, links),
+        # the rules keep the timesheets of others' projects from them.
+        cls.user_approver_other = cls._psa_user("psa_approver_other", "approver", 60.0)
         cls.outsiders = {
             "employee": cls.user_employee,
+            "approver of another project": cls.user_approver_other,
             "portal contact of another customer": cls.user_portal,
             "billing user of another company": cls.user_billing_b,
         }
@@ -219,6 +224,15 @@ class TestReadPolicy(PsaInvoicingCommon):
                 points = self._model_entry_points(
                     self.env(user=user)[model], records[model]
                 )
+                read, readable = points["read"]
+                if _leaks(read, readable):
+                    # Readable: the policy allows it (an approver reads the
+                    # rates and links of every project).
+                    self.assertTrue(
+                        any(user.has_group(group) for group in groups),
+                        f"{who} reads {model}",
+                    )
+                    continue
                 for name, (call, leaked) in points.items():
                     with self.subTest(model=model, user=who, entry=name):
                         self.assertFalse(_leaks(call, leaked))
