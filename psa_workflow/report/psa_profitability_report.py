@@ -39,10 +39,7 @@ class PsaProfitabilityReport(models.Model):
     _auto = False
     _order = "date desc, id"
     _rec_name = "project_id"
-    _psa_ratios = {
-        "margin_percent": ("margin", "revenue"),
-        "realization": ("billed_value", "standard_value"),
-    }
+    _psa_ratios = {"margin_percent": ("margin", "revenue")}
     _psa_sums = {
         "revenue": {"revenue_invoiced": 1, "revenue_earned": 1},
         "cost": {"timesheet_cost": 1, "expense_cost": 1},
@@ -66,7 +63,6 @@ class PsaProfitabilityReport(models.Model):
             "psa_cap_decision",
         ],
         "account.move": ["state", "move_type"],
-        "account.move.line": ["parent_state", "balance", "amount_currency"],
         "hr.expense": [
             "psa_project_id",
             "state",
@@ -84,9 +80,6 @@ class PsaProfitabilityReport(models.Model):
         ],
         "psa.invoice.link": [
             "state",
-            "amount",
-            "standard_amount",
-            "move_line_id",
             "move_id",
             "timesheet_id",
             "expense_id",
@@ -127,25 +120,6 @@ class PsaProfitabilityReport(models.Model):
         aggregator="avg",
         help="Margin / revenue; empty (—) without revenue.",
     )
-    billed_value = fields.Monetary(
-        string="Time Billed",
-        readonly=True,
-        help="What posted invoices bill for the time, entry by entry (its share "
-        "of its invoice line, after the accountant's edits).",
-    )
-    standard_value = fields.Monetary(
-        string="Time at Standard",
-        readonly=True,
-        help="The same time at the value the engine invoiced it at (hours x its rate).",
-    )
-    realization = fields.Float(
-        string="Realization (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Time billed / time at standard: below 100 % when invoice lines "
-        "were cut (written down), above when raised; empty (—) without "
-        "invoiced time.",
-    )
 
     @property
     def _table_query(self):
@@ -168,23 +142,10 @@ class PsaProfitabilityReport(models.Model):
                    s.timesheet_cost + s.expense_cost AS cost,
                    s.invoiced + s.earned - s.timesheet_cost - s.expense_cost
                        AS margin,
-                   0.0 AS margin_percent,
-                   COALESCE(round(k.amount * kl.balance
-                                  / NULLIF(kl.amount_currency, 0), 2), 0.0)
-                       AS billed_value,
-                   COALESCE(round(k.standard_amount * kl.balance
-                                  / NULLIF(kl.amount_currency, 0), 2), 0.0)
-                       AS standard_value,
-                   0.0 AS realization
+                   0.0 AS margin_percent
               FROM (%s) s
               JOIN project_project p ON p.id = s.project_id
               JOIN res_partner rp ON rp.id = p.partner_id
-              -- Time on a posted invoice: what it bills against its standard
-              -- value, in company currency at the invoice's rate.
-              LEFT JOIN psa_invoice_link k
-                     ON k.timesheet_id = s.timesheet_id AND k.state = 'invoiced'
-              LEFT JOIN account_move_line kl
-                     ON kl.id = k.move_line_id AND kl.parent_state = 'posted'
             """,
             SQL(" UNION ALL ").join(
                 branch(row_id(index)) for index, branch in enumerate(branches.values())

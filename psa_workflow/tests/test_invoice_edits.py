@@ -181,24 +181,3 @@ class TestInvoiceEdits(PsaInvoicingCommon):
         )
         wizard.action_send_and_print(force_synchronous=True)
         self.assertEqual(moves.mapped("is_move_sent"), [True, True])
-
-    def test_client_profitability_shows_the_realization_of_billed_time(self):
-        _lines, move = self._draft(2.0, 1.0)
-        move.invoice_line_ids.with_user(self.user_billing).quantity = 1.5
-        Report = self.env["psa.profitability.report"].with_user(self.user_billing)
-        domain = [("project_id", "=", self.project_tm.id)]
-        self.env.flush_all()
-        # A draft bills nothing yet: no realization to show.
-        [row] = Report.read_group(domain, ["realization"], ["project_id"])
-        self.assertIsNone(row["realization"])
-        self._post(move)
-        self.env.flush_all()
-        for groupby in (["project_id"], ["partner_id"]):
-            with self.subTest(groupby=groupby):
-                [row] = Report.read_group(
-                    domain, ["billed_value", "standard_value", "realization"], groupby
-                )
-                self.assertEqual(
-                    (row["billed_value"], row["standard_value"], row["realization"]),
-                    (150.0, 300.0, 50.0),
-                )
