@@ -1,9 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""How pytest-xdist shares the tests among its workers (``--dist loadgroup``):
-a test class stays on one worker (its fixtures are built once), and the
-browser tests all run on the same worker, one after the other: two headless
-Chromiums and two asset builds at once on a small machine make a tour miss
-its start."""
+"""How the addon's tests are shared out (tools/test.sh): the HTTP and browser
+tests (Odoo's ``HttpCase``) are marked ``browser`` and run in one process on
+the test database, after the others, which pytest-xdist spreads over the cores
+(``--dist loadgroup``: a test class stays on one worker, its fixtures built
+once). Tours run on a worker's copy of the database, beside another worker,
+sometimes never began on a small machine."""
 
 import pytest
 
@@ -17,10 +18,17 @@ def _is_http_case(cls):
     )
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "browser: an HTTP or browser test (Odoo's HttpCase)"
+    )
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         cls = getattr(item, "cls", None)
         if cls is not None and _is_http_case(cls):
+            item.add_marker(pytest.mark.browser)
             group = "browser"
         else:
             group = item.nodeid.rsplit("::", 1)[0]
