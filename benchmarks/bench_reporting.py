@@ -108,8 +108,13 @@ PROFITABILITY = [
     "expense_cost",
     "cost",
     "margin",
+    "billed_amount",
+    "standard_amount",
 ]
-PROFITABILITY_RATIOS = {"margin_percent": ("margin", "revenue")}
+PROFITABILITY_RATIOS = {
+    "margin_percent": ("margin", "revenue"),
+    "realization": ("billed_amount", "standard_amount"),
+}
 UTILIZATION_LIST = [
     "date",
     "employee_id",
@@ -588,9 +593,10 @@ def hand_profitability(cr, period, by_project):
     cr.execute(
         SQL(
             """
-            WITH s (project_id, n, invoiced, earned, timesheet_cost, expense_cost) AS (
+            WITH s (project_id, n, invoiced, earned, timesheet_cost, expense_cost,
+                    billed, standard) AS (
                 -- posted invoices and credit notes, per analytic account
-                SELECT p.id, i.n, i.invoiced, 0, 0, 0
+                SELECT p.id, i.n, i.invoiced, 0, 0, 0, 0, 0
                   FROM (SELECT a.account_id, count(*) AS n, sum(a.amount) AS invoiced
                           FROM account_analytic_line a
                           JOIN account_move_line aml ON aml.id = a.move_line_id
@@ -608,7 +614,14 @@ def hand_profitability(cr, period, by_project):
                                   OR (a.psa_state = 'invoiced'
                                       AND km.state IS DISTINCT FROM 'posted'))
                              AND a.psa_cap_decision IS DISTINCT FROM 'write_off'),
-                       sum(-a.amount), 0
+                       sum(-a.amount), 0,
+                       -- billed time against its standard value (posted)
+                       sum(round(k.amount
+                                 / COALESCE(NULLIF(km.invoice_currency_rate, 0), 1), 2))
+                           FILTER (WHERE km.state = 'posted'),
+                       sum(round(k.standard_amount
+                                 / COALESCE(NULLIF(km.invoice_currency_rate, 0), 1), 2))
+                           FILTER (WHERE km.state = 'posted')
                   FROM account_analytic_line a
                   JOIN project_project p ON p.id = a.project_id
                   LEFT JOIN psa_invoice_link k
@@ -623,7 +636,7 @@ def hand_profitability(cr, period, by_project):
                            FILTER (WHERE x.psa_billing_state = 'to_invoice'
                                       OR (x.psa_billing_state = 'invoiced'
                                           AND km.state IS DISTINCT FROM 'posted')),
-                       0, sum(x.total_amount - COALESCE(x.tax_amount, 0.0))
+                       0, sum(x.total_amount - COALESCE(x.tax_amount, 0.0)), 0, 0
                   FROM hr_expense x
                   JOIN res_company co ON co.id = x.company_id
                   JOIN res_currency ccur ON ccur.id = co.currency_id
@@ -636,7 +649,7 @@ def hand_profitability(cr, period, by_project):
                 UNION ALL
                 -- installments due, reached milestones, until a posted invoice
                 SELECT p.id, count(*), 0,
-                       sum(%(installment_value)s), 0, 0
+                       sum(%(installment_value)s), 0, 0, 0, 0
                   FROM psa_project_installment t
                   JOIN project_project p ON p.id = t.project_id
                   JOIN res_company co ON co.id = p.company_id
@@ -649,7 +662,7 @@ def hand_profitability(cr, period, by_project):
                  GROUP BY p.id
                 UNION ALL
                 SELECT p.id, count(*), 0,
-                       sum(%(milestone_value)s), 0, 0
+                       sum(%(milestone_value)s), 0, 0, 0, 0
                   FROM project_milestone m
                   JOIN project_project p ON p.id = m.project_id
                   JOIN res_currency cur ON cur.id = p.psa_currency_id
@@ -664,7 +677,8 @@ def hand_profitability(cr, period, by_project):
                  GROUP BY p.id
             )
             SELECT %(key)s, sum(s.n), sum(s.invoiced), sum(s.earned),
-                   sum(s.timesheet_cost), sum(s.expense_cost)
+                   sum(s.timesheet_cost), sum(s.expense_cost), sum(s.billed),
+                   sum(s.standard)
               FROM s
               JOIN project_project p ON p.id = s.project_id
               -- client profitability: projects with a customer only
@@ -691,7 +705,9 @@ def hand_profitability(cr, period, by_project):
     )
     result = {}
     for key_id, n, *values in cr.fetchall():
-        invoiced, earned, timesheet_cost, expense_cost = (float(v or 0) for v in values)
+        invoiced, earned, timesheet_cost, expense_cost, billed, standard = (
+            float(v or 0) for v in values
+        )
         revenue, cost = invoiced + earned, timesheet_cost + expense_cost
         result[key_id, None] = {
             "__count": n,
@@ -702,6 +718,8 @@ def hand_profitability(cr, period, by_project):
             "expense_cost": expense_cost,
             "cost": cost,
             "margin": revenue - cost,
+            "billed_amount": billed,
+            "standard_amount": standard,
         }
     return result
 

@@ -27,7 +27,11 @@ class PsaProfitabilityReport(models.Model):
     - costs: timesheet cost (hours x the employee's hourly cost, as Odoo books
       it) and approved expenses at their untaxed cost;
     - margin = revenue - costs; margin % = margin / revenue ("—" without
-      revenue).
+      revenue);
+    - realization of billable time = what posted invoices bill for it / its
+      standard value (its value at its rate when it was invoiced): below
+      100 % when accountants wrote the invoice lines down ("—" when nothing
+      was billed).
 
     Client profitability: projects with a customer only. Internal projects
     (no customer) are left out, their cost included.
@@ -39,7 +43,10 @@ class PsaProfitabilityReport(models.Model):
     _auto = False
     _order = "date desc, id"
     _rec_name = "project_id"
-    _psa_ratios = {"margin_percent": ("margin", "revenue")}
+    _psa_ratios = {
+        "margin_percent": ("margin", "revenue"),
+        "realization": ("billed_amount", "standard_amount"),
+    }
     _psa_sums = {
         "revenue": {"revenue_invoiced": 1, "revenue_earned": 1},
         "cost": {"timesheet_cost": 1, "expense_cost": 1},
@@ -62,7 +69,7 @@ class PsaProfitabilityReport(models.Model):
             "psa_bill_amount_company",
             "psa_cap_decision",
         ],
-        "account.move": ["state", "move_type"],
+        "account.move": ["state", "move_type", "invoice_currency_rate"],
         "hr.expense": [
             "psa_project_id",
             "state",
@@ -85,6 +92,8 @@ class PsaProfitabilityReport(models.Model):
             "expense_id",
             "installment_id",
             "milestone_id",
+            "amount",
+            "standard_amount",
         ],
         "project.project": [
             "partner_id",
@@ -120,6 +129,24 @@ class PsaProfitabilityReport(models.Model):
         aggregator="avg",
         help="Margin / revenue; empty (—) without revenue.",
     )
+    billed_amount = fields.Monetary(
+        string="Billed Time",
+        readonly=True,
+        help="What posted invoices bill for this time, after the accountants' "
+        "edits of the invoice lines.",
+    )
+    standard_amount = fields.Monetary(
+        string="Standard Value of Billed Time",
+        readonly=True,
+        help="The billed time's value at its rate when it was invoiced.",
+    )
+    realization = fields.Float(
+        string="Realization (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Billed time / its standard value: below 100 % when invoice lines "
+        "were written down; empty (—) when no time was billed.",
+    )
 
     @property
     def _table_query(self):
@@ -142,7 +169,8 @@ class PsaProfitabilityReport(models.Model):
                    s.timesheet_cost + s.expense_cost AS cost,
                    s.invoiced + s.earned - s.timesheet_cost - s.expense_cost
                        AS margin,
-                   0.0 AS margin_percent
+                   0.0 AS margin_percent,
+                   s.billed_amount, s.standard_amount, 0.0 AS realization
               FROM (%s) s
               JOIN project_project p ON p.id = s.project_id
               JOIN res_partner rp ON rp.id = p.partner_id
@@ -157,9 +185,10 @@ class PsaProfitabilityReport(models.Model):
         ``row_id`` (the row's id from its record's id column) and gives rows
         of (id, date, source, project_id, company_id, currency_id, move_id,
         timesheet_id, expense_id, invoiced, earned, timesheet_cost,
-        expense_cost) in the company currency. A module adding a billable kind
-        adds its branch here and its ``source`` to the field
-        (``selection_add``)."""
+        expense_cost, billed_amount, standard_amount) in the company currency
+        (the last two: billable time on posted invoices, 0.0 elsewhere). A
+        module adding a billable kind adds its branch here and its ``source``
+        to the field (``selection_add``)."""
         return {
             "invoice": self._psa_profit_invoices,
             "timesheet": self._psa_profit_timesheets,
@@ -176,7 +205,8 @@ class PsaProfitabilityReport(models.Model):
                    i.company_id, co.currency_id, i.move_id,
                    NULL::integer AS timesheet_id, NULL::integer AS expense_id,
                    i.revenue AS invoiced, 0.0 AS earned,
-                   0.0 AS timesheet_cost, 0.0 AS expense_cost
+                   0.0 AS timesheet_cost, 0.0 AS expense_cost,
+                   0.0 AS billed_amount, 0.0 AS standard_amount
               FROM (%(invoices)s) i
               JOIN res_company co ON co.id = i.company_id
             """,
@@ -186,7 +216,8 @@ class PsaProfitabilityReport(models.Model):
 
     def _psa_profit_timesheets(self, row_id):
         """Timesheets: their cost; their value while no posted invoice bills
-        them."""
+        them; once one does, what it bills against their standard value."""
+        sources = self.env["psa.report.sources"]
         return SQL(
             """
             SELECT %(id)s, a.date, 'timesheet', a.project_id,
@@ -197,7 +228,8 @@ class PsaProfitabilityReport(models.Model):
                                   AND km.state IS DISTINCT FROM 'posted'))
                          AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
                         THEN COALESCE(a.psa_bill_amount_company, 0.0) ELSE 0.0 END,
-                   -a.amount, 0.0
+                   -a.amount, 0.0,
+                   %(billed)s, %(standard)s
               FROM account_analytic_line a
               JOIN project_project p ON p.id = a.project_id
               %(link)s
@@ -205,7 +237,9 @@ class PsaProfitabilityReport(models.Model):
                AND a.psa_state IS DISTINCT FROM 'rejected'
             """,
             id=row_id("a.id"),
-            link=self.env["psa.report.sources"]._invoice_link("timesheet_id", "a.id"),
+            link=sources._invoice_link("timesheet_id", "a.id"),
+            billed=sources._posted_link_amount("k.amount"),
+            standard=sources._posted_link_amount("k.standard_amount"),
         )
 
     def _psa_profit_expenses(self, row_id):
@@ -220,7 +254,7 @@ class PsaProfitabilityReport(models.Model):
                           OR (x.psa_billing_state = 'invoiced'
                               AND km.state IS DISTINCT FROM 'posted')
                         THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END,
-                   0.0, x.total_amount - COALESCE(x.tax_amount, 0.0)
+                   0.0, x.total_amount - COALESCE(x.tax_amount, 0.0), 0.0, 0.0
               FROM (%(expenses)s) x
               %(link)s
              WHERE x.state IN ('approved', 'done')
@@ -237,7 +271,7 @@ class PsaProfitabilityReport(models.Model):
             """
             SELECT %(id)s, t.date, 'installment', t.project_id,
                    t.company_id, t.company_currency_id, NULL, NULL, NULL, 0.0,
-                   COALESCE(t.value, 0.0), 0.0, 0.0
+                   COALESCE(t.value, 0.0), 0.0, 0.0, 0.0, 0.0
               FROM (%(installments)s) t
               %(link)s
              WHERE t.date <= CURRENT_DATE
@@ -256,7 +290,7 @@ class PsaProfitabilityReport(models.Model):
             SELECT %(id)s, ms.reached_date, 'milestone',
                    ms.project_id, ms.company_id, ms.company_currency_id, NULL,
                    NULL, NULL, 0.0,
-                   COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0
+                   COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0, 0.0, 0.0
               FROM (%(milestones)s) ms
               %(link)s
              WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'

@@ -215,6 +215,18 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
+    def _posted_link_amount(self, column):
+        """A money column of the live link ``k`` (see ``_invoice_link``) in
+        the company currency (at its invoice's rate) when its invoice ``km`` is
+        posted, else 0.0."""
+        return SQL(
+            "CASE WHEN km.state = 'posted'"
+            " THEN round(%s / COALESCE(NULLIF(km.invoice_currency_rate, 0), 1), 2)"
+            " ELSE 0.0 END",
+            SQL(column),
+        )
+
+    @api.model
     def _posted_invoice_lines(self):
         """Revenue of posted customer invoices and credit notes: their
         analytic lines (the project's analytic account, company currency at the

@@ -397,7 +397,7 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
             return SQL(
                 """SELECT %s, r.x_date, 'retainer', r.x_project_id,
                           p.company_id, co.currency_id, NULL, NULL, NULL, 0.0,
-                          r.x_amount, 0.0, 0.0
+                          r.x_amount, 0.0, 0.0, 0.0, 0.0
                      FROM x_psa_retainer r
                      JOIN project_project p ON p.id = r.x_project_id
                      JOIN res_company co ON co.id = p.company_id

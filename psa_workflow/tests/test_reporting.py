@@ -498,3 +498,84 @@ class TestReporting(PsaInvoicingCommon):
                 "realization": 80.0,
             },
         )
+
+    def _written_down(self, project, hours, billed_hours):
+        """``hours`` of approved time on ``project`` invoiced, the invoice line
+        cut to ``billed_hours`` by the accountant; the draft invoice."""
+        self._approved(*hours, project=project)
+        move, _skipped = self._invoice(project)
+        move.invoice_line_ids.with_user(self.user_billing).quantity = billed_hours
+        return move
+
+    def test_client_realization_after_a_write_down(self):
+        """What posted invoices bill for time against its standard value, per
+        project and customer, in the report and its PDF."""
+        project = self.env["project.project"].create(
+            {
+                "name": "PSA Written Down",
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "user_id": self.user_approver.id,
+            }
+        )
+        move = self._written_down(project, (2.0, 1.0), 1.5)
+        measures = ["billed_amount:sum", "standard_amount:sum", "realization"]
+        domain = [("project_id", "=", project.id)]
+        # A draft bills nothing yet.
+        self.assertEqual(
+            self._totals("psa.profitability.report", measures, domain),
+            {"billed_amount": 0.0, "standard_amount": 0.0, "realization": None},
+        )
+        self._post(move)
+        self.assertEqual(
+            self._totals("psa.profitability.report", measures, domain),
+            {"billed_amount": 150.0, "standard_amount": 300.0, "realization": 50.0},
+        )
+        # The customer: this project and the T&M project's invoice, billed at
+        # its standard value (350.00).
+        customer = self._totals(
+            "psa.profitability.report",
+            measures,
+            [("partner_id", "=", self.customer.id)],
+        )
+        self.assertEqual(
+            customer,
+            {
+                "billed_amount": 500.0,
+                "standard_amount": 650.0,
+                "realization": 500.0 / 650.0 * 100,
+            },
+        )
+        wizard, html = self._print(
+            "profitability",
+            partner_ids=[self.customer.id],
+            date_from=DAY - timedelta(days=1),
+        )
+        [line] = wizard._profitability_lines()["lines"]
+        self.assertAlmostEqual(line["realization"], 500.0 / 650.0 * 100)
+        projects = {p["project"]: p["realization"] for p in line["projects"]}
+        self.assertEqual(projects[project], 50.0)
+        self.assertEqual(projects[self.project_tm], 100.0)
+        self.assertIn(self.env["psa.report.sources"]._format_percent(50.0), html)
+
+    def test_client_realization_in_a_foreign_currency(self):
+        """Billed and standard value at the invoice's rate: a write-down, not
+        the exchange rate, moves realization."""
+        Rate = self.env["res.currency.rate"]
+        today = fields.Date.today()
+        Rate.search(
+            [("currency_id", "=", self.currency_eur.id), ("name", "=", today)]
+        ).unlink()
+        self._eur_rate(today, 0.8)
+        self._eur_rate(DAY - timedelta(days=30), 0.5)
+        project = self._eur_project("PSA EUR Written Down")
+        # 2 h = 100.00 EUR, cut to 1 h = 50.00 EUR, invoiced at 0.8 EUR/USD.
+        self._post(self._written_down(project, (2.0,), 1.0))
+        self.assertEqual(
+            self._totals(
+                "psa.profitability.report",
+                ["billed_amount:sum", "standard_amount:sum", "realization"],
+                [("project_id", "=", project.id)],
+            ),
+            {"billed_amount": 62.5, "standard_amount": 125.0, "realization": 50.0},
+        )

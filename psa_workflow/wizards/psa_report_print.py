@@ -169,7 +169,8 @@ class PsaReportPrint(models.TransientModel):
             line["realization"] = ratio(line["invoiced_amount"], line["standard_value"])
 
     def _profitability_lines(self):
-        """Per customer, with its projects: revenue, costs, margin."""
+        """Per customer, with its projects: revenue, costs, margin and the
+        realization of billed time."""
         measures = [
             "revenue_invoiced",
             "revenue_earned",
@@ -178,18 +179,19 @@ class PsaReportPrint(models.TransientModel):
             "expense_cost",
             "cost",
             "margin",
+            "billed_amount",
+            "standard_amount",
         ]
         groups = self._sums(
             "psa.profitability.report", ["partner_id", "project_id"], measures
         )
-        ratio = self.env["psa.report.sources"]._ratio
         customers = {}
         for (partner, project), figures in groups:
             customer = customers.setdefault(
                 partner,
                 {"partner": partner, "projects": [], **dict.fromkeys(measures, 0.0)},
             )
-            figures["margin_percent"] = ratio(figures["margin"], figures["revenue"])
+            self._add_profit_ratios(figures)
             customer["projects"].append(dict(figures, project=project))
             for name in measures:
                 customer[name] += figures[name]
@@ -197,11 +199,18 @@ class PsaReportPrint(models.TransientModel):
         total = {name: sum(line[name] for line in lines) for name in measures}
         widest = max([abs(line["margin"]) for line in lines] or [0.0]) or 1.0
         for line in [*lines, total]:
-            line["margin_percent"] = ratio(line["margin"], line["revenue"])
+            self._add_profit_ratios(line)
             line["bar"] = abs(line["margin"]) / widest * 100.0
         for line in lines:
             line["projects"].sort(key=lambda p: p["project"].name or "")
         return {"lines": lines, "total": total}
+
+    @api.model
+    def _add_profit_ratios(self, line):
+        """Margin % and realization, as the profitability report's ratios."""
+        ratio = self.env["psa.report.sources"]._ratio
+        line["margin_percent"] = ratio(line["margin"], line["revenue"])
+        line["realization"] = ratio(line["billed_amount"], line["standard_amount"])
 
     def _percent(self, value):
         """A ratio as printed: "71.0 %", "—" without a base."""
