@@ -40,8 +40,10 @@ bad_log_lines() {
         grep -aE 'psa_workflow|psa\.| (ERROR|CRITICAL) ' || true
 }
 
-say "installing psa_workflow with demo data in $DB"
-if ! odoo_bin -d "$DB" --addons-path="$ADDONS" -i psa_workflow --stop-after-init \
+# base_automation too: tests/test_state_automation.py runs automated actions on
+# the approval states.
+say "installing psa_workflow with demo data (and base_automation) in $DB"
+if ! odoo_bin -d "$DB" --addons-path="$ADDONS" -i psa_workflow,base_automation --stop-after-init \
     --log-level=warn --logfile="$LOGDIR/install.log"; then
     tail -n 40 "$LOGDIR/install.log"
     die "installing psa_workflow failed"

@@ -8,7 +8,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import plaintext2html
 from odoo.tools.safe_eval import safe_eval
 
 from .account_analytic_line import STATE_FIELDS
@@ -151,63 +151,35 @@ class AccountAnalyticLine(models.Model):
         return True
 
     def _psa_write_state(self, vals):
-        """Write approval fields on all the lines in one UPDATE, whatever their
-        number. Only the actions above and the invoicing (invoiced, back to
-        approved) call this, after their checks (the state fields cannot be
-        written otherwise). A change of ``psa_state`` then calls
-        ``_psa_after_state_change`` on the lines whose state changed."""
+        """Write approval fields on the lines through the ORM, so that Odoo's
+        automated actions (``base_automation``), other modules' ``write``
+        overrides and stored fields depending on them see the change. Only the
+        actions above and the invoicing (invoiced, back to approved) call
+        this, after their checks: as superuser (no client writes these fields:
+        ``psa.write.policy``), with the acting user as ``write_uid``. A change
+        of ``psa_state`` then calls ``_psa_after_state_change`` on the lines
+        whose state changed."""
         assert set(vals) <= STATE_FIELDS
         if not self:
             return
-        self.env.flush_all()
-        # An array literal: psycopg2 adapts a list id by id, slowly.
-        ids = "{" + ",".join(map(str, self.ids)) + "}"
         new_state = vals.get("psa_state")
-        old_ids_by_state = []
-        if new_state:
-            # The states before, for the hook (a concurrent change of these
-            # rows makes the UPDATE below fail to serialize).
-            self.env.cr.execute(
-                SQL(
-                    "SELECT psa_state, array_agg(id) FROM account_analytic_line"
-                    " WHERE id = ANY(%s::integer[]) AND psa_state != %s"
-                    " GROUP BY psa_state",
-                    ids,
-                    new_state,
-                )
-            )
-            old_ids_by_state = self.env.cr.fetchall()
-        assignments = SQL(", ").join(
-            # False means NULL in the ORM, whatever the column type.
-            SQL("%s = %s", SQL.identifier(fname), None if value is False else value)
-            for fname, value in vals.items()
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_analytic_line SET %s, write_uid = %s, write_date = %s"
-                " WHERE id = ANY(%s::integer[])",
-                assignments,
-                self.env.uid,
-                fields.Datetime.now(),
-                ids,
-            )
-        )
-        self.invalidate_recordset([*vals, "write_uid", "write_date"])
-        self.modified(list(vals))
-        old_states = {}
-        for old_state, changed_ids in old_ids_by_state:
-            old_states.update(dict.fromkeys(changed_ids, old_state))
+        # The states before, for the hook: read in batch (prefetch).
+        old_states = {
+            line.id: line.psa_state
+            for line in self
+            if new_state and line.psa_state != new_state
+        }
+        self.sudo().write(vals)
         if old_states:
             self.browse(old_states)._psa_after_state_change(old_states, new_state)
 
     def _psa_after_state_change(self, old_states, new_state):
         """Hook after every change of ``psa_state`` (submitted, approved,
         rejected, back to draft, invoiced, back to approved when an invoice is
-        cancelled or credited), which is written in SQL: Odoo's ``write``, its
-        automated actions and other modules' ``write`` overrides do not see it.
-        ``self``: the lines whose state changed, already in ``new_state``;
-        ``old_states``: ``{line id: state before}``. Does nothing; extend it
-        (call ``super()``)."""
+        cancelled or credited), after the ``write`` that made it (automated
+        actions on the state run there). ``self``: the lines whose state
+        changed, already in ``new_state``; ``old_states``: ``{line id: state
+        before}``. Does nothing; extend it (call ``super()``)."""
 
     def _psa_timesheets(self):
         lines = self.filtered("project_id")
