@@ -5,6 +5,9 @@ from . import res_company
 from . import psa_role
 from . import hr_employee
 from . import project_project
+from . import project_project_terms
+from . import project_project_burn
+from . import project_project_approvers
 from . import project_project_lifecycle
 from . import project_task
 from . import psa_rate

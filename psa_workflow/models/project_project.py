@@ -1,45 +1,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
+"""Projects, the PSA base: the billing model and currency, who may change
+what from the form (the manager rule), the team, rates and allocations.
+Billing terms, budget burn and approvers live next to it
+(``project_project_terms``, ``project_project_burn``,
+``project_project_approvers``)."""
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round
+from odoo.exceptions import AccessError
 
-from .psa_validation import (
-    INVOICE_DETAILS,
-    OPEN_STATES,
-    check_ranges,
-    ensure_one,
-    sql_check,
-)
+from .psa_validation import OPEN_STATES, ensure_one
 from .psa_write_policy import trusted_write
 
-# Budget burn colour bands (% of the budget consumed): green below the
-# warning threshold, orange from it up to 100 %, red beyond 100 %. The
-# progress bar widget (static/src/budget_progressbar) uses the same bands.
-BUDGET_WARNING_PERCENT = 80.0
-BUDGET_DANGER_PERCENT = 100.0
-MANAGERS_AND_BILLING = "psa_workflow.group_psa_approver,psa_workflow.group_psa_billing"
 BILLING_TYPES = [
     ("time_material", "Time & Materials"),
     ("fixed_price", "Fixed Price"),
     ("milestone", "Milestones"),
     ("non_billable", "Non-billable"),
 ]
-
-
-def budget_band(percent, has_budget=True):
-    """The colour band of a burn ``percent``: ``none`` (no budget), ``ok``
-    (below 80 %), ``warning`` (80 % to 100 %) or ``danger`` (above 100 %),
-    on the percent rounded to 2 digits as displayed."""
-    if not has_budget:
-        return "none"
-    percent = float_round(percent, 2)
-    if percent > BUDGET_DANGER_PERCENT:
-        return "danger"
-    if percent >= BUDGET_WARNING_PERCENT:
-        return "warning"
-    return "ok"
 
 
 class ProjectProject(models.Model):
@@ -73,98 +50,6 @@ class ProjectProject(models.Model):
         help="The currency the customer is billed in: the currency of the customer's "
         "pricelist, else the company currency. Project rates are in this currency.",
     )
-    psa_rounding_minutes = fields.Integer(
-        string="Billing Rounding (minutes)",
-        help="Round each timesheet's billed hours to this many minutes (e.g. 15). "
-        "The hours the employee logged never change. 0: no rounding.",
-    )
-    psa_rounding_method = fields.Selection(
-        selection=[("up", "Up"), ("nearest", "Nearest")],
-        string="Rounding Method",
-        default="up",
-        required=True,
-    )
-    # Not stored: every timesheet saved would otherwise rewrite its project's
-    # row, and consultants logging time on one project would collide.
-    psa_logged_hours = fields.Float(
-        string="Logged Hours",
-        compute="_compute_psa_overrun",
-        help="Hours logged on the project's timesheets.",
-    )
-    psa_consumed_percent = fields.Float(
-        string="Budget Consumed (%)",
-        compute="_compute_psa_overrun",
-        help="Logged hours over the project's allocated (budget) hours.",
-    )
-    psa_is_over_budget = fields.Boolean(
-        string="Over Budget",
-        compute="_compute_psa_overrun",
-        search="_search_psa_is_over_budget",
-        help="More hours logged than the project's allocated (budget) hours.",
-    )
-    psa_approved_hours = fields.Float(
-        string="Approved Hours",
-        compute="_compute_psa_overrun",
-        help="Hours of the project's timesheets approved (invoiced ones included).",
-    )
-    psa_invoiced_hours = fields.Float(
-        string="Invoiced Hours",
-        compute="_compute_psa_overrun",
-        help="Hours of the project's timesheets invoiced.",
-    )
-    psa_budget_amount = fields.Monetary(
-        string="Budget Amount",
-        currency_field="psa_currency_id",
-        tracking=True,
-        copy=False,  # copied by copy() as superuser: not readable by everyone
-        groups=MANAGERS_AND_BILLING,
-        help="The project's budget in money, in its billing currency: the billable "
-        "value of its time (hours at their bill rates) is measured against it.",
-    )
-    psa_logged_amount = fields.Monetary(
-        string="Logged Amount",
-        currency_field="psa_currency_id",
-        compute="_compute_psa_burn_amounts",
-        groups=MANAGERS_AND_BILLING,
-        help="Billable value of all the hours logged on the project (any state).",
-    )
-    psa_approved_amount = fields.Monetary(
-        string="Approved Amount",
-        currency_field="psa_currency_id",
-        compute="_compute_psa_burn_amounts",
-        groups=MANAGERS_AND_BILLING,
-        help="Billable value of the approved hours (invoiced ones included).",
-    )
-    psa_invoiced_amount = fields.Monetary(
-        string="Invoiced Amount",
-        currency_field="psa_currency_id",
-        compute="_compute_psa_burn_amounts",
-        groups=MANAGERS_AND_BILLING,
-        help="Billable value of the invoiced hours.",
-    )
-    psa_budget_amount_percent = fields.Float(
-        string="Budget Amount Consumed (%)",
-        compute="_compute_psa_burn_amounts",
-        groups=MANAGERS_AND_BILLING,
-        help="Logged amount over the budget amount.",
-    )
-    psa_burn_percent = fields.Float(
-        string="Budget Burn (%)",
-        compute="_compute_psa_burn",
-        help="The higher of the hours logged over the hours budget and the amount "
-        "logged over the budget amount (those set): green below 80 %, orange from "
-        "80 % to 100 %, red above 100 %.",
-    )
-    psa_burn_band = fields.Selection(
-        selection=[
-            ("none", "No budget"),
-            ("ok", "Within budget"),
-            ("warning", "Near budget"),
-            ("danger", "Over budget"),
-        ],
-        string="Budget Status",
-        compute="_compute_psa_burn",
-    )
     psa_can_manage = fields.Boolean(
         compute="_compute_psa_can_manage",
         help="The current user may change this project (its manager, billing users, "
@@ -178,110 +63,6 @@ class ProjectProject(models.Model):
         help="The current user may change whom the project bills (its customer and "
         "company): billing users and project administrators.",
     )
-    # Who approves: the one definition (``_psa_approvers``), stored so that
-    # record rules, filters and queues read it in SQL.
-    psa_extra_approver_ids = fields.Many2many(
-        "res.users",
-        "psa_project_delegate_rel",
-        "project_id",
-        "user_id",
-        string="Delegates",
-        copy=False,
-        domain=lambda self: self._psa_delegate_domain(),
-        help="PSA approvers who approve this project's entries besides its manager "
-        "(a manager on leave). Set by PSA administrators.",
-    )
-    psa_approver_ids = fields.Many2many(
-        "res.users",
-        "psa_project_approver_rel",
-        "project_id",
-        "user_id",
-        string="Approvers",
-        compute="_compute_psa_approver_ids",
-        store=True,
-        help="Who approves, rejects and reopens this project's entries, gets the "
-        "approval activities and sees the project's reports: its manager and its "
-        "delegates (PSA administrators approve on every project).",
-    )
-    psa_invoice_product_id = fields.Many2one(
-        "product.product",
-        string="Invoiced Service",
-        domain="[('type', '=', 'service')]",
-        check_company=True,
-        help="Service product on the invoice lines: income account and taxes come "
-        "from it. Default: the PSA service product.",
-    )
-    psa_invoice_detail = fields.Selection(
-        selection=INVOICE_DETAILS,
-        string="Invoice Lines",
-        default="employee",
-        required=True,
-        help="How the time of this project is gathered on invoice lines (always "
-        "one line per rate).",
-    )
-    psa_cap_type = fields.Selection(
-        selection=[("none", "No cap"), ("amount", "Amount"), ("hours", "Hours")],
-        string="Not-to-exceed",
-        default="none",
-        required=True,
-        help="Time & materials: time beyond the cap is held from invoicing until "
-        "a billing user decides (bill anyway, or write off).",
-    )
-    psa_cap_amount = fields.Monetary(
-        string="Cap Amount", currency_field="psa_currency_id"
-    )
-    psa_cap_hours = fields.Float(string="Cap Hours", digits=(16, 2))
-    psa_invoice_annex = fields.Boolean(
-        string="Timesheet Annex",
-        help="Print the timesheets billed (date, employee, task, description, "
-        "hours, rate, amount) as an annex of the customer invoice.",
-    )
-    psa_invoice_frequency = fields.Selection(
-        selection=[
-            ("manual", "On demand"),
-            ("weekly", "Weekly"),
-            ("monthly", "Monthly"),
-        ],
-        string="Invoicing",
-        default="manual",
-        required=True,
-        help="Weekly or monthly: the scheduled action invoices the approved work of "
-        "each past week or month.",
-    )
-    psa_can_edit_terms = fields.Boolean(
-        compute="_compute_psa_can_edit_terms",
-        # A new record's form has the value before any compute runs.
-        default=lambda self: self.env.user.has_group("psa_workflow.group_psa_billing"),
-        help="The current user may change the billing terms (billing users).",
-    )
-    psa_last_invoice_date = fields.Date(
-        string="Invoiced Up To", readonly=True, copy=False
-    )
-    psa_invoice_skipped_date = fields.Date(
-        string="Scheduled Invoicing Skipped On",
-        readonly=True,
-        copy=False,
-        help="The scheduled invoicing could not invoice this project that day; it "
-        "tries again the next day.",
-    )
-    psa_invoice_skip_reason = fields.Char(
-        string="Scheduled Invoicing Problem",
-        readonly=True,
-        copy=False,
-        # It may quote the contract or the billed amount: read as they are.
-        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
-    )
-    psa_contract_amount = fields.Monetary(
-        string="Contract Amount",
-        currency_field="psa_currency_id",
-        copy=False,  # copied by copy() as superuser: not readable by everyone
-        groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
-        help="Fixed price: the amount the installments add up to; milestones may be "
-        "a % of it.",
-    )
-    psa_installment_ids = fields.One2many(
-        "psa.project.installment", "project_id", string="Installments", copy=False
-    )
     psa_member_ids = fields.One2many(
         "psa.project.member", "project_id", string="Team", copy=False
     )
@@ -290,34 +71,6 @@ class ProjectProject(models.Model):
         "psa.allocation", "project_id", string="Allocations"
     )
     psa_allocation_count = fields.Integer(compute="_compute_psa_allocation_count")
-
-    _sql_constraints = [
-        (
-            "psa_contract_amount_range",
-            sql_check("psa_contract_amount", 0),
-            "A project's contract amount must be a finite number, not negative.",
-        ),
-        (
-            "psa_cap_amount_range",
-            sql_check("psa_cap_amount", 0),
-            "A project's cap amount must be a finite number, not negative.",
-        ),
-        (
-            "psa_budget_amount_range",
-            sql_check("psa_budget_amount", 0),
-            "A project's budget amount must be a finite number, not negative.",
-        ),
-        (
-            "psa_cap_hours_range",
-            sql_check("psa_cap_hours", 0),
-            "A project's cap hours must be a finite number, not negative.",
-        ),
-        (
-            "psa_rounding_minutes_range",
-            "CHECK(psa_rounding_minutes >= 0 AND psa_rounding_minutes <= 240)",
-            "A project's billing rounding must be between 0 and 240 minutes.",
-        ),
-    ]
 
     @api.depends("psa_billing_type")
     def _compute_psa_is_billable(self):
@@ -336,100 +89,6 @@ class ProjectProject(models.Model):
             project.psa_currency_id = (
                 pricelist.currency_id
                 or (project.company_id or self.env.company).currency_id
-            )
-
-    def _psa_burn_figures(self):
-        """``{project id: {"logged"|"approved"|"invoiced": [hours, amount]}}``
-        (zeros for any other id)
-        of these projects' timesheets, amounts (billable value) in each
-        project's billing currency: one grouped query (sudo: the amounts are
-        summed for the fields' readers, whoever logged the time)."""
-        figures = defaultdict(
-            lambda: {
-                "logged": [0.0, 0.0],
-                "approved": [0.0, 0.0],
-                "invoiced": [0.0, 0.0],
-            }
-        )
-        if not self._origin.ids:
-            return figures
-        groups = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [("project_id", "in", self._origin.ids)],
-                ["project_id", "psa_state", "psa_currency_id"],
-                ["unit_amount:sum", "psa_bill_amount:sum"],
-            )
-        )
-        today = fields.Date.context_today(self)
-        for project, state, currency, hours, billed in groups:
-            amount = billed
-            target = project.psa_currency_id
-            if billed and currency and target and currency != target:
-                company = project.company_id or self.env.company
-                amount = currency._convert(billed, target, company, today)
-            kinds = ["logged"]
-            if state in ("approved", "invoiced"):
-                kinds.append("approved")
-            if state == "invoiced":
-                kinds.append("invoiced")
-            for kind in kinds:
-                figures[project.id][kind][0] += hours
-                figures[project.id][kind][1] += amount
-        return figures
-
-    @api.depends(
-        "allocated_hours", "timesheet_ids.unit_amount", "timesheet_ids.psa_state"
-    )
-    def _compute_psa_overrun(self):
-        figures = self._psa_burn_figures()
-        for project in self:
-            burn = figures[project._origin.id]
-            hours = burn["logged"][0]
-            budget = project.allocated_hours
-            project.psa_logged_hours = hours
-            project.psa_approved_hours = burn["approved"][0]
-            project.psa_invoiced_hours = burn["invoiced"][0]
-            project.psa_consumed_percent = 100.0 * hours / budget if budget else 0.0
-            project.psa_is_over_budget = bool(budget) and hours > budget
-
-    @api.depends(
-        "psa_budget_amount",
-        "psa_currency_id",
-        "timesheet_ids.psa_bill_amount",
-        "timesheet_ids.psa_currency_id",
-        "timesheet_ids.psa_state",
-    )
-    def _compute_psa_burn_amounts(self):
-        figures = self._psa_burn_figures()
-        for project in self:
-            burn = figures[project._origin.id]
-            budget = project.psa_budget_amount
-            project.psa_logged_amount = burn["logged"][1]
-            project.psa_approved_amount = burn["approved"][1]
-            project.psa_invoiced_amount = burn["invoiced"][1]
-            project.psa_budget_amount_percent = (
-                100.0 * burn["logged"][1] / budget if budget else 0.0
-            )
-
-    @api.depends(
-        "allocated_hours",
-        "psa_consumed_percent",
-        "psa_budget_amount",
-        "psa_budget_amount_percent",
-    )
-    def _compute_psa_burn(self):
-        # sudo: the headline % is shown to the whole team, the amounts are not.
-        for project, project_sudo in zip(self, self.sudo(), strict=True):
-            percents = []
-            if project.allocated_hours:
-                percents.append(project.psa_consumed_percent)
-            if project_sudo.psa_budget_amount:
-                percents.append(project_sudo.psa_budget_amount_percent)
-            project.psa_burn_percent = max(percents, default=0.0)
-            project.psa_burn_band = budget_band(
-                project.psa_burn_percent, has_budget=bool(percents)
             )
 
     @api.depends("user_id")
@@ -456,59 +115,6 @@ class ProjectProject(models.Model):
             project.psa_can_edit_allocations = manage and allocations[project]
             project.psa_can_edit_rates = manage and rates
             project.psa_can_edit_customer = may_write and not restricted
-
-    # ------------------------------------------------------------------
-    # Approvers: who approves the project's entries
-    # ------------------------------------------------------------------
-    @api.model
-    def _psa_delegate_domain(self):
-        # The group does not exist yet while the module installs (this domain
-        # filters every read of the field).
-        group = self.env.ref(
-            "psa_workflow.group_psa_approver", raise_if_not_found=False
-        )
-        return [("share", "=", False)] + (
-            [("groups_id", "in", group.ids)] if group else []
-        )
-
-    @api.depends("user_id", "psa_extra_approver_ids")
-    def _compute_psa_approver_ids(self):
-        for project in self:
-            project.psa_approver_ids = project._psa_approvers()
-
-    def _psa_approvers(self):
-        """The users who approve this project's entries: its manager and its
-        delegates. The one definition of "the approver" (record rules, the
-        queue to approve, the checks and the activities read the stored
-        ``psa_approver_ids``): override it to add or replace approvers,
-        ``super()._psa_approvers() | others``, and declare what it reads in
-        ``_compute_psa_approver_ids``'s dependencies (or call
-        ``_psa_recompute_approvers``) so that the stored value follows."""
-        self.ensure_one()
-        return self.user_id | self.psa_extra_approver_ids
-
-    def _psa_recompute_approvers(self):
-        """Compute the approvers of these projects again (after a change of
-        facts ``_psa_approvers`` reads that no dependency tracks)."""
-        self.env.add_to_compute(self._fields["psa_approver_ids"], self)
-        self.flush_recordset(["psa_approver_ids"])
-
-    @api.constrains("psa_extra_approver_ids")
-    def _check_psa_extra_approver_ids(self):
-        approver = self.env.ref("psa_workflow.group_psa_approver")
-        for project in self:
-            wrong = project.psa_extra_approver_ids.filtered(
-                lambda user: approver not in user.groups_id
-            )
-            if wrong:
-                raise ValidationError(
-                    self.env._(
-                        "%(project)s: delegates approve entries, they must be PSA "
-                        "approvers (%(users)s are not).",
-                        project=project.display_name,
-                        users=", ".join(wrong.mapped("name")),
-                    )
-                )
 
     @api.model
     def _psa_manages_any_project(self, user):
@@ -578,25 +184,6 @@ class ProjectProject(models.Model):
                     )
                 )
 
-    def _search_psa_is_over_budget(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported"))
-        self.env["account.analytic.line"].flush_model(["unit_amount", "project_id"])
-        self.flush_model(["allocated_hours"])
-        self.env.cr.execute(
-            """
-            SELECT p.id
-              FROM project_project p
-              JOIN account_analytic_line l ON l.project_id = p.id
-             WHERE p.allocated_hours > 0
-          GROUP BY p.id, p.allocated_hours
-            HAVING SUM(l.unit_amount) > p.allocated_hours
-            """
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", ids)]
-
     def _compute_psa_allocation_count(self):
         counts = dict(
             self.env["psa.allocation"]._read_group(
@@ -605,49 +192,6 @@ class ProjectProject(models.Model):
         )
         for project in self:
             project.psa_allocation_count = counts.get(project, 0)
-
-    @api.depends_context("uid")
-    def _compute_psa_can_edit_terms(self):
-        can_edit = self.env.user.has_group("psa_workflow.group_psa_billing")
-        for project in self:
-            project.psa_can_edit_terms = can_edit
-
-    @api.constrains(
-        "psa_contract_amount", "psa_cap_amount", "psa_cap_hours", "psa_budget_amount"
-    )
-    def _check_psa_amounts(self):
-        # sudo: the money fields are read by the check whoever may write them.
-        check_ranges(
-            self.sudo(),
-            {
-                "psa_contract_amount": (0.0, None),
-                "psa_budget_amount": (0.0, None),
-                "psa_cap_amount": (0.0, None),
-                "psa_cap_hours": (0.0, None),
-            },
-        )
-
-    @api.constrains("psa_rounding_minutes")
-    def _check_psa_rounding_minutes(self):
-        for project in self:
-            if not 0 <= project.psa_rounding_minutes <= 240:
-                raise ValidationError(
-                    self.env._(
-                        "%(project)s: the billing rounding must be between 0 and 240 "
-                        "minutes.",
-                        project=project.display_name,
-                    )
-                )
-
-    def _psa_round_billed_hours(self, hours):
-        """Hours billed for one timesheet of ``hours``, after the rounding."""
-        self.ensure_one()
-        step = self.psa_rounding_minutes / 60.0
-        if not step:
-            return float_round(hours, 2)
-        method = "UP" if self.psa_rounding_method == "up" else "HALF-UP"
-        steps = float_round(hours / step, precision_digits=0, rounding_method=method)
-        return float_round(steps * step, 2)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -723,45 +267,3 @@ class ProjectProject(models.Model):
         action = self.env["psa.workload.heatmap"].action_open_heatmap()
         action["context"] = {"psa_project_id": self.id}
         return action
-
-    def _psa_billing_schedule_problem(self, date_to=None):
-        """Why this project's fixed-price schedule or milestones cannot be
-        invoiced, or None."""
-        self.ensure_one()
-        currency = self.psa_currency_id
-        if self.psa_billing_type == "fixed_price":
-            scheduled = sum(self.psa_installment_ids.mapped("amount"))
-            if currency.compare_amounts(scheduled, self.psa_contract_amount):
-                return self.env._(
-                    "The installments of %(project)s add up to %(scheduled)s, not to "
-                    "the contract amount %(contract)s.",
-                    project=self.display_name,
-                    scheduled=currency.format(scheduled),
-                    contract=currency.format(self.psa_contract_amount),
-                )
-        if self.psa_billing_type == "milestone":
-            missing = self.milestone_ids.filtered(
-                lambda m: (
-                    m.is_reached and not m.psa_invoiced and not m.psa_invoice_amount
-                )
-            )
-            if missing:
-                return self.env._(
-                    "%(project)s: the reached milestone %(milestone)s has no amount.",
-                    project=self.display_name,
-                    milestone=missing[0].name,
-                )
-        return None
-
-    def _psa_invoice_product(self):
-        self.ensure_one()
-        return self.psa_invoice_product_id or self.env.ref(
-            "psa_workflow.product_psa_service"
-        )
-
-    def action_psa_create_invoices(self):
-        """Invoice the approved time and expenses of these projects (server
-        action "Create invoices"); report the projects skipped."""
-        self.check_access("read")
-        result = self.env["psa.invoicing.engine"]._invoice_projects(self)
-        return self.env["psa.invoicing.engine"]._result_action(result)

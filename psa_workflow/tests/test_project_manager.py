@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from ..models.project_project import budget_band
+from ..models.project_project_burn import budget_band
 from .timesheet_common import DAY, PsaTimesheetCommon
 
 
