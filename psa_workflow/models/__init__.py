@@ -32,6 +32,13 @@ from . import project_milestone
 from . import psa_invoice_link
 from . import psa_invoice_invariant
 from . import psa_invoicing_engine
+from . import psa_invoicing_engine_kinds
+from . import psa_invoicing_engine_labels
+from . import psa_invoicing_engine_locking
+from . import psa_invoicing_engine_caps
+from . import psa_invoicing_engine_schedule
+from . import psa_invoicing_engine_preview
+from . import psa_invoicing_engine_links
 from . import account_move
 from . import psa_dashboard
 from . import psa_timesheet_week
