@@ -77,23 +77,21 @@ class AccountMove(models.Model):
             move.psa_timesheet_count = counts.get(move, 0)
 
     def unlink(self):
-        engine = self.env["psa.invoicing.engine"]
-        engine._release(self.sudo().psa_link_ids, "cancelled")
+        self.sudo().psa_link_ids._psa_release("cancelled")
         return super().unlink()
 
     def button_cancel(self):
         result = super().button_cancel()
         self._psa_forget_credit_choice()
-        self.env["psa.invoicing.engine"]._release(
-            self.filtered(lambda m: m.state == "cancel").sudo().psa_link_ids,
-            "cancelled",
+        self.filtered(lambda m: m.state == "cancel").sudo().psa_link_ids._psa_release(
+            "cancelled"
         )
         # Odoo's returns None, which XML-RPC cannot marshal.
         return True if result is None else result
 
     def button_draft(self):
         cancelled = self.filtered(lambda move: move.state == "cancel")
-        self.env["psa.invoicing.engine"]._reclaim(cancelled.sudo().psa_link_ids)
+        cancelled.sudo().psa_link_ids._psa_reclaim()
         result = super().button_draft()
         # Odoo's returns None, which XML-RPC cannot marshal.
         return True if result is None else result
@@ -110,7 +108,6 @@ class AccountMove(models.Model):
         return posted
 
     def _psa_apply_credit_notes(self):
-        engine = self.env["psa.invoicing.engine"]
         for credit_note in self:
             invoice = credit_note.reversed_entry_id
             chosen = (
@@ -126,7 +123,7 @@ class AccountMove(models.Model):
             if chosen:
                 # Made by the Credit Entries action: exactly these entries.
                 credit_note._psa_check_credit_lines(chosen)
-                engine._release(chosen, "credited", credit_move=credit_note)
+                chosen._psa_release("credited", credit_move=credit_note)
                 continue
             links = invoice.sudo().psa_link_ids.filtered(
                 lambda link: link.state == "invoiced"
@@ -148,7 +145,7 @@ class AccountMove(models.Model):
                     lambda link: link.state == "credited"
                 ):
                     invoice.sudo().psa_needs_review = True
-                engine._release(links, "credited", credit_move=credit_note)
+                links._psa_release("credited", credit_move=credit_note)
             else:
                 # Never release hours that were not credited.
                 invoice.sudo().psa_needs_review = True
@@ -389,12 +386,9 @@ class AccountMoveLine(models.Model):
     def _unlink_psa_release_entries(self):
         """A line deleted from a draft returns the entries it billed to "to
         invoice": they are billable again, not stranded as invoiced."""
-        self.env["psa.invoicing.engine"]._release(
-            self.env["psa.invoice.link"]
-            .sudo()
-            .search([("move_line_id", "in", self.ids), ("state", "=", "invoiced")]),
-            "cancelled",
-        )
+        self.env["psa.invoice.link"].sudo().search(
+            [("move_line_id", "in", self.ids), ("state", "=", "invoiced")]
+        )._psa_release("cancelled")
 
     def write(self, vals):
         result = super().write(vals)

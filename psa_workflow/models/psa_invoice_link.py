@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .psa_money import split_by_weights
@@ -140,6 +141,52 @@ class PsaInvoiceLink(models.Model):
             if entry:
                 return entry[spec.date_field] or False
         return False
+
+    def _psa_entries(self):
+        """``{kind: the entries these links bill}`` (sudo)."""
+        return {
+            kind: self[spec.link_field].sudo()
+            for kind, spec in self.env["psa.invoicing.engine"]
+            ._psa_billable_kinds()
+            .items()
+        }
+
+    def _psa_release(self, state, credit_move=None):
+        """The entries of the live links go back to "to invoice"; the links
+        keep the history (``cancelled`` or ``credited``, with the credit note).
+        The addon's own bookkeeping: done with sudo, whoever cancels, deletes
+        or credits the invoice in Invoicing."""
+        links = self.sudo().filtered(lambda link: link.state == "invoiced")
+        if not links:
+            return
+        links.write(
+            {"state": state, "credit_move_id": credit_move.id if credit_move else False}
+        )
+        self.env["psa.invoicing.engine"]._mark(links._psa_entries(), invoiced=False)
+
+    def _psa_reclaim(self):
+        """A cancelled invoice set back to draft bills the entries of its
+        cancelled links again, unless they were invoiced elsewhere meanwhile."""
+        links = self.sudo().filtered(lambda link: link.state == "cancelled")
+        if not links:
+            return
+        engine = self.env["psa.invoicing.engine"]
+        entries = links._psa_entries()
+        names = [
+            name
+            for kind, records in entries.items()
+            for name in engine._psa_taken(kind, records).mapped("display_name")
+        ]
+        if names:
+            raise UserError(
+                self.env._(
+                    "Some entries of this invoice were invoiced again since it was "
+                    "cancelled; create a new invoice instead:\n%(entries)s",
+                    entries="\n".join(names[:20]),
+                )
+            )
+        links.write({"state": "invoiced"})
+        engine._mark(entries, invoiced=True)
 
     @api.model
     def _insert(self, vals_list):

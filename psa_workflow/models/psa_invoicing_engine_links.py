@@ -1,12 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The invoicing engine: which entries each invoice line bills
-(``psa.invoice.link``), entries marked invoiced, and released or reclaimed
-when their invoice is cancelled, credited or set back to draft."""
+(``psa.invoice.link``), and entries marked invoiced or "to invoice" again by
+their kind. Releasing and reclaiming entries are the links' own
+(``psa.invoice.link._psa_release`` / ``_psa_reclaim``)."""
 
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.exceptions import UserError
 
 from .psa_money import split_by_weights
 
@@ -75,48 +75,3 @@ class PsaInvoicingEngine(models.AbstractModel):
         kinds = self._psa_billable_kinds()
         for kind, records in billed.items():
             self._psa_kind_call(kinds[kind].mark, records, invoiced)
-
-    @api.model
-    def _linked(self, links):
-        """``{kind: the records of links}``"""
-        return {
-            kind: links[spec.link_field].sudo()
-            for kind, spec in self._psa_billable_kinds().items()
-        }
-
-    @api.model
-    def _release(self, links, state, credit_move=None):
-        """Entries of ``links`` go back to "to invoice"; the links keep the
-        history (``cancelled`` or ``credited``). The addon's own bookkeeping:
-        done with sudo, whoever cancels or credits the invoice in Invoicing."""
-        links = links.sudo().filtered(lambda link: link.state == "invoiced")
-        if not links:
-            return
-        links.write(
-            {"state": state, "credit_move_id": credit_move.id if credit_move else False}
-        )
-        self._mark(self._linked(links), invoiced=False)
-
-    @api.model
-    def _reclaim(self, links):
-        """A cancelled invoice set back to draft bills its entries again, unless
-        they were invoiced elsewhere meanwhile."""
-        links = links.sudo().filtered(lambda link: link.state == "cancelled")
-        if not links:
-            return
-        linked = self._linked(links)
-        names = [
-            name
-            for kind, records in linked.items()
-            for name in self._psa_taken(kind, records).mapped("display_name")
-        ]
-        if names:
-            raise UserError(
-                self.env._(
-                    "Some entries of this invoice were invoiced again since it was "
-                    "cancelled; create a new invoice instead:\n%(entries)s",
-                    entries="\n".join(names[:20]),
-                )
-            )
-        links.write({"state": "invoiced"})
-        self._mark(linked, invoiced=True)
