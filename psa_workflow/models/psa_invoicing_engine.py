@@ -70,6 +70,9 @@ BillableKind = namedtuple(
 # their billed hours (the timesheets'; else None) and their kind (set by
 # ``_plan_lines``).
 LinePlan = namedtuple("LinePlan", "vals records hours kind", defaults=(None,))
+# One planned invoice: its ``account.move`` values (lines included), its
+# ``{plan key: LinePlan}``, its projects and ``{kind: records}`` it bills.
+InvoicePlan = namedtuple("InvoicePlan", "vals plans projects entries")
 
 
 class PsaInvoicingEngine(models.AbstractModel):
@@ -301,11 +304,10 @@ class PsaInvoicingEngine(models.AbstractModel):
         }
 
     @api.model
-    def _group_entries(self, entries, grouping, times, per_project=False):
+    def _group_entries(self, entries, grouping, times):
         """``{invoice key: {kind: records}}``, one invoice per key, in the order
         the groups are met. An invoice key starts with the invoice's
-        ``(partner, currency, company)``: see ``_invoice_grouping_key``
-        (bypassed with ``per_project``: the key ends with the project)."""
+        ``(partner, currency, company)``: see ``_invoice_grouping_key``."""
         pairs = {
             kind: self._entry_project_ids(kind, records, times)
             for kind, records in entries.items()
@@ -322,11 +324,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                 project.psa_currency_id,
                 project.company_id or self.env.company,
             )
-            key_of[project.id] = (
-                (*key, project)
-                if per_project
-                else self._invoice_grouping_key(project, *key, grouping)
-            )
+            key_of[project.id] = self._invoice_grouping_key(project, *key, grouping)
         groups = {}  # key: {kind: [ids]}, in the order the groups are met
         group_of = {}  # project id: its group (keys hashed once per project)
         for kind, kind_pairs in pairs.items():
@@ -357,10 +355,21 @@ class PsaInvoicingEngine(models.AbstractModel):
 
     @api.model
     def _create_invoices(self, groups, detail, times, annex=None):
-        """One invoice per group: ``_prepare_invoice_vals`` (which may bring
-        lines of its own), then the planned lines, each carrying its plan key
-        (``psa_plan_key``) by which ``_link_entries`` finds it."""
-        plans = []  # (invoice vals, {plan key: LinePlan})
+        """One invoice per group, as ``_build_invoices`` plans it, its entries
+        linked to the lines that bill them."""
+        invoices = self._build_invoices(groups, detail, times, annex=annex)
+        Move = self.env["account.move"].with_context(default_move_type="out_invoice")
+        moves = Move.create([invoice.vals for invoice in invoices])
+        self._link_entries(moves, [invoice.plans for invoice in invoices])
+        return moves
+
+    @api.model
+    def _build_invoices(self, groups, detail, times, annex=None):
+        """``[InvoicePlan]``, one per group: ``_prepare_invoice_vals`` (which
+        may bring lines of its own), then the planned lines, each carrying its
+        plan key (``psa_plan_key``) by which ``_link_entries`` finds it.
+        Writes nothing: the preview of *Create Invoices* shows these."""
+        invoices = []
         keys = itertools.count(1)
         for key, entries in groups.items():
             partner, currency, company = key[:3]
@@ -381,11 +390,8 @@ class PsaInvoicingEngine(models.AbstractModel):
                     for plan_key, plan in keyed.items()
                 ),
             ]
-            plans.append((invoice_vals, keyed))
-        Move = self.env["account.move"].with_context(default_move_type="out_invoice")
-        moves = Move.create([vals for vals, _keyed in plans])
-        self._link_entries(moves, [keyed for _vals, keyed in plans])
-        return moves
+            invoices.append(InvoicePlan(invoice_vals, keyed, projects, entries))
+        return invoices
 
     @api.model
     def _prepare_invoice_vals(self, partner, currency, company, projects):

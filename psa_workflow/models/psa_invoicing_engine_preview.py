@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The invoicing engine, as *Create Invoices* shows it: the projects with
-work waiting, the preview of a run (nothing written, nothing locked) and the
-notice of its result."""
+work waiting, the preview of a run (the invoices it would create, computed by
+the run's own steps, nothing written, nothing locked) and the notice of its
+result."""
 
 from collections import defaultdict
 
@@ -16,15 +17,21 @@ class PsaInvoicingEngine(models.AbstractModel):
     _inherit = "psa.invoicing.engine"
 
     @api.model
-    def _preview_projects(self, projects, date_to=None, detail=None):
-        """What ``_invoice_projects`` would invoice now, per project, computed
-        with its own selection, caps and line plans but without writing or
-        locking anything (no invoice, no flag).
+    def _preview_invoices(
+        self, projects, date_to=None, grouping="project", detail=None, annex=None
+    ):
+        """What ``_invoice_projects`` would create now, computed by the same
+        steps (selection, caps, the grouping hook, ``_prepare_invoice_vals``,
+        every kind's lines, ``_prepare_invoice_line``) without writing or
+        locking anything.
 
-        :return: ``{project: {"hours", "amount", "currency", "lines",
-            "counts": {kind: number of entries}, "held_hours", "reason"}}`` in
-            the order of ``projects``; ``reason``: why the project is skipped
-            (a bad configuration, nothing to invoice), else ``False``
+        :return: ``(invoices, skipped)``: ``invoices``, one dict per invoice
+            (``projects``, ``partner``, ``currency``, ``hours``, ``amount``:
+            untaxed, ``lines``, ``counts``: ``{kind: number of entries}``,
+            ``held_hours``: held by a cap, ``annex``); ``skipped``: ``{project:
+            (reason, hours held by a cap)}`` for the projects of ``projects``
+            on no invoice (a bad configuration, nothing to invoice), in their
+            order
         """
         date_to, skipped, billable = self._start_run(projects, date_to)
         for project in self._held_projects(billable):
@@ -40,52 +47,54 @@ class PsaInvoicingEngine(models.AbstractModel):
         held_hours = defaultdict(float)
         for line_id in held.ids:
             held_hours[times[line_id].project_id] += times[line_id].hours
-        preview = {
-            key[3]: self._preview_figures(kinds, key[1], key[2], detail, times)
-            for key, kinds in self._group_entries(
-                entries, "project", times, per_project=True
-            ).items()
+        groups = self._group_entries(entries, grouping, times)
+        invoices = [
+            self._preview_invoice(invoice, held_hours)
+            for invoice in self._build_invoices(groups, detail, times, annex=annex)
+        ]
+        on_invoices = {p for invoice in invoices for p in invoice["projects"].ids}
+        nothing = self.env._(
+            "Nothing to invoice up to %(date)s.", date=format_date(self.env, date_to)
+        )
+        return invoices, {
+            project: (skipped.get(project) or nothing, held_hours.get(project.id, 0.0))
+            for project in projects
+            if project.id not in on_invoices
         }
-        result = {}
-        for project in projects:
-            line = preview.get(project) or {
-                "hours": 0.0,
-                "amount": 0.0,
-                "currency": project.psa_currency_id,
-                "lines": 0,
-                "counts": dict.fromkeys(self._psa_billable_kinds(), 0),
-            }
-            line["held_hours"] = held_hours.get(project.id, 0.0)
-            line["reason"] = skipped.get(project) or (
-                not line["lines"]
-                and self.env._(
-                    "Nothing to invoice up to %(date)s.",
-                    date=format_date(self.env, date_to),
-                )
-            )
-            result[project] = line
-        return result
 
     @api.model
-    def _preview_figures(self, entries, currency, company, detail, times):
-        """The preview of one project's ``entries`` (see ``_preview_projects``)."""
-        plans = self._plan_lines(entries, currency, company, detail, times)
+    def _preview_invoice(self, invoice, held_hours):
+        """The preview of one planned invoice (``InvoicePlan``): its untaxed
+        amount is that of its lines, the engine's and the hooks' alike."""
+        vals = invoice.vals
+        currency = self.env["res.currency"].browse(vals["currency_id"])
+        lines = [
+            command[2]
+            for command in vals["invoice_line_ids"]
+            if command[0] == 0
+            and command[2].get("display_type") not in ("line_section", "line_note")
+        ]
         return {
+            "projects": invoice.projects,
+            "partner": self.env["res.partner"].browse(vals["partner_id"]),
+            "currency": currency,
             "hours": sum(
-                plan.vals["quantity"] for plan in plans if plan.hours is not None
+                plan.vals["quantity"]
+                for plan in invoice.plans.values()
+                if plan.hours is not None
             ),
-            # What each invoice line's subtotal will be (untaxed).
             "amount": sum(
                 currency.round(
-                    plan.vals["quantity"]
-                    * plan.vals["price_unit"]
-                    * (1 - (plan.vals.get("discount") or 0.0) / 100.0)
+                    line.get("quantity", 1.0)
+                    * line.get("price_unit", 0.0)
+                    * (1 - (line.get("discount") or 0.0) / 100.0)
                 )
-                for plan in plans
+                for line in lines
             ),
-            "currency": currency,
-            "lines": len(plans),
-            "counts": {kind: len(records) for kind, records in entries.items()},
+            "lines": len(lines),
+            "counts": {kind: len(records) for kind, records in invoice.entries.items()},
+            "held_hours": sum(held_hours.get(pid, 0.0) for pid in invoice.projects.ids),
+            "annex": vals["psa_invoice_annex"],
         }
 
     @api.model

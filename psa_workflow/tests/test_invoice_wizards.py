@@ -218,16 +218,17 @@ class TestPreviewOfAHeldProject(PsaRaceCase):
                 project_a, date_to=RACE_DAY
             )
             self.assertEqual(len(result["moves"]), 1)
-            preview = env_b["psa.invoicing.engine"]._preview_projects(
+            invoices, skipped = env_b["psa.invoicing.engine"]._preview_invoices(
                 project_b, date_to=RACE_DAY
             )
-            self.assertIn("another run", preview[project_b]["reason"])
-            self.assertFalse(preview[project_b]["lines"])
+            self.assertIn("another run", skipped[project_b][0])
+            self.assertFalse(invoices)
             # The probe holds nothing: B may still lock the project once A ends.
             cr_a.rollback()
-            preview = env_b["psa.invoicing.engine"]._preview_projects(
+            invoices, skipped = env_b["psa.invoicing.engine"]._preview_invoices(
                 project_b, date_to=RACE_DAY
             )
-            self.assertFalse(preview[project_b]["reason"])
-            self.assertEqual(preview[project_b]["hours"], 4.0)
+            self.assertFalse(skipped)
+            [invoice] = invoices
+            self.assertEqual((invoice["projects"], invoice["hours"]), (project_b, 4.0))
             cr_b.rollback()

@@ -6,7 +6,7 @@ a change to every line, a line that bills no entry, a customer's rate before
 the project default, and a fifth billable kind (a monthly retainer)."""
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import patch
 
 from odoo import Command
@@ -144,6 +144,59 @@ class TestInvoicingHooks(PsaInvoicingCommon):
         self._approved(1.0, project=self.project_tm_2)
         moves, _skipped = self._invoice(self.project_tm | self.project_tm_2)
         self.assertEqual(len(moves), 2)
+
+    def test_the_preview_shows_the_invoices_the_hooks_make(self):
+        """Create Invoices previews with the run's own steps: a fee line of
+        ``_prepare_invoice_vals`` and the grouping of ``_invoice_grouping_key``
+        are in the preview as they are on the invoice."""
+
+        def with_fee(original, partner, currency, company, projects):
+            vals = original(partner, currency, company, projects)
+            product = projects[:1]._psa_invoice_product()
+            vals["invoice_line_ids"] = [
+                Command.create(
+                    {
+                        "name": "Handling fee",
+                        "product_id": product.id,
+                        "quantity": 1.0,
+                        "price_unit": FEE,
+                    }
+                )
+            ]
+            return vals
+
+        def per_customer(original, project, partner, *args):
+            currency, company, _grouping = args
+            return (partner, currency, company, "customer")
+
+        self._approved(2.0, 1.5)
+        self._approved(1.0, project=self.project_tm_2)
+        projects = self.project_tm | self.project_tm_2
+        with (
+            self._override("_prepare_invoice_vals", with_fee),
+            self._override("_invoice_grouping_key", per_customer),
+        ):
+            wizard = (
+                self.env["psa.invoice.create"]
+                .with_user(self.user_billing)
+                .create(
+                    {
+                        "project_ids": [Command.set(projects.ids)],
+                        "date_to": DAY + timedelta(days=60),
+                    }
+                )
+            )
+            [line] = wizard.preview_line_ids
+            self.assertEqual(line.project_ids._origin, projects)
+            self.assertEqual(line.partner_id, self.customer)
+            self.assertEqual((line.hours, line.amount), (4.5, 450.0 + FEE))
+            self.assertEqual(wizard.preview_count, 1)
+            wizard.action_create_invoices()
+        move = self.env["account.move"].search(
+            [("psa_link_ids.timesheet_id.project_id", "in", projects.ids)]
+        )
+        self.assertEqual(len(move), 1)
+        self.assertEqual(move.amount_untaxed, line.amount)
 
     def test_prepare_invoice_line_changes_every_line(self):
         def discounted(original, kind, plan, currency, company):

@@ -6,8 +6,9 @@ from ..models.psa_validation import INVOICE_DETAILS, ensure_one
 
 class PsaInvoiceCreate(models.TransientModel):
     """Create invoices from projects: the approved time and expenses up to a
-    date, one invoice per project or per customer, after a preview of what
-    each project will be invoiced (or why it is skipped)."""
+    date, one invoice per project or per customer, after a preview of the
+    invoices the run will create (computed by the run's own steps) and of the
+    projects it skips, and why."""
 
     _name = "psa.invoice.create"
     _inherit = ["psa.client.access.mixin"]
@@ -60,8 +61,8 @@ class PsaInvoiceCreate(models.TransientModel):
         "wizard_id",
         string="Preview",
         compute="_compute_preview_line_ids",
-        help="What each project will be invoiced, or why it is skipped; computed "
-        "without creating anything.",
+        help="The invoices the run will create, and the projects it skips (and "
+        "why); computed by the run's own steps, without creating anything.",
     )
     preview_count = fields.Integer(compute="_compute_preview_line_ids")
 
@@ -77,51 +78,68 @@ class PsaInvoiceCreate(models.TransientModel):
         )
         return [Command.set(projects.ids)]
 
-    @api.depends("project_ids", "date_to", "detail", "annex")
+    @api.depends("project_ids", "date_to", "grouping", "detail", "annex")
     def _compute_preview_line_ids(self):
         engine = self.env["psa.invoicing.engine"]
         for wizard in self:
-            projects = wizard.project_ids._origin
-            preview = engine._preview_projects(
-                projects,
+            invoices, skipped = engine._preview_invoices(
+                wizard.project_ids._origin,
                 date_to=wizard.date_to,
+                grouping=wizard.grouping,
                 detail=None if wizard.detail == "project" else wizard.detail,
+                annex=None if wizard.annex == "project" else wizard.annex == "yes",
             )
-            wizard.preview_line_ids = [Command.clear()] + [
-                Command.create(wizard._preview_line_vals(project, line))
-                for project, line in preview.items()
-            ]
-            wizard.preview_count = sum(1 for line in preview.values() if line["lines"])
+            wizard.preview_line_ids = (
+                [Command.clear()]
+                + [
+                    Command.create(wizard._preview_invoice_vals(invoice))
+                    for invoice in invoices
+                ]
+                + [
+                    Command.create(wizard._preview_skipped_vals(project, *why))
+                    for project, why in skipped.items()
+                ]
+            )
+            wizard.preview_count = len(invoices)
 
-    def _preview_line_vals(self, project, line):
-        counts = line["counts"]
-        engine = self.env["psa.invoicing.engine"]
+    def _preview_invoice_vals(self, invoice):
+        """The preview line of one invoice to create."""
+        counts = invoice["counts"]
         parts = [
-            self._preview_count_label(kind, number, line)
+            self._preview_count_label(kind, number, invoice)
             for kind, number in counts.items()
             if number
         ]
-        if line["held_hours"]:
-            parts.append(
-                self.env._(
-                    "held by the cap: %(hours)s",
-                    hours=engine._hours_label(line["held_hours"]),
-                )
-            )
-        annex = (
-            project.psa_invoice_annex
-            if self.annex == "project"
-            else self.annex == "yes"
-        )
+        if invoice["held_hours"]:
+            parts.append(self._preview_held_label(invoice["held_hours"]))
+        projects = invoice["projects"]
+        return {
+            "project_id": projects.id if len(projects) == 1 else False,
+            "project_ids": [Command.set(projects.ids)],
+            "partner_id": invoice["partner"].id,
+            "currency_id": invoice["currency"].id,
+            "hours": invoice["hours"],
+            "amount": invoice["amount"],
+            "content": ", ".join(parts),
+            "annex": invoice["annex"] and bool(counts.get("timesheets")),
+        }
+
+    def _preview_skipped_vals(self, project, reason, held_hours):
+        """The preview line of a project on no invoice, and why."""
         return {
             "project_id": project.id,
-            "currency_id": line["currency"].id,
-            "hours": line["hours"],
-            "amount": line["amount"],
-            "content": ", ".join(parts),
-            "reason": line["reason"] or False,
-            "annex": annex and bool(counts["timesheets"]),
+            "project_ids": [Command.set(project.ids)],
+            "partner_id": project.partner_id.commercial_partner_id.id,
+            "currency_id": project.psa_currency_id.id,
+            "content": held_hours and self._preview_held_label(held_hours),
+            "reason": reason,
         }
+
+    def _preview_held_label(self, hours):
+        return self.env._(
+            "held by the cap: %(hours)s",
+            hours=self.env["psa.invoicing.engine"]._hours_label(hours),
+        )
 
     def _preview_count_label(self, kind, number, line):
         """The entries of one billable kind: "Timesheets: 12 (48.25 h)"."""

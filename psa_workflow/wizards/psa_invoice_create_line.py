@@ -3,18 +3,20 @@ from odoo import fields, models
 
 
 class PsaInvoiceCreateLine(models.TransientModel):
-    """One project of the Create Invoices preview: what it will be invoiced,
-    or why it is skipped."""
+    """One line of the Create Invoices preview: an invoice the run will
+    create (its projects, customer, content and untaxed amount), or a project
+    it skips and why."""
 
     _name = "psa.invoice.create.line"
     _inherit = ["psa.client.access.mixin"]
-    _description = "Create Invoices: Project Preview"
+    _description = "Create Invoices: Preview Line"
 
     wizard_id = fields.Many2one("psa.invoice.create", required=True, ondelete="cascade")
-    project_id = fields.Many2one("project.project", readonly=True)
-    partner_id = fields.Many2one(
-        related="project_id.partner_id", string="Customer", readonly=True
+    project_id = fields.Many2one(
+        "project.project", readonly=True, help="The project, when there is one."
     )
+    project_ids = fields.Many2many("project.project", string="Projects", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     billing_type = fields.Selection(
         related="project_id.psa_billing_type", string="Billing", readonly=True
     )
@@ -23,7 +25,7 @@ class PsaInvoiceCreateLine(models.TransientModel):
     amount = fields.Monetary(
         currency_field="currency_id",
         readonly=True,
-        help="The untaxed amount of the project's invoice lines.",
+        help="The untaxed amount of the invoice: its lines, all of them.",
     )
     content = fields.Char(string="Invoiced", readonly=True)
     reason = fields.Char(string="Skipped Because", readonly=True)
