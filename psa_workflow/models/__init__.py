@@ -21,11 +21,15 @@ from . import psa_employee_capacity
 from . import resource_calendar
 from . import resource_calendar_leaves
 from . import psa_allocation
+from . import psa_allocation_spread
+from . import psa_allocation_overallocation
 from . import psa_allocation_line
 from . import psa_demo_generator
 from . import res_config_settings
 from . import psa_expense_policy
 from . import hr_expense
+from . import hr_expense_rebilling
+from . import hr_expense_policy
 from . import hr_expense_sheet
 from . import psa_project_installment
 from . import project_milestone
@@ -42,6 +46,8 @@ from . import psa_invoicing_engine_links
 from . import account_move
 from . import psa_dashboard
 from . import psa_timesheet_week
+from . import psa_timesheet_week_save
+from . import psa_timesheet_week_picker
 from . import ir_ui_menu
 from . import res_currency_rate
 from . import psa_queue_job_glue
