@@ -43,6 +43,7 @@ class PsaProfitabilityReport(models.Model):
     _auto = False
     _order = "date desc, id"
     _rec_name = "project_id"
+    _psa_reads_billables = True
     _psa_ratios = {
         "margin_percent": ("margin", "revenue"),
         "realization": ("billed_amount", "standard_amount"),
@@ -150,14 +151,7 @@ class PsaProfitabilityReport(models.Model):
 
     @property
     def _table_query(self):
-        branches = self._psa_profitability_branches()
-
-        def row_id(index):
-            # The source record's id, unique across the branches.
-            return lambda column: SQL(
-                "%s::bigint * %s + %s", SQL(column), len(branches), index
-            )
-
+        sources = self.env["psa.report.sources"]
         return SQL(
             """
             SELECT s.id, s.date, s.source, rp.commercial_partner_id AS partner_id,
@@ -175,9 +169,7 @@ class PsaProfitabilityReport(models.Model):
               JOIN project_project p ON p.id = s.project_id
               JOIN res_partner rp ON rp.id = p.partner_id
             """,
-            SQL(" UNION ALL ").join(
-                branch(row_id(index)) for index, branch in enumerate(branches.values())
-            ),
+            sources._union(self._psa_profitability_branches()),
         )
 
     def _psa_profitability_branches(self):

@@ -215,6 +215,22 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
+    def _union(self, branches):
+        """The rows of ``branches`` (``{name: branch}``; a branch is a function
+        of ``row_id`` giving its SQL) in one ``UNION ALL``. ``row_id(column)``
+        is a row's id from its record's id ``column``: that id times the number
+        of branches plus the branch's place, unique across the branches (the
+        one way the reports make row ids from records)."""
+        count = len(branches)
+
+        def row_id(index):
+            return lambda column: SQL("%s::bigint * %s + %s", SQL(column), count, index)
+
+        return SQL(" UNION ALL ").join(
+            branch(row_id(index)) for index, branch in enumerate(branches.values())
+        )
+
+    @api.model
     def _posted_link_amount(self, column):
         """A money column of the live link ``k`` (see ``_invoice_link``) in
         the company currency (at its invoice's rate) when its invoice ``km`` is

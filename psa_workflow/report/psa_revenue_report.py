@@ -23,6 +23,7 @@ class PsaRevenueReport(models.Model):
     _auto = False
     _order = "date desc, id"
     _rec_name = "project_id"
+    _psa_reads_billables = True
     _psa_sums = {"wip": {"earned": 1, "invoiced": -1}}
     _depends = {
         "psa.allocation.line": ["planned_revenue", "date", "project_id"],
@@ -66,62 +67,128 @@ class PsaRevenueReport(models.Model):
 
     @property
     def _table_query(self):
-        sources = self.env["psa.report.sources"]
         return SQL(
             """
             SELECT s.id, s.date, rp.commercial_partner_id AS partner_id,
                    s.project_id, s.company_id, co.currency_id,
                    s.projected, s.earned, s.invoiced, s.earned - s.invoiced AS wip
-              FROM (
-                SELECT l.id::bigint * 7 AS id, l.date, l.project_id, l.company_id,
-                       COALESCE(l.planned_revenue, 0.0) AS projected,
-                       0.0 AS earned, 0.0 AS invoiced
-                  FROM psa_allocation_line l
-                  JOIN project_project lp ON lp.id = l.project_id
-                 WHERE lp.psa_billing_type = 'time_material'
-                UNION ALL
-                SELECT a.id::bigint * 7 + 1, a.date, a.project_id, a.company_id,
-                       0.0, COALESCE(a.psa_bill_amount_company, 0.0), 0.0
-                  FROM account_analytic_line a
-                  JOIN project_project ap ON ap.id = a.project_id
-                 WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
-                   AND a.psa_state IN ('approved', 'invoiced')
-                   AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-                UNION ALL
-                SELECT x.id::bigint * 7 + 2, x.date, x.psa_project_id, x.company_id,
-                       0.0, COALESCE(x.rebill_value, 0.0), 0.0
-                  FROM (%(expenses)s) x
-                 WHERE x.psa_billing_state IN ('to_invoice', 'invoiced')
-                UNION ALL
-                SELECT t.id::bigint * 7 + 3, t.date, t.project_id, t.company_id,
-                       COALESCE(t.value, 0.0),
-                       CASE WHEN t.date <= CURRENT_DATE
-                            THEN COALESCE(t.value, 0.0) ELSE 0.0 END,
-                       0.0
-                  FROM (%(installments)s) t
-                UNION ALL
-                SELECT ms.id::bigint * 7 + 4, ms.deadline, ms.project_id,
-                       ms.company_id, COALESCE(ms.value_at_deadline, 0.0), 0.0, 0.0
-                  FROM (%(milestones)s) ms
-                 WHERE ms.deadline IS NOT NULL
-                UNION ALL
-                SELECT ms.id::bigint * 7 + 5, ms.reached_date, ms.project_id,
-                       ms.company_id, 0.0, COALESCE(ms.value_when_reached, 0.0), 0.0
-                  FROM (%(milestones)s) ms
-                 WHERE ms.is_reached
-                UNION ALL
-                SELECT i.analytic_line_id::bigint * 7 + 6, i.date, i.project_id,
-                       i.company_id, 0.0, 0.0, i.revenue
-                  FROM (%(invoices)s) i
-              ) s
+              FROM (%s) s
               JOIN project_project p ON p.id = s.project_id
               JOIN res_company co ON co.id = s.company_id
               LEFT JOIN res_partner rp ON rp.id = p.partner_id
             """,
-            expenses=sources._expenses(),
-            installments=sources._installments(),
-            milestones=sources._milestones(),
-            invoices=sources._posted_invoice_lines(),
+            self.env["psa.report.sources"]._union(self._psa_revenue_branches()),
+        )
+
+    def _psa_revenue_branches(self):
+        """What *Earned vs Projected* reads: ``{name: branch}``. A branch takes
+        ``row_id`` (the row's id from its record's id column) and gives rows
+        of (id, date, project_id, company_id, projected, earned, invoiced) in
+        the company currency. A module adding a billable kind adds its branch
+        here: what it projects and what it earns, by date (what is invoiced
+        comes from the posted invoices)."""
+        return {
+            "allocation": self._psa_revenue_allocations,
+            "timesheet": self._psa_revenue_timesheets,
+            "expense": self._psa_revenue_expenses,
+            "installment": self._psa_revenue_installments,
+            "milestone_deadline": self._psa_revenue_milestones_projected,
+            "milestone_reached": self._psa_revenue_milestones_earned,
+            "invoice": self._psa_revenue_invoices,
+        }
+
+    def _psa_revenue_allocations(self, row_id):
+        """Projected: time & materials allocations at their planned revenue."""
+        return SQL(
+            """
+            SELECT %s AS id, l.date, l.project_id, l.company_id,
+                   COALESCE(l.planned_revenue, 0.0) AS projected,
+                   0.0 AS earned, 0.0 AS invoiced
+              FROM psa_allocation_line l
+              JOIN project_project lp ON lp.id = l.project_id
+             WHERE lp.psa_billing_type = 'time_material'
+            """,
+            row_id("l.id"),
+        )
+
+    def _psa_revenue_timesheets(self, row_id):
+        """Earned: approved billable time & materials time, at its date."""
+        return SQL(
+            """
+            SELECT %s, a.date, a.project_id, a.company_id,
+                   0.0, COALESCE(a.psa_bill_amount_company, 0.0), 0.0
+              FROM account_analytic_line a
+              JOIN project_project ap ON ap.id = a.project_id
+             WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
+               AND a.psa_state IN ('approved', 'invoiced')
+               AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
+            """,
+            row_id("a.id"),
+        )
+
+    def _psa_revenue_expenses(self, row_id):
+        """Earned: re-billable expenses, at their date."""
+        return SQL(
+            """
+            SELECT %s, x.date, x.psa_project_id, x.company_id,
+                   0.0, COALESCE(x.rebill_value, 0.0), 0.0
+              FROM (%s) x
+             WHERE x.psa_billing_state IN ('to_invoice', 'invoiced')
+            """,
+            row_id("x.id"),
+            self.env["psa.report.sources"]._expenses(),
+        )
+
+    def _psa_revenue_installments(self, row_id):
+        """Projected at their due date; earned once due."""
+        return SQL(
+            """
+            SELECT %s, t.date, t.project_id, t.company_id,
+                   COALESCE(t.value, 0.0),
+                   CASE WHEN t.date <= CURRENT_DATE
+                        THEN COALESCE(t.value, 0.0) ELSE 0.0 END,
+                   0.0
+              FROM (%s) t
+            """,
+            row_id("t.id"),
+            self.env["psa.report.sources"]._installments(),
+        )
+
+    def _psa_revenue_milestones_projected(self, row_id):
+        """Projected: milestones at their deadline."""
+        return SQL(
+            """
+            SELECT %s, ms.deadline, ms.project_id, ms.company_id,
+                   COALESCE(ms.value_at_deadline, 0.0), 0.0, 0.0
+              FROM (%s) ms
+             WHERE ms.deadline IS NOT NULL
+            """,
+            row_id("ms.id"),
+            self.env["psa.report.sources"]._milestones(),
+        )
+
+    def _psa_revenue_milestones_earned(self, row_id):
+        """Earned: milestones once reached."""
+        return SQL(
+            """
+            SELECT %s, ms.reached_date, ms.project_id, ms.company_id,
+                   0.0, COALESCE(ms.value_when_reached, 0.0), 0.0
+              FROM (%s) ms
+             WHERE ms.is_reached
+            """,
+            row_id("ms.id"),
+            self.env["psa.report.sources"]._milestones(),
+        )
+
+    def _psa_revenue_invoices(self, row_id):
+        """Invoiced: posted customer invoices and credit notes."""
+        return SQL(
+            """
+            SELECT %s, i.date, i.project_id, i.company_id, 0.0, 0.0, i.revenue
+              FROM (%s) i
+            """,
+            row_id("i.analytic_line_id"),
+            self.env["psa.report.sources"]._posted_invoice_lines(),
         )
 
     def init(self):

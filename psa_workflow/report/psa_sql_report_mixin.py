@@ -27,6 +27,18 @@ class PsaSqlReportMixin(models.AbstractModel):
 
     # {field: {part: sign}}: field = sum of sign x part on every row
     _psa_sums = {}
+    # Reads the billable entries of every kind the engine registers (and
+    # their links): they are flushed before each read, whatever module
+    # added the kind (``_depends`` names the addon's own fields only).
+    _psa_reads_billables = False
+
+    @api.model
+    def _psa_flush_billables(self):
+        if not self._psa_reads_billables:
+            return
+        kinds = self.env["psa.invoicing.engine"]._psa_billable_kinds().values()
+        for model in {"psa.invoice.link", *(spec.model for spec in kinds)}:
+            self.env[model].flush_model()
 
     @api.model
     def _psa_tune_reads(self):
@@ -56,6 +68,7 @@ class PsaSqlReportMixin(models.AbstractModel):
         order=None,
     ):
         self._psa_tune_reads()
+        self._psa_flush_billables()
         sort = None
         if not (offset or limit or self.env.context.get("psa_groups_by_id")):
             sort = self._psa_group_sort(groupby, order)
@@ -123,6 +136,7 @@ class PsaSqlReportMixin(models.AbstractModel):
     @api.model
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
         self._psa_tune_reads()
+        self._psa_flush_billables()
         return super().search_fetch(
             domain, field_names, offset=offset, limit=limit, order=order
         )

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..models.project_project import BILLING_TYPES
@@ -39,6 +40,7 @@ class PsaWipReport(models.Model):
     _auto = False
     _order = "partner_id, project_id, source"
     _rec_name = "project_id"
+    _psa_reads_billables = True
     _depends = {
         "account.analytic.line": [
             "project_id",
@@ -363,8 +365,40 @@ class PsaWipReport(models.Model):
         expenses, installments or milestones not invoiced yet."""
         check_no_arguments(self.env, "action_psa_open_entries", args, kwargs)
         self.ensure_one()
+        entries = self._psa_wip_entries()
+        if self.source not in entries:
+            raise UserError(
+                self.env._(
+                    "Work in progress of %(source)s has no list of entries: a "
+                    "module adding it extends _psa_wip_entries.",
+                    source=self.source,
+                )
+            )
+        model, domain = entries[self.source]
         project = self.project_id
-        model, domain = {
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(what)s: %(project)s",
+                what=dict(self._fields["source"]._description_selection(self.env))[
+                    self.source
+                ],
+                project=project.display_name,
+            ),
+            "res_model": model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    def _psa_wip_entries(self):
+        """``{source: (model, domain)}``: the entries behind this row, per
+        source (one row: ``ensure_one``). A module adding a source adds its
+        model and domain here."""
+        self.ensure_one()
+        project = self.project_id
+        return {
             "time": (
                 "account.analytic.line",
                 [
@@ -401,21 +435,6 @@ class PsaWipReport(models.Model):
                     ("psa_invoiced", "=", False),
                 ],
             ),
-        }[self.source]
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._(
-                "%(what)s: %(project)s",
-                what=dict(self._fields["source"]._description_selection(self.env))[
-                    self.source
-                ],
-                project=project.display_name,
-            ),
-            "res_model": model,
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-            "domain": domain,
-            "context": {"create": False},
         }
 
     def action_psa_create_invoices(self, *args, **kwargs):

@@ -5,6 +5,7 @@ invoiced through for real: a fee line per invoice, one invoice per customer,
 a change to every line, a line that bills no entry, a customer's rate before
 the project default, and a fifth billable kind (a monthly retainer)."""
 
+import contextlib
 from contextlib import contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -425,9 +426,12 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
         does), and profitability's earned revenue."""
         Wip = type(self.env["psa.wip.report"])
         Profit = type(self.env["psa.profitability.report"])
-        wip_branches, profit_branches = (
+        Revenue = type(self.env["psa.revenue.report"])
+        wip_branches, profit_branches, revenue_branches, wip_entries = (
             Wip._psa_wip_branches,
             Profit._psa_profitability_branches,
+            Revenue._psa_revenue_branches,
+            Wip._psa_wip_entries,
         )
         sources = self.env["psa.report.sources"]
         not_posted = SQL("km.state IS DISTINCT FROM 'posted'")
@@ -460,9 +464,37 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
                 not_posted,
             )
 
+        def revenue_branch(row_id):
+            # Earned on its month's first day (the invoices give the invoiced).
+            return SQL(
+                """SELECT %s, r.x_date, r.x_project_id, p.company_id, 0.0,
+                          r.x_amount, 0.0
+                     FROM x_psa_retainer r
+                     JOIN project_project p ON p.id = r.x_project_id""",
+                row_id("r.id"),
+            )
+
+        def entries(row):
+            return {
+                **wip_entries(row),
+                "retainer": (
+                    "x_psa_retainer",
+                    [
+                        ("x_project_id", "=", row.project_id.id),
+                        ("x_invoiced", "=", row.on_draft),
+                    ],
+                ),
+            }
+
         field = Wip._fields["source"]
         return (
             patch.object(Wip, "_psa_wip_branches", wip),
+            patch.object(Wip, "_psa_wip_entries", entries),
+            patch.object(
+                Revenue,
+                "_psa_revenue_branches",
+                lambda report: {**revenue_branches(report), "retainer": revenue_branch},
+            ),
             patch.object(
                 Profit,
                 "_psa_profitability_branches",
@@ -484,8 +516,9 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
         one method each: the retainers are earned until a posted invoice bills
         them, then they are invoiced revenue, never counted twice."""
         self._approved(2.0)
-        patches = self._retainer_branches()
-        with patches[0], patches[1], patches[2]:
+        with contextlib.ExitStack() as stack:
+            for branch in self._retainer_branches():
+                stack.enter_context(branch)
             wip = self.env["psa.wip.report"]
             self.assertEqual(
                 self._report_sums("psa.wip.report", "amount"),
@@ -515,6 +548,31 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
             self.assertEqual(profit["retainer"], RETAINER)
             self.assertEqual(profit["invoice"], RETAINER + 200.0)
             self.assertEqual(sum(profit.values()), total_revenue)
+
+    def test_the_fifth_kind_is_earned_listed_and_never_stale(self):
+        """Earned vs Projected earns the retainers through its branch hook,
+        Work in Progress lists them behind its Entries button, and a change
+        not flushed yet is read: the reports flush every registered kind."""
+        with contextlib.ExitStack() as stack:
+            for branch in self._retainer_branches():
+                stack.enter_context(branch)
+            revenue = self.env["psa.revenue.report"].with_user(self.user_billing)
+            [(earned,)] = revenue._read_group(
+                [("project_id", "=", self.project_tm.id)], [], ["earned:sum"]
+            )
+            self.assertEqual(earned, 2 * RETAINER)
+            # A pending write (not flushed) to a retainer is what the reports read.
+            self.retainers[1].x_amount = RETAINER / 2
+            wip = self.env["psa.wip.report"].with_user(self.user_billing)
+            [row] = wip.search(
+                [("project_id", "=", self.project_tm.id), ("source", "=", "retainer")]
+            )
+            self.assertEqual(row.amount, RETAINER * 1.5)
+            action = row.action_psa_open_entries()
+            self.assertEqual(action["res_model"], "x_psa_retainer")
+            self.assertEqual(
+                self.env[action["res_model"]].search(action["domain"]), self.retainers
+            )
 
     def test_cancelling_releases_the_retainer_and_credit_lists_it(self):
         move, _skipped = self._invoice(date_to=MARCH_END)
