@@ -16,6 +16,7 @@ from . import account_analytic_line
 from . import account_analytic_line_pricing
 from . import account_analytic_line_approval
 from . import account_analytic_line_invoicing
+from . import account_analytic_line_caps
 from . import psa_project_member
 from . import psa_employee_capacity
 from . import resource_calendar
@@ -39,7 +40,6 @@ from . import psa_invoicing_engine
 from . import psa_invoicing_engine_kinds
 from . import psa_invoicing_engine_labels
 from . import psa_invoicing_engine_locking
-from . import psa_invoicing_engine_caps
 from . import psa_invoicing_engine_schedule
 from . import psa_invoicing_engine_preview
 from . import psa_invoicing_engine_links

@@ -16,9 +16,10 @@ plan, link and mark its records. The engine's steps loop over it.
 
 This file holds the run, its grouping and building; each other concept has a
 file of its own: ``_kinds`` (the addon's four kinds), ``_labels``,
-``_locking``, ``_caps``, ``_schedule`` (the scheduled invoicing), ``_preview``
-(what *Create Invoices* shows) and ``_links`` (linking, releasing,
-reclaiming entries).
+``_locking``, ``_schedule`` (the scheduled invoicing), ``_preview`` (what
+*Create Invoices* shows) and ``_links`` (linking entries); caps are the
+timesheets' (``account_analytic_line_caps``), releasing and reclaiming entries
+the links' (``psa_invoice_link``).
 """
 
 import itertools
@@ -115,7 +116,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                 for kind, records in selected.items()
             }
         entries, times = self._lock_entries(selected, skipped)
-        entries["timesheets"] = self._apply_caps(entries["timesheets"], times)
+        entries["timesheets"] = entries["timesheets"]._psa_apply_caps(times)
         if not any(entries.values()):
             return {"moves": self.env["account.move"], "skipped": skipped}
         groups = self._group_entries(entries, grouping, times)

@@ -42,7 +42,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         billable = billable.filtered(lambda p: p not in skipped)
         entries = self._select_entries(billable, date_to)
         times = self._read_times(entries["timesheets"])
-        held = self._capped_out(entries["timesheets"], times)
+        held = entries["timesheets"]._psa_capped_out(times)
         entries["timesheets"] -= held
         held_hours = defaultdict(float)
         for line_id in held.ids:
@@ -111,7 +111,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         )
         entries = self._select_entries(projects, date_to)
         times = self._read_times(entries["timesheets"])
-        entries["timesheets"] -= self._capped_out(entries["timesheets"], times)
+        entries["timesheets"] -= entries["timesheets"]._psa_capped_out(times)
         return self._entries_projects(entries, times).with_env(self.env)
 
     @api.model
