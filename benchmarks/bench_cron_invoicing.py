@@ -10,7 +10,7 @@ on projects invoiced monthly and dated in the 120 days up to the end of last
 month, so that every project is due. Only the invoicing job is then made due
 (the other scheduled actions are postponed a day), and Odoo is started in
 prefork mode with one cron worker: its runner calls
-``_cron_invoice_due_projects`` up to 10 times per job run, committing in
+``project.project._cron_psa_invoice_due`` up to 10 times per job run, committing in
 between, and reschedules the job at once while projects remain
 (``ODOO_NOTIFY_CRON_CHANGES`` wakes the worker up). The resident memory of the
 cron worker is sampled every 0.5 s until no approved entry of the bench is left

@@ -8,6 +8,7 @@ from . import project_project
 from . import project_project_terms
 from . import project_project_burn
 from . import project_project_approvers
+from . import project_project_schedule
 from . import project_project_lifecycle
 from . import project_task
 from . import psa_rate
@@ -40,7 +41,6 @@ from . import psa_invoicing_engine
 from . import psa_invoicing_engine_kinds
 from . import psa_invoicing_engine_labels
 from . import psa_invoicing_engine_locking
-from . import psa_invoicing_engine_schedule
 from . import psa_invoicing_engine_preview
 from . import psa_invoicing_engine_links
 from . import account_move

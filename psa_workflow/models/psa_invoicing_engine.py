@@ -16,10 +16,10 @@ plan, link and mark its records. The engine's steps loop over it.
 
 This file holds the run, its grouping and building; each other concept has a
 file of its own: ``_kinds`` (the addon's four kinds), ``_labels``,
-``_locking``, ``_schedule`` (the scheduled invoicing), ``_preview`` (what
-*Create Invoices* shows) and ``_links`` (linking entries); caps are the
-timesheets' (``account_analytic_line_caps``), releasing and reclaiming entries
-the links' (``psa_invoice_link``).
+``_locking``, ``_preview`` (what *Create Invoices* shows) and ``_links``
+(linking entries). Caps are the timesheets' (``account_analytic_line_caps``),
+releasing and reclaiming entries the links' (``psa_invoice_link``), the
+scheduled invoicing the projects' (``project_project_schedule``).
 """
 
 import itertools

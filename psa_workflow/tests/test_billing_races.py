@@ -236,7 +236,7 @@ class TestBillingRaces(PsaRaceCase):
             cr_b.rollback()
             env_b.invalidate_all()
             # The scheduled action: the same, and the project stays due.
-            moves = Engine._cron_invoice_due_projects()
+            moves = env_b["project.project"]._cron_psa_invoice_due()
             links = moves.psa_link_ids.filtered(lambda k: k.timesheet_id.id in ids)
             self.assertEqual(sorted(links.timesheet_id.ids), ids[1:])
             self.assertFalse(project_b.psa_last_invoice_date)
@@ -245,9 +245,11 @@ class TestBillingRaces(PsaRaceCase):
             # the period is done. (Rolled back: the cron invoices every due
             # project.)
             cr_a.rollback()
-            self.assertFalse(Engine._cron_invoice_due_projects(), "not twice a day")
+            self.assertFalse(
+                env_b["project.project"]._cron_psa_invoice_due(), "not twice a day"
+            )
             project_b.psa_invoice_skipped_date = today - timedelta(days=1)
-            moves = Engine._cron_invoice_due_projects()
+            moves = env_b["project.project"]._cron_psa_invoice_due()
             links = moves.psa_link_ids.filtered(lambda k: k.timesheet_id.id in ids)
             self.assertEqual(links.timesheet_id.ids, ids[:1])
             self.assertEqual(project_b.psa_last_invoice_date, month_end)

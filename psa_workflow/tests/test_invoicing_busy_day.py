@@ -49,7 +49,7 @@ class TestScheduledInvoicingBusyDay(PsaRaceCase):
         projects of the database in one batch). Returns the invoiced lines
         of the two test projects."""
         with self.assertNoLogs("odoo", "ERROR"):
-            env["psa.invoicing.engine"]._cron_invoice_due_projects(batch_size=1000)
+            env["project.project"]._cron_psa_invoice_due(batch_size=1000)
         env.flush_all()
         lines = env["account.analytic.line"].browse(
             self.ids["lines"] + self.ids["other_lines"]

@@ -39,7 +39,7 @@ class TestMilestonesReachedInThePeriod(PsaInvoicingCommon):
         today = fields.Date.context_today(self.env.user)
         self.design.is_reached = True  # today: this month
         self.assertEqual(self.design.reached_date, today)
-        moves = self.env["psa.invoicing.engine"]._cron_invoice_due_projects()
+        moves = self.env["project.project"]._cron_psa_invoice_due()
         self.assertNotIn(self.design, moves.psa_link_ids.milestone_id)
         self.assertFalse(self.design.psa_invoiced)
 

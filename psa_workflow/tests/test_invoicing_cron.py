@@ -15,7 +15,7 @@ class TestScheduledInvoicingBatches(PsaTimesheetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Engine = cls.env["psa.invoicing.engine"]
+        cls.Projects = cls.env["project.project"]
         cls.cron = cls.env.ref("psa_workflow.ir_cron_psa_invoice_due_projects")
         today = fields.Date.today()
         cls.day = today - timedelta(days=today.weekday() + 10)  # before last Sunday
@@ -44,22 +44,22 @@ class TestScheduledInvoicingBatches(PsaTimesheetCommon):
     def _run_batch(self, batch_size=1):
         """One call as the cron runner makes it, with its progress record."""
         _cron, progress = self.cron._add_progress()
-        moves = self.Engine.with_context(
+        moves = self.Projects.with_context(
             ir_cron_progress_id=progress.id
-        )._cron_invoice_due_projects(batch_size=batch_size)
+        )._cron_psa_invoice_due(batch_size=batch_size)
         return moves, progress
 
     def _due(self):
         today = fields.Date.today()
-        domain = self.Engine._due_projects_domain(
-            self.Engine._due_periods(today), today
+        domain = self.Projects._psa_due_domain(
+            self.Projects._psa_due_periods(today), today
         )
         return self.env["project.project"].search(domain) & self.projects
 
     def test_each_call_invoices_one_batch_and_reports_what_remains(self):
         due_before = self.env["project.project"].search_count(
-            self.Engine._due_projects_domain(
-                self.Engine._due_periods(fields.Date.today()), fields.Date.today()
+            self.Projects._psa_due_domain(
+                self.Projects._psa_due_periods(fields.Date.today()), fields.Date.today()
             )
         )
         moves, progress = self._run_batch()

@@ -316,15 +316,15 @@ class TestInvoicingEngine(PsaInvoicingCommon):
         (line | this_week).with_user(self.user_employee).action_psa_submit()
         (line | this_week).with_user(self.user_approver).action_psa_approve()
         self.project_tm.psa_invoice_frequency = "weekly"
-        Engine = self.env["psa.invoicing.engine"]
-        moves = Engine._cron_invoice_due_projects()
+        Projects = self.env["project.project"]
+        moves = Projects._cron_psa_invoice_due()
         self.assertEqual(moves.psa_link_ids.timesheet_id, line)
         self.assertEqual(this_week.psa_state, "approved", "the current week waits")
         self.assertEqual(
             self.project_tm.psa_last_invoice_date,
             today - timedelta(days=today.weekday() + 1),
         )
-        self.assertFalse(Engine._cron_invoice_due_projects(), "idempotent")
+        self.assertFalse(Projects._cron_psa_invoice_due(), "idempotent")
 
 
 @tagged("post_install", "-at_install")

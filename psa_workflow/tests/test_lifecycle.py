@@ -75,13 +75,13 @@ class TestLifecycle(PsaInvoicingCommon):
         project.psa_invoice_frequency = "weekly"
         lines = self._approved(2.0, project=project)
         project.action_archive()
-        Engine = self.env["psa.invoicing.engine"]
-        domain = Engine._due_projects_domain(Engine._due_periods(LATER), LATER)
+        Projects = self.env["project.project"]
+        domain = Projects._psa_due_domain(Projects._psa_due_periods(LATER), LATER)
         self.assertIn(
             project,
             self.env["project.project"].with_context(active_test=False).search(domain),
         )
-        moves = Engine._invoice_scheduled(project, LATER, LATER)
+        moves = project._psa_invoice_scheduled(LATER, LATER)
         self.assertEqual(moves.psa_link_ids.timesheet_id, lines)
 
     def test_work_of_a_project_without_company_is_in_progress(self):

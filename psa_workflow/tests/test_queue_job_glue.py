@@ -19,7 +19,7 @@ class TestQueueJobGlue(PsaTimesheetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Engine = cls.env["psa.invoicing.engine"]
+        cls.Projects = cls.env["project.project"]
         today = fields.Date.today()
         cls.project = cls.project_tm.copy({"name": "Queue Job Project"})
         cls.project.psa_invoice_frequency = "weekly"
@@ -40,16 +40,16 @@ class TestQueueJobGlue(PsaTimesheetCommon):
 
     def test_scheduled_invoicing_inline_or_as_one_job_per_project(self):
         if not self.env["psa.queue.job.glue"]._available():
-            moves = self.Engine._cron_invoice_due_projects()
+            moves = self.Projects._cron_psa_invoice_due()
             self.assertEqual(moves.psa_link_ids.timesheet_id, self.line)
             return
-        self.assertFalse(self.Engine._cron_invoice_due_projects(), "nothing inline")
-        self.Engine._cron_invoice_due_projects()  # the next run, job still waiting
+        self.assertFalse(self.Projects._cron_psa_invoice_due(), "nothing inline")
+        self.Projects._cron_psa_invoice_due()  # the next run, job still waiting
         jobs = self.env["queue.job"].search(
             [("identity_key", "=like", f"psa_invoice:{self.project.id}:%")]
         )
         self.assertEqual(len(jobs), 1, "enqueued once")
-        self.assertEqual(jobs.method_name, "_invoice_scheduled")
+        self.assertEqual(jobs.method_name, "_psa_invoice_scheduled")
         self.assertEqual(self.line.psa_state, "approved")
         self._perform(jobs)
         self.assertEqual(self.line.psa_state, "invoiced")
