@@ -1,6 +1,7 @@
 from . import psa_client_access_mixin
 from . import psa_write_policy
 from . import psa_guarded_mixin
+from . import psa_billable_mixin
 from . import res_company
 from . import psa_role
 from . import hr_employee

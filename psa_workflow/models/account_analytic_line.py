@@ -73,6 +73,7 @@ class AccountAnalyticLine(models.Model):
         "account.analytic.line",
         "mail.activity.mixin",
         "psa.client.access.mixin",
+        "psa.billable.mixin",
     ]
 
     psa_billable = fields.Boolean(

@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 
 class HrExpense(models.Model):
     _name = "hr.expense"
-    _inherit = ["psa.guarded.mixin", "hr.expense"]
+    _inherit = ["psa.guarded.mixin", "psa.billable.mixin", "hr.expense"]
 
     psa_project_id = fields.Many2one(
         "project.project",

@@ -6,6 +6,7 @@ and what an invoiced expense must keep as it was invoiced."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .psa_invoicing_engine import LinePlan
 from .psa_validation import MAX_MARKUP_PERCENT, check_ranges, sql_check
 
 # What an invoiced expense must keep as it was invoiced.
@@ -35,6 +36,11 @@ PSA_LOCKED_FIELDS = frozenset(
 # pylint: disable=consider-merging-classes-inherited
 class HrExpense(models.Model):
     _inherit = "hr.expense"
+    # A billable kind (psa.billable.mixin): approved, re-billed expenses.
+    _psa_billable_kind = "expenses"
+    _psa_billable_sequence = 20
+    _psa_link_field = "expense_id"
+    _psa_project_field = "psa_project_id"
 
     psa_rebillable = fields.Boolean(
         string="Re-bill to Customer",
@@ -239,6 +245,30 @@ class HrExpense(models.Model):
                     fields=", ".join(labels),
                 )
             )
+
+    @api.model
+    def _psa_invoice_domain(self, projects, date_to):
+        # The billing state is derived again from its facts: an approved
+        # report, re-billed, not invoiced yet.
+        return [
+            ("psa_project_id", "in", projects.ids),
+            ("psa_rebillable", "=", True),
+            ("psa_invoiced", "=", False),
+            ("sheet_id.state", "in", ("approve", "post", "done")),
+            ("date", "<=", date_to),
+        ]
+
+    def _psa_invoice_lines(self, currency, company, detail, times):
+        """One line per re-billed expense, in the invoice currency."""
+        engine = self.env["psa.invoicing.engine"]
+        plans = []
+        for expense in self:
+            amount = expense.currency_id._convert(
+                expense._psa_derive_rebill_amount(), currency, company, expense.date
+            )
+            vals = engine._prepare_expense_line_vals(expense, amount, company)
+            plans.append(LinePlan(vals, expense, None))
+        return plans
 
     def action_psa_create_invoices(self):
         """Re-bill the selected expenses (approved, re-billable ones)."""

@@ -6,7 +6,12 @@ from .psa_validation import MAX_PERCENT, check_ranges, sql_check
 
 class ProjectMilestone(models.Model):
     _name = "project.milestone"
-    _inherit = ["project.milestone", "psa.guarded.mixin"]
+    _inherit = ["project.milestone", "psa.guarded.mixin", "psa.billable.mixin"]
+    # A billable kind (psa.billable.mixin): reached milestones.
+    _psa_billable_kind = "milestones"
+    _psa_billable_sequence = 40
+    _psa_link_field = "milestone_id"
+    _psa_date_field = "reached_date"
 
     psa_amount = fields.Monetary(
         string="Amount",
@@ -96,3 +101,26 @@ class ProjectMilestone(models.Model):
             vals.setdefault("psa_amount", milestone.psa_amount)
             vals.setdefault("psa_percent", milestone.psa_percent)
         return vals_list
+
+    @api.model
+    def _psa_invoice_domain(self, projects, date_to):
+        projects = projects.filtered(lambda p: p.psa_billing_type == "milestone")
+        return [
+            ("project_id", "in", projects.ids),
+            ("psa_invoiced", "=", False),
+            ("is_reached", "=", True),
+            # Reached in the period: a later milestone waits for its run.
+            ("reached_date", "<=", date_to),
+        ]
+
+    def _psa_invoice_lines(self, currency, company, detail, times):
+        """One line per reached milestone."""
+        engine = self.env["psa.invoicing.engine"]
+        return [
+            engine._psa_fixed_amount_line(
+                milestone,
+                engine._psa_fixed_line_name(milestone, milestone.reached_date, True),
+                milestone.psa_invoice_amount,
+            )
+            for milestone in self
+        ]

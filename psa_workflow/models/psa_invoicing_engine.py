@@ -10,9 +10,10 @@ project (skip and report the bad ones) -> group (``_invoice_grouping_key``) ->
 key) -> mark them invoiced. Timesheets are handled as plain values grouped on
 ids: a run bills tens of thousands of them.
 
-What can be billed is a registry, ``_psa_billable_kinds``: each kind names its
-model, its column on ``psa.invoice.link`` and the engine methods that select,
-plan, link and mark its records. The engine's steps loop over it.
+What can be billed is a registry, ``_psa_billable_kinds``, of the models
+inheriting ``psa.billable.mixin``: each kind names its model, its column on
+``psa.invoice.link`` and how its records are selected, planned on invoice
+lines and marked invoiced. The engine's steps loop over it.
 
 This file holds the run, its grouping and building; each other concept has a
 file of its own: ``_kinds`` (the addon's four kinds), ``_labels``,
@@ -42,9 +43,10 @@ TIME_COLUMNS = SQL(
     " COALESCE(psa_billed_hours, 0), COALESCE(psa_bill_rate, 0),"
     " COALESCE(psa_bill_amount, 0), psa_cap_decision"
 )
-# A billable kind (see ``PsaInvoicingEngine._psa_billable_kinds``): its model,
-# its Many2one on psa.invoice.link, and its methods (each the name of an engine
-# method, or a function taking the engine first):
+# A billable kind (see ``PsaInvoicingEngine._psa_billable_kinds``, built from
+# ``psa.billable.mixin``): its model, its Many2one on psa.invoice.link, and its
+# methods (each the name of an engine method, or a function taking the engine
+# first):
 #   domain(projects, date_to) -> the search domain of its records billable now;
 #   lines(records, currency, company, detail, times) -> [LinePlan];
 #   mark(records, invoiced) -> flag them invoiced, or "to invoice" again;
@@ -238,49 +240,46 @@ class PsaInvoicingEngine(models.AbstractModel):
 
     @api.model
     def _psa_billable_kinds(self):
-        """``{kind: BillableKind}``, in invoice order: what can be billed.
+        """``{kind: BillableKind}``, in invoice order: what can be billed, the
+        models inheriting ``psa.billable.mixin`` (see there: a module adds a
+        kind with one such model and its Many2one on ``psa.invoice.link``; the
+        link's columns, its one-entry CHECK and its one-live-link indexes
+        follow this mapping). Overriding this method to add a
+        ``BillableKind`` of engine methods or functions still works."""
+        kinds = {}
+        for model in self._psa_billable_models():
+            columns, row = model._psa_lock_read()
+            kinds[model._psa_billable_kind] = BillableKind(
+                model._name,
+                model._psa_link_field,
+                lambda engine, projects, date_to, name=model._name: engine.env[
+                    name
+                ]._psa_invoice_domain(projects, date_to),
+                lambda engine, records, *args: records._psa_invoice_lines(*args),
+                project_field=model._psa_project_field,
+                mark=lambda engine, records, invoiced: records._psa_mark_invoiced(
+                    invoiced
+                ),
+                still_open=model._psa_still_open(),
+                columns=columns,
+                row=row,
+                date_field=model._psa_date_field,
+            )
+        return kinds
 
-        A module adds a kind without editing the engine's steps: it extends
-        this mapping (``{**super()._psa_billable_kinds(), "retainers":
-        BillableKind("x.retainer", "retainer_id", "_x_retainers_domain",
-        "_x_retainer_lines")}``), implements the methods its spec names (or
-        gives functions), and adds the Many2one ``link_field``
-        (``ondelete="restrict"``) to ``psa.invoice.link``; the link's columns,
-        its one-entry CHECK and its one-live-link indexes follow this mapping
-        (``tests/test_invoicing_hooks.py`` adds a monthly retainer so).
-        """
-        return {
-            "timesheets": BillableKind(
-                "account.analytic.line",
-                "timesheet_id",
-                "_psa_timesheets_domain",
-                "_psa_timesheet_lines",
-                mark="_psa_mark_timesheets",
-                still_open=SQL("psa_state = 'approved'"),
-                columns=TIME_COLUMNS,
-                row=Time,
-            ),
-            "expenses": BillableKind(
-                "hr.expense",
-                "expense_id",
-                "_psa_expenses_domain",
-                "_psa_expense_lines",
-                project_field="psa_project_id",
-            ),
-            "installments": BillableKind(
-                "psa.project.installment",
-                "installment_id",
-                "_psa_installments_domain",
-                "_psa_installment_lines",
-            ),
-            "milestones": BillableKind(
-                "project.milestone",
-                "milestone_id",
-                "_psa_milestones_domain",
-                "_psa_milestone_lines",
-                date_field="reached_date",
-            ),
-        }
+    @api.model
+    def _psa_billable_models(self):
+        """The billable kinds' models (``psa.billable.mixin``), in invoice
+        order: each model that declares a kind whose link field
+        (``psa.invoice.link``) points to it."""
+        Link = self.env["psa.invoice.link"]
+        models = []
+        for name in self.env.registry.descendants(["psa.billable.mixin"], "_inherit"):
+            model = self.env[name]
+            field = Link._fields.get(model._psa_link_field or "")
+            if model._psa_billable_kind and field and field.comodel_name == name:
+                models.append(model)
+        return sorted(models, key=lambda m: (m._psa_billable_sequence, m._name))
 
     @api.model
     def _psa_kind_call(self, method, *args):

@@ -1,12 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The invoicing engine: the four billable kinds of the addon (time,
-re-billed expenses, installments, milestones): what of each is billable now,
-the invoice lines that bill it, and how it is marked invoiced."""
+"""The invoicing engine: helpers of the kinds' invoice lines (time gathered
+by the line detail, re-billed expenses, fixed amounts, a line's values). What
+is billable now, its lines and how it is marked invoiced are each kind's own
+(``psa.billable.mixin``)."""
 
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import float_round
 
 from .psa_invoicing_engine import LinePlan
 
@@ -25,49 +25,6 @@ DETAIL_MODELS = {
 # pylint: disable=consider-merging-classes-inherited
 class PsaInvoicingEngine(models.AbstractModel):
     _inherit = "psa.invoicing.engine"
-
-    @api.model
-    def _psa_timesheets_domain(self, projects, date_to):
-        projects = projects.filtered(lambda p: p.psa_billing_type == "time_material")
-        return [
-            ("project_id", "in", projects.ids),
-            ("psa_state", "=", "approved"),
-            ("psa_billable", "=", True),
-            ("psa_cap_decision", "!=", "write_off"),
-            ("date", "<=", date_to),
-        ]
-
-    @api.model
-    def _psa_expenses_domain(self, projects, date_to):
-        # The billing state is derived again from its facts: an approved
-        # report, re-billed, not invoiced yet.
-        return [
-            ("psa_project_id", "in", projects.ids),
-            ("psa_rebillable", "=", True),
-            ("psa_invoiced", "=", False),
-            ("sheet_id.state", "in", ("approve", "post", "done")),
-            ("date", "<=", date_to),
-        ]
-
-    @api.model
-    def _psa_installments_domain(self, projects, date_to):
-        projects = projects.filtered(lambda p: p.psa_billing_type == "fixed_price")
-        return [
-            ("project_id", "in", projects.ids),
-            ("psa_invoiced", "=", False),
-            ("date", "<=", date_to),
-        ]
-
-    @api.model
-    def _psa_milestones_domain(self, projects, date_to):
-        projects = projects.filtered(lambda p: p.psa_billing_type == "milestone")
-        return [
-            ("project_id", "in", projects.ids),
-            ("psa_invoiced", "=", False),
-            ("is_reached", "=", True),
-            # Reached in the period: a later milestone waits for its run.
-            ("reached_date", "<=", date_to),
-        ]
 
     @api.model
     def _timesheet_line_key(self, time, detail):
@@ -131,43 +88,6 @@ class PsaInvoicingEngine(models.AbstractModel):
         )
 
     @api.model
-    def _psa_timesheet_lines(self, timesheets, currency, company, detail, times):
-        """Timesheets gathered by the line detail (project setting, or
-        ``detail``), one line per project, key and rate."""
-        plans = []
-        for project, key, rate, line_detail, line_times in self._gather_times(
-            timesheets, detail, times
-        ):
-            hours = float_round(sum(time.hours for time in line_times), 2)
-            name = self._timesheet_line_name(
-                project,
-                key,
-                hours,
-                line_detail,
-                dates=[time.date for time in line_times],
-            )
-            plans.append(
-                LinePlan(
-                    self._prepare_line_vals(project, name, hours, rate),
-                    timesheets.browse([time.id for time in line_times]),
-                    [time.hours for time in line_times],
-                )
-            )
-        return plans
-
-    @api.model
-    def _psa_expense_lines(self, expenses, currency, company, detail, times):
-        """One line per re-billed expense, in the invoice currency."""
-        plans = []
-        for expense in expenses:
-            amount = expense.currency_id._convert(
-                expense._psa_derive_rebill_amount(), currency, company, expense.date
-            )
-            vals = self._prepare_expense_line_vals(expense, amount, company)
-            plans.append(LinePlan(vals, expense, None))
-        return plans
-
-    @api.model
     def _prepare_expense_line_vals(self, expense, amount, company):
         """A re-billed expense's line: the company's re-bill product, or the
         expense's own category (income account and sales taxes from it)."""
@@ -176,30 +96,6 @@ class PsaInvoicingEngine(models.AbstractModel):
         )
         vals["product_id"] = company._psa_rebill_product(expense).id
         return vals
-
-    @api.model
-    def _psa_installment_lines(self, installments, currency, company, detail, times):
-        """One line per due installment, by due date."""
-        return [
-            self._psa_fixed_amount_line(
-                installment,
-                self._psa_fixed_line_name(installment, installment.date),
-                installment.amount,
-            )
-            for installment in installments.sorted("date")
-        ]
-
-    @api.model
-    def _psa_milestone_lines(self, milestones, currency, company, detail, times):
-        """One line per reached milestone."""
-        return [
-            self._psa_fixed_amount_line(
-                milestone,
-                self._psa_fixed_line_name(milestone, milestone.reached_date, True),
-                milestone.psa_invoice_amount,
-            )
-            for milestone in milestones
-        ]
 
     @api.model
     def _psa_fixed_amount_line(self, record, name, amount, project=None):
@@ -222,12 +118,6 @@ class PsaInvoicingEngine(models.AbstractModel):
             if project.account_id
             else False,
         }
-
-    @api.model
-    def _psa_mark_timesheets(self, timesheets, invoiced):
-        timesheets._psa_write_state(
-            {"psa_state": "invoiced" if invoiced else "approved"}
-        )
 
     @api.model
     def _psa_mark_flag(self, records, invoiced):

@@ -8,9 +8,13 @@ class PsaProjectInstallment(models.Model):
     """One installment of a fixed-price project's contract: billed once due."""
 
     _name = "psa.project.installment"
-    _inherit = ["psa.guarded.mixin"]
+    _inherit = ["psa.guarded.mixin", "psa.billable.mixin"]
     _description = "PSA Fixed-Price Installment"
     _order = "project_id, date, sequence, id"
+    # A billable kind (psa.billable.mixin): due installments of fixed prices.
+    _psa_billable_kind = "installments"
+    _psa_billable_sequence = 30
+    _psa_link_field = "installment_id"
 
     project_id = fields.Many2one(
         "project.project", required=True, ondelete="cascade", index=True
@@ -78,3 +82,24 @@ class PsaProjectInstallment(models.Model):
 
     def _psa_check_write(self, vals):
         self._psa_keep_invoiced(vals, ("project_id", "date", "percent", "amount"))
+
+    @api.model
+    def _psa_invoice_domain(self, projects, date_to):
+        projects = projects.filtered(lambda p: p.psa_billing_type == "fixed_price")
+        return [
+            ("project_id", "in", projects.ids),
+            ("psa_invoiced", "=", False),
+            ("date", "<=", date_to),
+        ]
+
+    def _psa_invoice_lines(self, currency, company, detail, times):
+        """One line per due installment, by due date."""
+        engine = self.env["psa.invoicing.engine"]
+        return [
+            engine._psa_fixed_amount_line(
+                installment,
+                engine._psa_fixed_line_name(installment, installment.date),
+                installment.amount,
+            )
+            for installment in self.sorted("date")
+        ]

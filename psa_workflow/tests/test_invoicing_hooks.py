@@ -216,13 +216,15 @@ class TestInvoicingHooks(PsaInvoicingCommon):
         self.assertEqual(sorted(move.psa_link_ids.mapped("amount")), [29.7, 29.7, 29.7])
 
     def test_a_kind_may_plan_a_line_that_bills_no_entry(self):
-        def with_setup(original, installments, *args):
-            plans = original(installments, *args)
+        def with_setup(original, *args):
+            plans = original(*args)
             setup = dict(plans[0].vals, name="Setup", quantity=1.0, price_unit=99.0)
-            return [LinePlan(setup, installments.browse(), None), *plans]
+            return [LinePlan(setup, plans[0].records.browse(), None), *plans]
 
         installments = self.project_fixed.psa_installment_ids.sorted("date")
-        with self._override("_psa_installment_lines", with_setup):
+        with self._override(
+            "_psa_invoice_lines", with_setup, model="psa.project.installment"
+        ):
             move, skipped = self._invoice(self.project_fixed, date_to=DAY)
         self.assertFalse(skipped)
         setup = self._product_lines(move).filtered(lambda line: line.name == "Setup")

@@ -1,0 +1,69 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class PsaBillableMixin(models.AbstractModel):
+    """What can be billed to a customer: a model inheriting this mixin is a
+    billable kind, as ``sale.order.line`` owns how it is invoiced. Timesheets,
+    re-billed expenses, installments and milestones are the addon's four; a
+    module adds a fifth (a monthly retainer, fixed-fee tasks) with one model
+    inheriting it and a Many2one to it on ``psa.invoice.link``
+    (``ondelete="restrict"``): the invoicing engine, *Create Invoices*,
+    *Credit Entries*, the link's constraints and the money reports find it
+    here (``psa.invoicing.engine._psa_billable_kinds``).
+
+    A kind declares, next to its fields:
+
+    - ``_psa_billable_kind``: its name in the engine's registry, and
+      ``_psa_billable_sequence``: its place on an invoice (lower first);
+    - ``_psa_link_field``: its Many2one on ``psa.invoice.link``;
+    - ``_psa_project_field`` / ``_psa_date_field``: its project and date;
+
+    and implements ``_psa_invoice_domain`` (what is billable now) and
+    ``_psa_invoice_lines`` (the invoice lines billing its records). By default
+    a record is marked invoiced with a ``psa_invoiced`` boolean field
+    (``_psa_mark_invoiced``, ``_psa_still_open``)."""
+
+    _name = "psa.billable.mixin"
+    _description = "PSA Billable Kind"
+
+    _psa_billable_kind = None
+    _psa_billable_sequence = 100
+    _psa_link_field = None
+    _psa_project_field = "project_id"
+    _psa_date_field = "date"
+
+    @api.model
+    def _psa_invoice_domain(self, projects, date_to):
+        """The domain of this kind's records of ``projects`` billable up to
+        ``date_to`` (searched as superuser: billing users invoice what they
+        may not read)."""
+        raise NotImplementedError(
+            f"{self._name} is billable: it must define _psa_invoice_domain"
+        )
+
+    def _psa_invoice_lines(self, currency, company, detail, times):
+        """``[LinePlan]``: the invoice lines billing these records on one
+        invoice in ``currency`` of ``company`` (``detail``: the run's line
+        detail or None; ``times``: the timesheets the run read, by id)."""
+        raise NotImplementedError(
+            f"{self._name} is billable: it must define _psa_invoice_lines"
+        )
+
+    def _psa_mark_invoiced(self, invoiced):
+        """These records invoiced (``True``), or to invoice again (``False``):
+        the addon's bookkeeping, whoever invoices or cancels."""
+        self.sudo().write({"psa_invoiced": invoiced})
+
+    @api.model
+    def _psa_still_open(self):
+        """SQL condition, on this kind's table, of a row still to invoice
+        (checked under the run's lock)."""
+        return SQL("psa_invoiced IS NOT TRUE")
+
+    @api.model
+    def _psa_lock_read(self):
+        """``(columns, row type)``: what the run's lock reads of each row, as
+        plain values (``row type`` None: its id only)."""
+        return SQL("id"), None
