@@ -23,7 +23,10 @@ class PsaBillableMixin(models.AbstractModel):
     and implements ``_psa_invoice_domain`` (what is billable now) and
     ``_psa_invoice_lines`` (the invoice lines billing its records). By default
     a record is marked invoiced with a ``psa_invoiced`` boolean field
-    (``_psa_mark_invoiced``, ``_psa_still_open``)."""
+    (``_psa_mark_invoiced``, ``_psa_still_open``). What it gives the money
+    reports (work in progress, profitability, earned vs projected, the
+    entries behind a row) it declares with the ``_psa_*_branches`` methods
+    and ``_psa_report_sources``."""
 
     _name = "psa.billable.mixin"
     _description = "PSA Billable Kind"
@@ -67,3 +70,35 @@ class PsaBillableMixin(models.AbstractModel):
         """``(columns, row type)``: what the run's lock reads of each row, as
         plain values (``row type`` None: its id only)."""
         return SQL("id"), None
+
+    # The money reports (report/<model>_branches.py for the addon's kinds):
+    # what a kind gives each of them. Nothing by default.
+    @api.model
+    def _psa_report_sources(self):
+        """``{"wip" | "profitability": (source, label)}``: the value of the
+        reports' *source* for this kind's rows."""
+        return {}
+
+    @api.model
+    def _psa_wip_branches(self, report):
+        """``{source: SQL}`` for *Work in Progress* (see
+        ``psa.wip.report._psa_wip_branches`` for the columns)."""
+        return {}
+
+    @api.model
+    def _psa_profitability_branches(self, report):
+        """``{source: branch(row_id)}`` for *Client Profitability* (see
+        ``psa.profitability.report._psa_profitability_branches``)."""
+        return {}
+
+    @api.model
+    def _psa_revenue_branches(self, report):
+        """``{name: branch(row_id)}`` for *Earned vs Projected* (see
+        ``psa.revenue.report._psa_revenue_branches``)."""
+        return {}
+
+    @api.model
+    def _psa_wip_entries(self, row):
+        """``{source: (model, domain)}``: the entries behind a *Work in
+        Progress* ``row`` of this kind's source (its *Entries* button)."""
+        return {}

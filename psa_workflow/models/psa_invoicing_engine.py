@@ -282,6 +282,16 @@ class PsaInvoicingEngine(models.AbstractModel):
         return sorted(models, key=lambda m: (m._psa_billable_sequence, m._name))
 
     @api.model
+    def _psa_report_sources(self, report):
+        """``[(source, label)]`` of ``report`` (``wip``, ``profitability``),
+        one per billable kind that declares one, in invoice order."""
+        return [
+            model._psa_report_sources()[report]
+            for model in self._psa_billable_models()
+            if report in model._psa_report_sources()
+        ]
+
+    @api.model
     def _psa_kind_call(self, method, *args):
         """Call a billable kind's ``method``: the name of an engine method, or
         a function taking the engine first."""

@@ -9,3 +9,7 @@ from . import psa_utilization_report
 from . import psa_profitability_report
 from . import psa_revenue_report
 from . import psa_wip_report
+from . import account_analytic_line_branches
+from . import hr_expense_branches
+from . import psa_project_installment_branches
+from . import project_milestone_branches

@@ -1,16 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.psa_validation import check_no_arguments
-
-SOURCES = [
-    ("invoice", "Posted Invoice"),
-    ("timesheet", "Timesheet"),
-    ("expense", "Expense"),
-    ("installment", "Installment"),
-    ("milestone", "Milestone"),
-]
 
 
 class PsaProfitabilityReport(models.Model):
@@ -105,7 +97,7 @@ class PsaProfitabilityReport(models.Model):
     }
 
     date = fields.Date(readonly=True)
-    source = fields.Selection(SOURCES, readonly=True)
+    source = fields.Selection(selection="_psa_source_selection", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     project_id = fields.Many2one("project.project", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -172,22 +164,27 @@ class PsaProfitabilityReport(models.Model):
             sources._union(self._psa_profitability_branches()),
         )
 
+    @api.model
+    def _psa_source_selection(self):
+        """Posted invoices, then each billable kind's source."""
+        return [
+            ("invoice", self.env._("Posted Invoice")),
+            *self.env["psa.invoicing.engine"]._psa_report_sources("profitability"),
+        ]
+
     def _psa_profitability_branches(self):
         """What profitability reads: ``{source: branch}``. A branch takes
         ``row_id`` (the row's id from its record's id column) and gives rows
         of (id, date, source, project_id, company_id, currency_id, move_id,
         timesheet_id, expense_id, invoiced, earned, timesheet_cost,
         expense_cost, billed_amount, standard_amount) in the company currency
-        (the last two: billable time on posted invoices, 0.0 elsewhere). A
-        module adding a billable kind adds its branch here and its ``source``
-        to the field (``selection_add``)."""
-        return {
-            "invoice": self._psa_profit_invoices,
-            "timesheet": self._psa_profit_timesheets,
-            "expense": self._psa_profit_expenses,
-            "installment": self._psa_profit_installments,
-            "milestone": self._psa_profit_milestones,
-        }
+        (the last two: billable time on posted invoices, 0.0 elsewhere). The
+        posted invoices' branch is the report's; each billable kind gives its
+        own (``psa.billable.mixin._psa_profitability_branches``)."""
+        branches = {"invoice": self._psa_profit_invoices}
+        for model in self.env["psa.invoicing.engine"]._psa_billable_models():
+            branches.update(model._psa_profitability_branches(self))
+        return branches
 
     def _psa_profit_invoices(self, row_id):
         """Posted invoices and credit notes."""
@@ -204,92 +201,6 @@ class PsaProfitabilityReport(models.Model):
             """,
             id=row_id("i.analytic_line_id"),
             invoices=self.env["psa.report.sources"]._posted_invoice_lines(),
-        )
-
-    def _psa_profit_timesheets(self, row_id):
-        """Timesheets: their cost; their value while no posted invoice bills
-        them; once one does, what it bills against their standard value."""
-        sources = self.env["psa.report.sources"]
-        return SQL(
-            """
-            SELECT %(id)s, a.date, 'timesheet', a.project_id,
-                   a.company_id, a.currency_id, NULL, a.id, NULL, 0.0,
-                   CASE WHEN a.psa_billable AND p.psa_billing_type = 'time_material'
-                         AND (a.psa_state = 'approved'
-                              OR (a.psa_state = 'invoiced'
-                                  AND km.state IS DISTINCT FROM 'posted'))
-                         AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-                        THEN COALESCE(a.psa_bill_amount_company, 0.0) ELSE 0.0 END,
-                   -a.amount, 0.0,
-                   %(billed)s, %(standard)s
-              FROM account_analytic_line a
-              JOIN project_project p ON p.id = a.project_id
-              %(link)s
-             WHERE a.project_id IS NOT NULL
-               AND a.psa_state IS DISTINCT FROM 'rejected'
-            """,
-            id=row_id("a.id"),
-            link=sources._invoice_link("timesheet_id", "a.id"),
-            billed=sources._posted_link_amount("k.amount"),
-            standard=sources._posted_link_amount("k.standard_amount"),
-        )
-
-    def _psa_profit_expenses(self, row_id):
-        """Expenses: their untaxed cost once approved; the re-bill amount while
-        no posted invoice bills it."""
-        sources = self.env["psa.report.sources"]
-        return SQL(
-            """
-            SELECT %(id)s, x.date, 'expense', x.psa_project_id,
-                   x.company_id, x.company_currency_id, NULL, NULL, x.id, 0.0,
-                   CASE WHEN x.psa_billing_state = 'to_invoice'
-                          OR (x.psa_billing_state = 'invoiced'
-                              AND km.state IS DISTINCT FROM 'posted')
-                        THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END,
-                   0.0, x.total_amount - COALESCE(x.tax_amount, 0.0), 0.0, 0.0
-              FROM (%(expenses)s) x
-              %(link)s
-             WHERE x.state IN ('approved', 'done')
-            """,
-            id=row_id("x.id"),
-            expenses=sources._expenses(),
-            link=sources._invoice_link("expense_id", "x.id"),
-        )
-
-    def _psa_profit_installments(self, row_id):
-        """Installments due, not on a posted invoice."""
-        sources = self.env["psa.report.sources"]
-        return SQL(
-            """
-            SELECT %(id)s, t.date, 'installment', t.project_id,
-                   t.company_id, t.company_currency_id, NULL, NULL, NULL, 0.0,
-                   COALESCE(t.value, 0.0), 0.0, 0.0, 0.0, 0.0
-              FROM (%(installments)s) t
-              %(link)s
-             WHERE t.date <= CURRENT_DATE
-               AND km.state IS DISTINCT FROM 'posted'
-            """,
-            id=row_id("t.id"),
-            installments=sources._installments(),
-            link=sources._invoice_link("installment_id", "t.id"),
-        )
-
-    def _psa_profit_milestones(self, row_id):
-        """Milestones reached, not on a posted invoice."""
-        sources = self.env["psa.report.sources"]
-        return SQL(
-            """
-            SELECT %(id)s, ms.reached_date, 'milestone',
-                   ms.project_id, ms.company_id, ms.company_currency_id, NULL,
-                   NULL, NULL, 0.0,
-                   COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0, 0.0, 0.0
-              FROM (%(milestones)s) ms
-              %(link)s
-             WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
-            """,
-            id=row_id("ms.id"),
-            milestones=sources._milestones(),
-            link=sources._invoice_link("milestone_id", "ms.id"),
         )
 
     def init(self):

@@ -84,18 +84,14 @@ class PsaRevenueReport(models.Model):
         """What *Earned vs Projected* reads: ``{name: branch}``. A branch takes
         ``row_id`` (the row's id from its record's id column) and gives rows
         of (id, date, project_id, company_id, projected, earned, invoiced) in
-        the company currency. A module adding a billable kind adds its branch
-        here: what it projects and what it earns, by date (what is invoiced
-        comes from the posted invoices)."""
-        return {
-            "allocation": self._psa_revenue_allocations,
-            "timesheet": self._psa_revenue_timesheets,
-            "expense": self._psa_revenue_expenses,
-            "installment": self._psa_revenue_installments,
-            "milestone_deadline": self._psa_revenue_milestones_projected,
-            "milestone_reached": self._psa_revenue_milestones_earned,
-            "invoice": self._psa_revenue_invoices,
-        }
+        the company currency. Allocations (projected) and posted invoices
+        (invoiced) are the report's; each billable kind gives what it projects
+        and earns, by date (``psa.billable.mixin._psa_revenue_branches``)."""
+        branches = {"allocation": self._psa_revenue_allocations}
+        for model in self.env["psa.invoicing.engine"]._psa_billable_models():
+            branches.update(model._psa_revenue_branches(self))
+        branches["invoice"] = self._psa_revenue_invoices
+        return branches
 
     def _psa_revenue_allocations(self, row_id):
         """Projected: time & materials allocations at their planned revenue."""
@@ -109,75 +105,6 @@ class PsaRevenueReport(models.Model):
              WHERE lp.psa_billing_type = 'time_material'
             """,
             row_id("l.id"),
-        )
-
-    def _psa_revenue_timesheets(self, row_id):
-        """Earned: approved billable time & materials time, at its date."""
-        return SQL(
-            """
-            SELECT %s, a.date, a.project_id, a.company_id,
-                   0.0, COALESCE(a.psa_bill_amount_company, 0.0), 0.0
-              FROM account_analytic_line a
-              JOIN project_project ap ON ap.id = a.project_id
-             WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
-               AND a.psa_state IN ('approved', 'invoiced')
-               AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-            """,
-            row_id("a.id"),
-        )
-
-    def _psa_revenue_expenses(self, row_id):
-        """Earned: re-billable expenses, at their date."""
-        return SQL(
-            """
-            SELECT %s, x.date, x.psa_project_id, x.company_id,
-                   0.0, COALESCE(x.rebill_value, 0.0), 0.0
-              FROM (%s) x
-             WHERE x.psa_billing_state IN ('to_invoice', 'invoiced')
-            """,
-            row_id("x.id"),
-            self.env["psa.report.sources"]._expenses(),
-        )
-
-    def _psa_revenue_installments(self, row_id):
-        """Projected at their due date; earned once due."""
-        return SQL(
-            """
-            SELECT %s, t.date, t.project_id, t.company_id,
-                   COALESCE(t.value, 0.0),
-                   CASE WHEN t.date <= CURRENT_DATE
-                        THEN COALESCE(t.value, 0.0) ELSE 0.0 END,
-                   0.0
-              FROM (%s) t
-            """,
-            row_id("t.id"),
-            self.env["psa.report.sources"]._installments(),
-        )
-
-    def _psa_revenue_milestones_projected(self, row_id):
-        """Projected: milestones at their deadline."""
-        return SQL(
-            """
-            SELECT %s, ms.deadline, ms.project_id, ms.company_id,
-                   COALESCE(ms.value_at_deadline, 0.0), 0.0, 0.0
-              FROM (%s) ms
-             WHERE ms.deadline IS NOT NULL
-            """,
-            row_id("ms.id"),
-            self.env["psa.report.sources"]._milestones(),
-        )
-
-    def _psa_revenue_milestones_earned(self, row_id):
-        """Earned: milestones once reached."""
-        return SQL(
-            """
-            SELECT %s, ms.reached_date, ms.project_id, ms.company_id,
-                   0.0, COALESCE(ms.value_when_reached, 0.0), 0.0
-              FROM (%s) ms
-             WHERE ms.is_reached
-            """,
-            row_id("ms.id"),
-            self.env["psa.report.sources"]._milestones(),
         )
 
     def _psa_revenue_invoices(self, row_id):

@@ -6,13 +6,6 @@ from odoo.tools import SQL
 from ..models.project_project import BILLING_TYPES
 from ..models.psa_validation import check_no_arguments
 
-# What is earned and not invoiced yet, by billing model (in this order).
-WIP_SOURCES = [
-    ("time", "Time (T&M)"),
-    ("expense", "Expenses"),
-    ("installment", "Installments due"),
-    ("milestone", "Milestones reached"),
-]
 # The live invoice link's move ``km`` (see ``_invoice_link``) is not posted.
 NOT_POSTED = SQL("km.state IS DISTINCT FROM 'posted'")
 
@@ -95,7 +88,7 @@ class PsaWipReport(models.Model):
         readonly=True,
     )
     source = fields.Selection(
-        WIP_SOURCES,
+        selection="_psa_source_selection",
         string="What",
         readonly=True,
         help="Time: approved billable time of time & materials projects. "
@@ -173,15 +166,18 @@ class PsaWipReport(models.Model):
     def _psa_wip_branches(self):
         """What work in progress reads, in the order shown: ``{source: SQL}``.
         Each branch gives rows of (project_id, source, currency_id, on_draft,
-        amount, amount_company, hours, date) for one billable kind. A module
-        adding a kind adds its branch here and its ``source`` to the field
-        (``selection_add``)."""
-        return {
-            "time": self._psa_wip_time(),
-            "expense": self._psa_wip_expenses(),
-            "installment": self._psa_wip_installments(),
-            "milestone": self._psa_wip_milestones(),
-        }
+        amount, amount_company, hours, date) for one billable kind: each kind
+        gives its own (``psa.billable.mixin._psa_wip_branches``)."""
+        branches = {}
+        for model in self.env["psa.invoicing.engine"]._psa_billable_models():
+            branches.update(model._psa_wip_branches(self))
+        return branches
+
+    @api.model
+    def _psa_source_selection(self):
+        """What is earned and not invoiced yet: each billable kind's source,
+        in invoice order."""
+        return self.env["psa.invoicing.engine"]._psa_report_sources("wip")
 
     @api.model
     def _psa_wip_joins(self, project_column):
@@ -216,108 +212,6 @@ class PsaWipReport(models.Model):
             amount=amount,
             currency=currency,
             day=day,
-        )
-
-    @api.model
-    def _psa_wip_time(self):
-        """Time & materials: approved billable time, not written off."""
-        return SQL(
-            """
-            SELECT a.project_id, 'time' AS source,
-                   COALESCE(a.psa_currency_id, p.psa_currency_id) AS currency_id,
-                   a.psa_state = 'invoiced' AS on_draft,
-                   COALESCE(a.psa_bill_amount, 0.0) AS amount,
-                   COALESCE(a.psa_bill_amount_company, 0.0) AS amount_company,
-                   a.unit_amount AS hours, a.date
-              FROM account_analytic_line a
-              %(joins)s
-              %(link)s
-             WHERE p.psa_billing_type = 'time_material' AND a.psa_billable
-               AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-               AND (a.psa_state = 'approved'
-                    OR (a.psa_state = 'invoiced' AND %(not_posted)s))
-            """,
-            joins=self._psa_wip_joins("a.project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("timesheet_id", "a.id"),
-            not_posted=NOT_POSTED,
-        )
-
-    @api.model
-    def _psa_wip_expenses(self):
-        """Re-billed expenses, approved."""
-        amount, currency, day = (
-            SQL("COALESCE(x.psa_rebill_amount, 0.0)"),
-            SQL("x.currency_id"),
-            SQL("x.date"),
-        )
-        return SQL(
-            """
-            SELECT x.psa_project_id, 'expense', p.psa_currency_id,
-                   x.psa_billing_state = 'invoiced',
-                   %(amount)s, %(amount_company)s, 0.0, x.date
-              FROM hr_expense x
-              %(joins)s
-              %(link)s
-             WHERE x.state IN ('approved', 'done')
-               AND p.psa_billing_type != 'non_billable'
-               AND (x.psa_billing_state = 'to_invoice'
-                    OR (x.psa_billing_state = 'invoiced' AND %(not_posted)s))
-            """,
-            amount=self._psa_wip_in_project(amount, currency, day),
-            amount_company=self._psa_wip_in_company(amount, currency, day),
-            joins=self._psa_wip_joins("x.psa_project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("expense_id", "x.id"),
-            not_posted=NOT_POSTED,
-        )
-
-    @api.model
-    def _psa_wip_installments(self):
-        """Fixed price: installments due."""
-        return SQL(
-            """
-            SELECT i.project_id, 'installment', p.psa_currency_id,
-                   km.id IS NOT NULL, i.amount, %(amount_company)s, 0.0, i.date
-              FROM psa_project_installment i
-              %(joins)s
-              %(link)s
-             WHERE p.psa_billing_type = 'fixed_price'
-               AND i.date <= CURRENT_DATE AND %(not_posted)s
-            """,
-            amount_company=self._psa_wip_in_company(
-                SQL("i.amount"), SQL("p.psa_currency_id"), SQL("i.date")
-            ),
-            joins=self._psa_wip_joins("i.project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("installment_id", "i.id"),
-            not_posted=NOT_POSTED,
-        )
-
-    @api.model
-    def _psa_wip_milestones(self):
-        """Milestones reached."""
-        value = SQL(
-            "COALESCE(NULLIF(m.psa_amount, 0), round(p.psa_contract_amount"
-            " * m.psa_percent / 100.0, pc.decimal_places))"
-        )
-        return SQL(
-            """
-            SELECT m.project_id, 'milestone', p.psa_currency_id,
-                   km.id IS NOT NULL, %(value)s, %(value_company)s, 0.0,
-                   m.reached_date
-              FROM project_milestone m
-              %(joins)s
-              %(link)s
-             WHERE p.psa_billing_type = 'milestone' AND m.is_reached
-               AND %(not_posted)s
-            """,
-            value=value,
-            value_company=self._psa_wip_in_company(
-                value,
-                SQL("p.psa_currency_id"),
-                SQL("COALESCE(m.reached_date, CURRENT_DATE)"),
-            ),
-            joins=self._psa_wip_joins("m.project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("milestone_id", "m.id"),
-            not_posted=NOT_POSTED,
         )
 
     def init(self):
@@ -394,48 +288,13 @@ class PsaWipReport(models.Model):
 
     def _psa_wip_entries(self):
         """``{source: (model, domain)}``: the entries behind this row, per
-        source (one row: ``ensure_one``). A module adding a source adds its
-        model and domain here."""
+        source (one row: ``ensure_one``), each billable kind's
+        (``psa.billable.mixin._psa_wip_entries``)."""
         self.ensure_one()
-        project = self.project_id
-        return {
-            "time": (
-                "account.analytic.line",
-                [
-                    ("project_id", "=", project.id),
-                    ("psa_billable", "=", True),
-                    ("psa_state", "=", "invoiced" if self.on_draft else "approved"),
-                    ("psa_cap_decision", "!=", "write_off"),
-                ],
-            ),
-            "expense": (
-                "hr.expense",
-                [
-                    ("psa_project_id", "=", project.id),
-                    (
-                        "psa_billing_state",
-                        "=",
-                        "invoiced" if self.on_draft else "to_invoice",
-                    ),
-                ],
-            ),
-            "installment": (
-                "psa.project.installment",
-                [
-                    ("project_id", "=", project.id),
-                    ("date", "<=", fields.Date.context_today(self)),
-                    ("psa_invoiced", "=", False),
-                ],
-            ),
-            "milestone": (
-                "project.milestone",
-                [
-                    ("project_id", "=", project.id),
-                    ("is_reached", "=", True),
-                    ("psa_invoiced", "=", False),
-                ],
-            ),
-        }
+        entries = {}
+        for model in self.env["psa.invoicing.engine"]._psa_billable_models():
+            entries.update(model._psa_wip_entries(self))
+        return entries
 
     def action_psa_create_invoices(self, *args, **kwargs):
         """*Create Invoices* (a list header button, on the selection): the

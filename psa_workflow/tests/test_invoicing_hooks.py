@@ -422,10 +422,12 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
         self.assertIn("WHERE", self.env.cr.fetchone()[0])
 
     def _retainer_branches(self):
-        """The reports' branches for retainers, as the module adding them
-        would write them: work in progress while no posted invoice bills a
-        retainer (its ``source`` added to the field, as ``selection_add``
-        does), and profitability's earned revenue."""
+        """The reports' branches for retainers added from outside the kinds'
+        models (a kind registered by overriding ``_psa_billable_kinds``, as
+        this manual model must be): work in progress while no posted invoice
+        bills a retainer (its ``source`` added by the report's
+        ``_psa_source_selection``), profitability's earned revenue, Earned vs
+        Projected, and the entries behind a row."""
         Wip = type(self.env["psa.wip.report"])
         Profit = type(self.env["psa.profitability.report"])
         Revenue = type(self.env["psa.revenue.report"])
@@ -435,6 +437,7 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
             Revenue._psa_revenue_branches,
             Wip._psa_wip_entries,
         )
+        wip_sources = Wip._psa_source_selection
         sources = self.env["psa.report.sources"]
         not_posted = SQL("km.state IS DISTINCT FROM 'posted'")
 
@@ -488,7 +491,6 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
                 ),
             }
 
-        field = Wip._fields["source"]
         return (
             patch.object(Wip, "_psa_wip_branches", wip),
             patch.object(Wip, "_psa_wip_entries", entries),
@@ -503,7 +505,9 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
                 lambda report: {**profit_branches(report), "retainer": profit_branch},
             ),
             patch.object(
-                field, "selection", [*field.selection, ("retainer", "Retainers")]
+                Wip,
+                "_psa_source_selection",
+                lambda report: [*wip_sources(report), ("retainer", "Retainers")],
             ),
         )
 
