@@ -11,10 +11,11 @@ run() {
     say "lint: $*"
     "$@" || status=1
 }
-run "$PYTHON" -m ruff check psa_workflow tools benchmarks conftest.py
-run "$PYTHON" -m ruff format --check psa_workflow tools benchmarks conftest.py
-run "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory psa_workflow
-run oca-checks-odoo-module --no-verbose psa_workflow
+run "$PYTHON" -m ruff check psa_workflow psa_workflow_example tools benchmarks conftest.py
+run "$PYTHON" -m ruff format --check psa_workflow psa_workflow_example tools benchmarks conftest.py
+run "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory psa_workflow psa_workflow_example
+run oca-checks-odoo-module --no-verbose psa_workflow psa_workflow_example
 run oca-checks-po --no-verbose psa_workflow/i18n/*.pot
 run "$PYTHON" tools/check_xml.py psa_workflow
+run "$PYTHON" tools/check_xml.py psa_workflow_example
 [ "$status" = 0 ] && say "lint: clean" || die "lint found problems (see above)"
