@@ -389,14 +389,17 @@ class TestReporting(PsaInvoicingCommon):
         with self.assertRaises(AccessError):
             self._print("profitability", user=self.user_employee)
 
-    def test_foreign_currency_at_the_entry_and_invoice_dates(self):
-        Rate = self.env["res.currency.rate"]
+    def _eur_rates_of_entries_and_invoices(self):
+        """0.5 EUR/USD when the 2030 time is logged, 0.8 today (invoices)."""
         today = fields.Date.today()
-        Rate.search(
+        self.env["res.currency.rate"].search(
             [("currency_id", "=", self.currency_eur.id), ("name", "=", today)]
         ).unlink()
         self._eur_rate(today, 0.8)
         self._eur_rate(DAY - timedelta(days=30), 0.5)
+
+    def test_foreign_currency_at_the_entry_and_invoice_dates(self):
+        self._eur_rates_of_entries_and_invoices()
         project = self._eur_project("PSA EUR Reporting")
         lines = self._approved(2.0, project=project)
         self.assertEqual(
@@ -561,13 +564,7 @@ class TestReporting(PsaInvoicingCommon):
     def test_client_realization_in_a_foreign_currency(self):
         """Billed and standard value at the invoice's rate: a write-down, not
         the exchange rate, moves realization."""
-        Rate = self.env["res.currency.rate"]
-        today = fields.Date.today()
-        Rate.search(
-            [("currency_id", "=", self.currency_eur.id), ("name", "=", today)]
-        ).unlink()
-        self._eur_rate(today, 0.8)
-        self._eur_rate(DAY - timedelta(days=30), 0.5)
+        self._eur_rates_of_entries_and_invoices()
         project = self._eur_project("PSA EUR Written Down")
         # 2 h = 100.00 EUR, cut to 1 h = 50.00 EUR, invoiced at 0.8 EUR/USD.
         self._post(self._written_down(project, (2.0,), 1.0))
