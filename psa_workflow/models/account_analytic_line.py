@@ -12,24 +12,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round
 
 from .psa_validation import check_ranges, sql_check
+from .psa_write_policy import SERVER
 
 # A timesheet in one of these states is locked: its hours and billing are history.
 LOCKED_STATES = ("approved", "invoiced")
-LOCKED_FIELDS = {
-    "unit_amount",
-    "date",
-    "project_id",
-    "task_id",
-    "employee_id",
-    "user_id",
-    "account_id",
-    "psa_billable",
-    "psa_role_id",
-    "psa_billed_hours",
-    "psa_bill_rate",
-    "psa_bill_amount",
-    "psa_currency_id",
-}
 # Written only by the state transitions (with sudo, after their checks).
 STATE_FIELDS = {
     "psa_state",
@@ -70,11 +56,23 @@ class AccountAnalyticLine(models.Model):
 
     _name = "account.analytic.line"
     _inherit = [
+        "psa.guarded.mixin",
         "account.analytic.line",
         "mail.activity.mixin",
-        "psa.client.access.mixin",
         "psa.billable.mixin",
     ]
+    # Approved or invoiced, a timesheet's hours and billing are history: its
+    # ``psa_lock`` fields keep their value (an approver reopens it first).
+    _psa_lock_domain = [("psa_state", "in", LOCKED_STATES)]
+
+    # What an approved timesheet keeps (Odoo's fields, declared locked here).
+    unit_amount = fields.Float(psa_lock=True)
+    date = fields.Date(psa_lock=True)
+    project_id = fields.Many2one(psa_lock=True)
+    task_id = fields.Many2one(psa_lock=True)
+    employee_id = fields.Many2one(psa_lock=True)
+    user_id = fields.Many2one(psa_lock=True)
+    account_id = fields.Many2one(psa_lock=True)
 
     psa_billable = fields.Boolean(
         string="Billable",
@@ -83,6 +81,7 @@ class AccountAnalyticLine(models.Model):
         readonly=False,
         help="Billed to the customer. Defaults from the task, else the project; "
         "never on a non-billable project.",
+        psa_lock=True,
     )
     psa_role_id = fields.Many2one(
         "psa.role",
@@ -92,6 +91,7 @@ class AccountAnalyticLine(models.Model):
         readonly=False,
         help="Role the time is billed as: the employee's role on the project team, "
         "else their default role.",
+        psa_lock=True,
     )
     psa_state = fields.Selection(
         selection=[
@@ -107,6 +107,7 @@ class AccountAnalyticLine(models.Model):
         index=True,
         copy=False,
         readonly=True,
+        psa_write=SERVER,
     )
 
     _sql_constraints = [
@@ -333,8 +334,8 @@ class AccountAnalyticLine(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        # Approval and billing fields are the server's (drafts, priced here).
-        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
+        # Approval and billing fields are the server's (psa.guarded.mixin):
+        # drafts, priced here.
         # No role given is the expected role, computed once the employee is
         # known (the forms send none: they have no employee to compute it).
         lines = super().create([self._psa_without_empty_role(v) for v in vals_list])
@@ -342,13 +343,11 @@ class AccountAnalyticLine(models.Model):
         return lines
 
     def write(self, vals):
-        # Submit, Approve, Reject and Reopen change the state; pricing the billing.
-        self.env["psa.write.policy"]._check_write(self, [vals])
+        # Submit, Approve, Reject and Reopen change the state; pricing the
+        # billing. The write policy and the locks: psa.guarded.mixin.
         changed = set(vals)
-        if LOCKED_FIELDS & changed:
-            self._psa_check_unlocked()
         expected_role = "psa_role_id" in vals and not vals["psa_role_id"]
-        result = super().write(self._psa_without_empty_role(vals))
+        result = super().write(vals)
         if expected_role:
             # Computed in batch when the billing below (or a flush) reads it.
             self.env.add_to_compute(self._fields["psa_role_id"], self)
@@ -357,6 +356,10 @@ class AccountAnalyticLine(models.Model):
                 lambda line: line.project_id and line.psa_state not in LOCKED_STATES
             )._psa_update_billing()
         return result
+
+    def _psa_values_to_write(self, vals):
+        # Checked as sent (an empty role is a change of a locked line's role).
+        return self._psa_without_empty_role(super()._psa_values_to_write(vals))
 
     @api.model
     def _psa_without_empty_role(self, vals):
@@ -400,15 +403,14 @@ class AccountAnalyticLine(models.Model):
     def _psa_check_unlocked(self):
         locked = self.filtered(lambda line: line.psa_state in LOCKED_STATES)
         if locked:
-            raise UserError(
-                self.env._(
-                    "These timesheets are approved or invoiced and locked; an approver "
-                    "can reopen an approved one that is not invoiced:\n%(entries)s",
-                    entries="\n".join(
-                        self._psa_entry_name(line) for line in locked[:20]
-                    ),
-                )
-            )
+            raise UserError(self._psa_lock_refusal(locked, ()))
+
+    def _psa_lock_refusal(self, locked, fnames):
+        return self.env._(
+            "These timesheets are approved or invoiced and locked; an approver "
+            "can reopen an approved one that is not invoiced:\n%(entries)s",
+            entries="\n".join(self._psa_entry_name(line) for line in locked[:20]),
+        )
 
     @api.model
     def _psa_list(self, lines, limit=20):

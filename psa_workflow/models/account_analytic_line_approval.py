@@ -14,6 +14,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .account_analytic_line import STATE_FIELDS
 from .psa_validation import check_no_arguments, to_date
+from .psa_write_policy import SERVER
 
 
 # One class per stage of the timesheet's flow, on purpose (the base class is
@@ -23,14 +24,26 @@ class AccountAnalyticLine(models.Model):
     _inherit = "account.analytic.line"
 
     psa_submitted_date = fields.Datetime(
-        string="Submitted on", copy=False, readonly=True
+        string="Submitted on",
+        copy=False,
+        readonly=True,
+        psa_write=SERVER,
     )
     psa_approved_by_id = fields.Many2one(
-        "res.users", string="Approved by", copy=False, readonly=True
+        "res.users",
+        string="Approved by",
+        copy=False,
+        readonly=True,
+        psa_write=SERVER,
     )
-    psa_approved_date = fields.Datetime(string="Approved on", copy=False, readonly=True)
+    psa_approved_date = fields.Datetime(
+        string="Approved on", copy=False, readonly=True, psa_write=SERVER
+    )
     psa_rejection_reason = fields.Text(
-        string="Rejection Reason", copy=False, readonly=True
+        string="Rejection Reason",
+        copy=False,
+        readonly=True,
+        psa_write=SERVER,
     )
 
     # ------------------------------------------------------------------

@@ -9,6 +9,8 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .psa_write_policy import SERVER
+
 
 # One class per stage of the timesheet's flow, on purpose (the base class is
 # in account_analytic_line.py).
@@ -23,12 +25,14 @@ class AccountAnalyticLine(models.Model):
         index="btree_not_null",
         help="Beyond the project's not-to-exceed cap: not invoiced until a billing "
         "user bills it anyway or writes it off.",
+        psa_write=SERVER,
     )
     psa_cap_decision = fields.Selection(
         selection=[("bill", "Bill anyway"), ("write_off", "Written off")],
         string="Cap Decision",
         readonly=True,
         copy=False,
+        psa_write=SERVER,
     )
 
     def _psa_apply_caps(self, times):

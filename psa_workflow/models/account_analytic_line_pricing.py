@@ -11,6 +11,7 @@ from .account_analytic_line import BILLING_FIELDS, LOCKED_STATES
 from .psa_money import CurrencyConverter
 from .psa_rate import RATE_SCOPES
 from .psa_validation import sql_check
+from .psa_write_policy import SERVER
 
 
 # One class per stage of the timesheet's flow, on purpose (the base class is
@@ -27,6 +28,8 @@ class AccountAnalyticLine(models.Model):
         copy=False,
         help="Hours billed: the hours logged after the project's billing rounding. "
         "The hours logged never change.",
+        psa_write=SERVER,
+        psa_lock=True,
     )
     # In each project's currency: never summed (lists' group totals, pivots),
     # the amount in the company currency is.
@@ -37,6 +40,8 @@ class AccountAnalyticLine(models.Model):
         copy=False,
         aggregator=None,
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+        psa_write=SERVER,
+        psa_lock=True,
     )
     psa_bill_amount = fields.Monetary(
         string="Billable Amount",
@@ -45,9 +50,16 @@ class AccountAnalyticLine(models.Model):
         copy=False,
         aggregator=None,
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+        psa_write=SERVER,
+        psa_lock=True,
     )
     psa_currency_id = fields.Many2one(
-        "res.currency", string="Billing Currency", readonly=True, copy=False
+        "res.currency",
+        string="Billing Currency",
+        readonly=True,
+        copy=False,
+        psa_write=SERVER,
+        psa_lock=True,
     )
     psa_bill_amount_company = fields.Monetary(
         string="Billable Amount in Company Currency",
@@ -57,12 +69,14 @@ class AccountAnalyticLine(models.Model):
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="The billable amount at Odoo's rate of the entry's date (converted "
         "again when a rate of that date changes): what the reports sum.",
+        psa_write=SERVER,
     )
     psa_rate_scope = fields.Selection(
         selection=[*RATE_SCOPES, ("role_default", "Role default rate")],
         string="Rate From",
         readonly=True,
         copy=False,
+        psa_write=SERVER,
     )
     psa_rate_missing = fields.Boolean(
         string="No Rate",
@@ -71,6 +85,7 @@ class AccountAnalyticLine(models.Model):
         index="btree_not_null",
         help="Billable, but no rate of the rate chain applies: set one before "
         "approval.",
+        psa_write=SERVER,
     )
 
     _sql_constraints = [

@@ -27,6 +27,7 @@ class HrExpense(models.Model):
         help="The project the expense is for: the project whose analytic account "
         "takes the largest share of the analytic distribution. Setting it charges "
         "the whole expense to the project's analytic account.",
+        psa_lock=True,
     )
 
     @api.depends("analytic_distribution", "company_id")

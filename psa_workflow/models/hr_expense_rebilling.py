@@ -8,27 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .psa_invoicing_engine import LinePlan
 from .psa_validation import MAX_MARKUP_PERCENT, check_ranges, sql_check
-
-# What an invoiced expense must keep as it was invoiced.
-PSA_LOCKED_FIELDS = frozenset(
-    {
-        "analytic_distribution",
-        "company_id",
-        "currency_id",
-        "date",
-        "employee_id",
-        "price_unit",
-        "product_id",
-        "psa_markup_percent",
-        "psa_project_id",
-        "psa_rebill_method",
-        "psa_rebillable",
-        "quantity",
-        "tax_ids",
-        "total_amount",
-        "total_amount_currency",
-    }
-)
+from .psa_write_policy import BILLING, SERVER
 
 
 # One class per concern of the expense, on purpose (the base class is in
@@ -41,6 +21,21 @@ class HrExpense(models.Model):
     _psa_billable_sequence = 20
     _psa_link_field = "expense_id"
     _psa_project_field = "psa_project_id"
+    # Invoiced, an expense keeps what it was invoiced at: its ``psa_lock``
+    # fields (Odoo's declared locked here) no longer change.
+    _psa_lock_domain = [("psa_invoiced", "=", True)]
+
+    analytic_distribution = fields.Json(psa_lock=True)
+    company_id = fields.Many2one(psa_lock=True)
+    currency_id = fields.Many2one(psa_lock=True)
+    date = fields.Date(psa_lock=True)
+    employee_id = fields.Many2one(psa_lock=True)
+    price_unit = fields.Float(psa_lock=True)
+    product_id = fields.Many2one(psa_lock=True)
+    quantity = fields.Float(psa_lock=True)
+    tax_ids = fields.Many2many(psa_lock=True)
+    total_amount = fields.Monetary(psa_lock=True)
+    total_amount_currency = fields.Monetary(psa_lock=True)
 
     psa_rebillable = fields.Boolean(
         string="Re-bill to Customer",
@@ -49,17 +44,22 @@ class HrExpense(models.Model):
         readonly=False,
         help="The expense is invoiced to the project's customer. By default, the "
         "expenses of billable projects are.",
+        psa_lock=True,
     )
     psa_rebill_method = fields.Selection(
         selection=[("at_cost", "At Cost"), ("markup", "With Markup")],
         string="Re-bill Method",
         default="at_cost",
         required=True,
+        psa_write=BILLING,
+        psa_lock=True,
     )
     psa_markup_percent = fields.Float(
         string="Markup (%)",
         digits=(16, 2),
         help="Added to the expense total when re-billed with markup.",
+        psa_write=BILLING,
+        psa_lock=True,
     )
     psa_rebill_amount = fields.Monetary(
         string="Re-bill Amount",
@@ -68,12 +68,14 @@ class HrExpense(models.Model):
         store=True,
         help="The amount invoiced to the customer, in the expense currency: the "
         "expense total, plus the markup when re-billed with markup.",
+        psa_write=SERVER,
     )
     psa_invoiced = fields.Boolean(
         string="Invoiced to Customer",
         readonly=True,
         copy=False,
         help="Set by invoicing once the expense is on a customer invoice.",
+        psa_write=SERVER,
     )
     psa_billing_state = fields.Selection(
         selection=[
@@ -90,6 +92,7 @@ class HrExpense(models.Model):
         "To Re-bill once Approved: re-billed, waiting for the approval.\n"
         "To Invoice: re-billed and approved, waiting for the customer invoice.\n"
         "Invoiced: on a customer invoice; the expense can no longer change.",
+        psa_write=SERVER,
     )
 
     _sql_constraints = [
@@ -193,9 +196,6 @@ class HrExpense(models.Model):
         )
 
     def _psa_check_write(self, vals):
-        locked = PSA_LOCKED_FIELDS & vals.keys()
-        if locked:
-            self._psa_check_not_invoiced(locked)
         if "psa_rebillable" in vals:
             self._psa_check_can_change_rebillable(vals["psa_rebillable"])
 
@@ -231,20 +231,16 @@ class HrExpense(models.Model):
                 )
             )
 
-    def _psa_check_not_invoiced(self, field_names):
-        invoiced = self.filtered("psa_invoiced")
-        if invoiced:
-            labels = sorted(
-                self._fields[name]._description_string(self.env) for name in field_names
-            )
-            raise UserError(
-                self.env._(
-                    "The expense %(expense)s is invoiced to the customer: its "
-                    "%(fields)s can no longer change.",
-                    expense=invoiced[0].display_name,
-                    fields=", ".join(labels),
-                )
-            )
+    def _psa_lock_refusal(self, locked, fnames):
+        labels = sorted(
+            self._fields[name]._description_string(self.env) for name in fnames
+        )
+        return self.env._(
+            "The expense %(expense)s is invoiced to the customer: its "
+            "%(fields)s can no longer change.",
+            expense=locked[0].display_name,
+            fields=", ".join(labels),
+        )
 
     @api.model
     def _psa_invoice_domain(self, projects, date_to):

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 
 from .psa_validation import MAX_PERCENT, check_ranges, sql_check
+from .psa_write_policy import BILLING, SERVER
 
 
 class ProjectMilestone(models.Model):
@@ -12,6 +13,8 @@ class ProjectMilestone(models.Model):
     _psa_billable_sequence = 40
     _psa_link_field = "milestone_id"
     _psa_date_field = "reached_date"
+    # Invoiced, a milestone keeps its amount: credit it on its invoice first.
+    _psa_lock_domain = [("psa_invoiced", "=", True)]
 
     psa_amount = fields.Monetary(
         string="Amount",
@@ -19,6 +22,8 @@ class ProjectMilestone(models.Model):
         help="Invoiced once the milestone is reached.",
         copy=False,  # see copy_data: not readable by everyone
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+        psa_write=BILLING,
+        psa_lock=True,
     )
     psa_percent = fields.Float(
         string="% of Contract",
@@ -26,6 +31,8 @@ class ProjectMilestone(models.Model):
         help="Used when no amount is set: this share of the project's contract amount.",
         copy=False,  # see copy_data: not readable by everyone
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+        psa_write=BILLING,
+        psa_lock=True,
     )
     psa_invoice_amount = fields.Monetary(
         string="Amount to Invoice",
@@ -34,7 +41,9 @@ class ProjectMilestone(models.Model):
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
     )
     psa_currency_id = fields.Many2one(related="project_id.psa_currency_id")
-    psa_invoiced = fields.Boolean(string="Invoiced", readonly=True, copy=False)
+    psa_invoiced = fields.Boolean(
+        string="Invoiced", readonly=True, copy=False, psa_write=SERVER
+    )
 
     _sql_constraints = [
         (
@@ -85,9 +94,6 @@ class ProjectMilestone(models.Model):
             self.sudo(),
             {"psa_amount": (0.0, None), "psa_percent": (0.0, MAX_PERCENT)},
         )
-
-    def _psa_check_write(self, vals):
-        self._psa_keep_invoiced(vals, ("psa_amount", "psa_percent"))
 
     def copy_data(self, default=None):
         """A duplicate keeps the amounts when its author may set them (billing

@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .psa_validation import OPEN_STATES, ensure_one
-from .psa_write_policy import trusted_write
+from .psa_write_policy import BILLING, PROJECT_ADMINS
 
 BILLING_TYPES = [
     ("time_material", "Time & Materials"),
@@ -21,7 +21,17 @@ BILLING_TYPES = [
 
 class ProjectProject(models.Model):
     _name = "project.project"
-    _inherit = ["project.project", "psa.client.access.mixin"]
+    _inherit = ["psa.guarded.mixin", "project.project"]
+    # A duplicate keeps the original's billing terms, whoever duplicates it
+    # (a project manager outside the PSA groups too): copying them is no
+    # client's change of what is billed.
+    _psa_copy_trusted = True
+
+    # Whom the project bills and where it is booked (the analytic account
+    # carries its invoiced revenue and costs): not its manager's to change.
+    partner_id = fields.Many2one(psa_write=PROJECT_ADMINS)
+    company_id = fields.Many2one(psa_write=PROJECT_ADMINS)
+    account_id = fields.Many2one(psa_write=PROJECT_ADMINS)
 
     psa_billing_type = fields.Selection(
         selection=BILLING_TYPES,
@@ -34,6 +44,7 @@ class ProjectProject(models.Model):
         "- Fixed Price: a contract amount billed by installments;\n"
         "- Milestones: an amount billed when each milestone is reached;\n"
         "- Non-billable: internal work, never invoiced.",
+        psa_write=BILLING,
     )
     psa_is_billable = fields.Boolean(
         string="Billable",
@@ -96,7 +107,7 @@ class ProjectProject(models.Model):
     def _compute_psa_can_manage(self):
         """What the current user may change from the project form, as the
         server decides it: the project itself (access rights and the manager
-        rule of ``_psa_check_manager_write``), then its team and allocations
+        rule of ``_psa_check_write``), then its team and allocations
         (record rules of their models, evaluated on a row of each project),
         and its rates (write policy)."""
         user = self.env.user
@@ -105,16 +116,16 @@ class ProjectProject(models.Model):
         team = self._psa_rows_allowed("psa.project.member")
         allocations = self._psa_rows_allowed("psa.allocation")
         Rate = self.env["psa.rate"]
-        rates = Rate.has_access("write") and self.env["psa.write.policy"]._may_write(
-            Rate, "amount"
-        )
+        policy = self.env["psa.write.policy"]
+        rates = Rate.has_access("write") and policy._may_write(Rate, "amount")
+        customer = may_write and policy._may_write(self, "partner_id")
         for project in self:
             manage = may_write and (not restricted or project.user_id == user)
             project.psa_can_manage = manage
             project.psa_can_edit_team = manage and team[project]
             project.psa_can_edit_allocations = manage and allocations[project]
             project.psa_can_edit_rates = manage and rates
-            project.psa_can_edit_customer = may_write and not restricted
+            project.psa_can_edit_customer = customer
 
     @api.model
     def _psa_manages_any_project(self, user):
@@ -143,13 +154,13 @@ class ProjectProject(models.Model):
             result[project] = bool(probe.filtered_domain(domain))
         return result
 
-    def _psa_check_manager_write(self, vals):
-        """Project managers (PSA approvers) change only the projects they
-        manage, and not whom they bill nor where it is booked (customer,
-        company, analytic account: billing users and project administrators);
-        marking a project as a favourite is no change of it. The manager
-        alone (``user_id``): its delegates (``psa_approver_ids``) approve its
-        entries, they do not change the project, its team or its staffing."""
+    def _psa_check_write(self, vals):
+        """The manager rule: project managers (PSA approvers) change only the
+        projects they manage (whom they bill and where it is booked are the
+        fields' ``psa_write``); marking a project as a favourite is no change
+        of it. The manager alone (``user_id``): its delegates
+        (``psa_approver_ids``) approve its entries, they do not change the
+        project, its team or its staffing."""
         user = self.env.user
         if (
             self.env.su
@@ -168,21 +179,6 @@ class ProjectProject(models.Model):
                     manager=others[0].user_id.name or self.env._("nobody"),
                 )
             )
-        policy = self.env["psa.write.policy"]
-        # The analytic account carries the project's invoiced revenue and costs.
-        for fname in ("partner_id", "company_id", "account_id"):
-            if fname in vals and not policy._is_no_change(
-                self, fname, vals[fname], False
-            ):
-                raise AccessError(
-                    self.env._(
-                        "%(projects)s: only billing users and project administrators "
-                        "may change %(field)s (%(technical)s) of a project.",
-                        projects=", ".join(self[:5].mapped("display_name")),
-                        field=self._fields[fname]._description_string(self.env),
-                        technical=fname,
-                    )
-                )
 
     def _compute_psa_allocation_count(self):
         counts = dict(
@@ -193,19 +189,10 @@ class ProjectProject(models.Model):
         for project in self:
             project.psa_allocation_count = counts.get(project, 0)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
-        return super().create(vals_list)
-
     def copy(self, default=None):
-        """A duplicate keeps the original's billing terms, installments, team
-        and rates, whoever duplicates it (a project manager outside the PSA
-        groups too): copying them is no client's change of what is billed,
-        but the values the caller passes in ``default`` are checked."""
-        self.env["psa.write.policy"]._check_write(self, [default or {}])
-        with trusted_write():
-            new_projects = super().copy(default)
+        """A duplicate keeps the original's installments, team and rates too
+        (``_psa_copy_trusted``: the values passed in ``default`` are checked)."""
+        new_projects = super().copy(default)
         for old, new in zip(self.sudo(), new_projects.sudo(), strict=True):
             if "psa_contract_amount" not in (default or {}):
                 new.psa_contract_amount = old.psa_contract_amount
@@ -217,9 +204,7 @@ class ProjectProject(models.Model):
         return new_projects
 
     def write(self, vals):
-        # The write policy first: its refusal names the billing field.
-        self.env["psa.write.policy"]._check_write(self, [vals])
-        self._psa_check_manager_write(vals)
+        # The write policy and the manager rule first (psa.guarded.mixin).
         result = super().write(vals)
         # The rounding, the billing model and the customer (its rate card)
         # price open work.

@@ -5,6 +5,8 @@ administrator adds): the one definition every rule, queue and check reads."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .psa_write_policy import ADMIN, SERVER
+
 
 # One class per concern of the project, on purpose (the base class is in
 # project_project.py).
@@ -24,6 +26,7 @@ class ProjectProject(models.Model):
         domain=lambda self: self._psa_delegate_domain(),
         help="PSA approvers who approve this project's entries besides its manager "
         "(a manager on leave). Set by PSA administrators.",
+        psa_write=ADMIN,
     )
     psa_approver_ids = fields.Many2many(
         "res.users",
@@ -36,6 +39,7 @@ class ProjectProject(models.Model):
         help="Who approves, rejects and reopens this project's entries, gets the "
         "approval activities and sees the project's reports: its manager and its "
         "delegates (PSA administrators approve on every project).",
+        psa_write=SERVER,
     )
 
     @api.model

@@ -8,6 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_round
 
 from .psa_validation import INVOICE_DETAILS, check_ranges, sql_check
+from .psa_write_policy import BILLING, SERVER
 
 
 # One class per concern of the project, on purpose (the base class is in
@@ -20,12 +21,14 @@ class ProjectProject(models.Model):
         string="Billing Rounding (minutes)",
         help="Round each timesheet's billed hours to this many minutes (e.g. 15). "
         "The hours the employee logged never change. 0: no rounding.",
+        psa_write=BILLING,
     )
     psa_rounding_method = fields.Selection(
         selection=[("up", "Up"), ("nearest", "Nearest")],
         string="Rounding Method",
         default="up",
         required=True,
+        psa_write=BILLING,
     )
     psa_invoice_product_id = fields.Many2one(
         "product.product",
@@ -34,6 +37,7 @@ class ProjectProject(models.Model):
         check_company=True,
         help="Service product on the invoice lines: income account and taxes come "
         "from it. Default: the PSA service product.",
+        psa_write=BILLING,
     )
     psa_invoice_detail = fields.Selection(
         selection=INVOICE_DETAILS,
@@ -50,11 +54,14 @@ class ProjectProject(models.Model):
         required=True,
         help="Time & materials: time beyond the cap is held from invoicing until "
         "a billing user decides (bill anyway, or write off).",
+        psa_write=BILLING,
     )
     psa_cap_amount = fields.Monetary(
-        string="Cap Amount", currency_field="psa_currency_id"
+        string="Cap Amount",
+        currency_field="psa_currency_id",
+        psa_write=BILLING,
     )
-    psa_cap_hours = fields.Float(string="Cap Hours", digits=(16, 2))
+    psa_cap_hours = fields.Float(string="Cap Hours", digits=(16, 2), psa_write=BILLING)
     psa_invoice_annex = fields.Boolean(
         string="Timesheet Annex",
         help="Print the timesheets billed (date, employee, task, description, "
@@ -71,6 +78,7 @@ class ProjectProject(models.Model):
         required=True,
         help="Weekly or monthly: the scheduled action invoices the approved work of "
         "each past week or month.",
+        psa_write=BILLING,
     )
     psa_can_edit_terms = fields.Boolean(
         compute="_compute_psa_can_edit_terms",
@@ -79,7 +87,10 @@ class ProjectProject(models.Model):
         help="The current user may change the billing terms (billing users).",
     )
     psa_last_invoice_date = fields.Date(
-        string="Invoiced Up To", readonly=True, copy=False
+        string="Invoiced Up To",
+        readonly=True,
+        copy=False,
+        psa_write=SERVER,
     )
     psa_invoice_skipped_date = fields.Date(
         string="Scheduled Invoicing Skipped On",
@@ -87,6 +98,7 @@ class ProjectProject(models.Model):
         copy=False,
         help="The scheduled invoicing could not invoice this project that day; it "
         "tries again the next day.",
+        psa_write=SERVER,
     )
     psa_invoice_skip_reason = fields.Char(
         string="Scheduled Invoicing Problem",
@@ -94,6 +106,7 @@ class ProjectProject(models.Model):
         copy=False,
         # It may quote the contract or the billed amount: read as they are.
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
+        psa_write=SERVER,
     )
     psa_contract_amount = fields.Monetary(
         string="Contract Amount",
@@ -102,6 +115,7 @@ class ProjectProject(models.Model):
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Fixed price: the amount the installments add up to; milestones may be "
         "a % of it.",
+        psa_write=BILLING,
     )
     psa_installment_ids = fields.One2many(
         "psa.project.installment", "project_id", string="Installments", copy=False

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 
 from .psa_validation import MAX_PERCENT, check_ranges, sql_check
+from .psa_write_policy import BILLING, SERVER
 
 
 class PsaProjectInstallment(models.Model):
@@ -15,18 +16,28 @@ class PsaProjectInstallment(models.Model):
     _psa_billable_kind = "installments"
     _psa_billable_sequence = 30
     _psa_link_field = "installment_id"
+    # Invoiced, an installment keeps what it billed: a schedule never adds up
+    # to more than what was invoiced.
+    _psa_lock_domain = [("psa_invoiced", "=", True)]
 
     project_id = fields.Many2one(
-        "project.project", required=True, ondelete="cascade", index=True
+        "project.project",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        psa_write=BILLING,
+        psa_lock=True,
     )
     company_id = fields.Many2one(related="project_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, default=lambda self: self.env._("Installment"))
-    date = fields.Date(string="Due", required=True)
+    date = fields.Date(string="Due", required=True, psa_write=BILLING, psa_lock=True)
     percent = fields.Float(
         string="% of Contract",
         digits=(16, 4),
         help="Share of the contract amount; sets the amount.",
+        psa_write=BILLING,
+        psa_lock=True,
     )
     amount = fields.Monetary(
         currency_field="currency_id",
@@ -35,9 +46,13 @@ class PsaProjectInstallment(models.Model):
         readonly=False,
         precompute=True,
         help="Set directly, or from the % of the contract.",
+        psa_write=BILLING,
+        psa_lock=True,
     )
     currency_id = fields.Many2one(related="project_id.psa_currency_id")
-    psa_invoiced = fields.Boolean(string="Invoiced", readonly=True, copy=False)
+    psa_invoiced = fields.Boolean(
+        string="Invoiced", readonly=True, copy=False, psa_write=SERVER
+    )
 
     _sql_constraints = [
         (
@@ -79,9 +94,6 @@ class PsaProjectInstallment(models.Model):
                 project=installment.project_id.display_name,
             ),
         )
-
-    def _psa_check_write(self, vals):
-        self._psa_keep_invoiced(vals, ("project_id", "date", "percent", "amount"))
 
     @api.model
     def _psa_invoice_domain(self, projects, date_to):

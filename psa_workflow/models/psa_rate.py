@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 from .psa_validation import MAX_HOURLY_RATE, OPEN_STATES, check_ranges, sql_check
+from .psa_write_policy import ADMIN
 
 # What a rate is for: the dimensions a rate sets, and the key a rate is
 # resolved for (built in one place, ``PsaRate._psa_rate_keys``).
@@ -43,19 +44,31 @@ class PsaRate(models.Model):
     ``RATE_CHAIN``)."""
 
     _name = "psa.rate"
-    _inherit = ["psa.client.access.mixin"]
+    _inherit = ["psa.guarded.mixin"]
     _description = "PSA Bill Rate"
     _order = "project_id, employee_id, role_id, date_from desc, id"
     _check_company_auto = True
 
     project_id = fields.Many2one(
-        "project.project", ondelete="cascade", index=True, check_company=True
+        "project.project",
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        psa_write=ADMIN,
     )
     employee_id = fields.Many2one(
-        "hr.employee", ondelete="cascade", index=True, check_company=True
+        "hr.employee",
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        psa_write=ADMIN,
     )
     role_id = fields.Many2one(
-        "psa.role", ondelete="cascade", index=True, check_company=True
+        "psa.role",
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        psa_write=ADMIN,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -66,14 +79,17 @@ class PsaRate(models.Model):
         domain="[('parent_id', '=', False)]",
         help="A customer's rate card: the rate of every project of this customer "
         "without a rate of its own.",
+        psa_write=ADMIN,
     )
     scope = fields.Selection(
         selection=RATE_SCOPES,
         compute="_compute_scope",
         store=True,
     )
-    date_from = fields.Date(string="From", help="Empty: since always.")
-    date_to = fields.Date(string="To", help="Empty: until further notice.")
+    date_from = fields.Date(string="From", help="Empty: since always.", psa_write=ADMIN)
+    date_to = fields.Date(
+        string="To", help="Empty: until further notice.", psa_write=ADMIN
+    )
     # Rates are never summed (a group's total of rates means nothing, and
     # they may be in different currencies).
     amount = fields.Monetary(
@@ -81,6 +97,7 @@ class PsaRate(models.Model):
         required=True,
         currency_field="currency_id",
         aggregator=None,
+        psa_write=ADMIN,
     )
     company_id = fields.Many2one(
         "res.company",
@@ -95,6 +112,7 @@ class PsaRate(models.Model):
         store=True,
         help="A project's rates are in the project's billing currency; other rates "
         "in the company currency.",
+        psa_write=ADMIN,
     )
 
     _sql_constraints = [
@@ -213,16 +231,18 @@ class PsaRate(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env["psa.write.policy"]._check_write(self, vals_list, create=True)
         rates = super().create(vals_list)
         rates._update_open_timesheets()
         return rates
 
     def write(self, vals):
-        self.env["psa.write.policy"]._check_write(self, [vals])
-        self._update_open_timesheets()  # what the old scopes applied to
+        # What the old scopes applied to, re-priced once with the new ones.
+        old_scope = self._open_timesheets_domain() if self else None
         result = super().write(vals)
-        self._update_open_timesheets()
+        if old_scope:
+            Line = self.env["account.analytic.line"].sudo()
+            lines = Line.search(old_scope) | Line.search(self._open_timesheets_domain())
+            lines._psa_update_billing()
         return result
 
     def unlink(self):

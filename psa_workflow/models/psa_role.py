@@ -8,6 +8,7 @@ from .psa_validation import (
     check_ranges,
     sql_check,
 )
+from .psa_write_policy import ADMIN
 
 
 class PsaRole(models.Model):
@@ -36,12 +37,14 @@ class PsaRole(models.Model):
         currency_field="currency_id",
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Hourly rate billed for this role when no more specific rate applies.",
+        psa_write=ADMIN,
     )
     default_cost = fields.Monetary(
         string="Default Hourly Cost",
         currency_field="currency_id",
         groups="psa_workflow.group_psa_approver,psa_workflow.group_psa_billing",
         help="Typical hourly cost of the role, for planning before people are staffed.",
+        psa_write=ADMIN,
     )
     utilization_target = fields.Float(
         string="Utilization Target (%)",

@@ -1,18 +1,28 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Who may write the fields that decide what a customer is billed.
+"""Who may write the fields that decide what a customer is billed, and when
+they freeze.
 
-One table, ``WRITE_POLICY``: for each guarded field, the groups whose users may
-write it from a client (any API: web client, XML-RPC, JSON-RPC, import).
-``SERVER`` fields are derived by the addon and written only by the code that
-owns them (SQL, or ``sudo()`` after its own checks): no client writes them,
-whatever the group. A value equal to the current one (or, on create, to the
-field's own default) is no change and passes: the web client sends unchanged
-values back.
+Each guarded field declares it next to its definition (``psa.guarded.mixin``
+accepts the two parameters):
 
-The models guarded call ``psa.write.policy._check_write`` first thing in their
-``create`` and ``write``. Code that must copy guarded values on a user's behalf
-(duplicating a project) runs inside ``trusted_write()``, a flag no client can
-set (unlike the context).
+- ``psa_write=<groups>``: the groups whose users may write it from a client
+  (any API: web client, XML-RPC, JSON-RPC, import). ``SERVER`` fields are
+  derived by the addon and written only by the code that owns them
+  (``sudo()`` after its own checks): no client writes them, whatever the
+  group.
+- ``psa_lock=True``: the field keeps its value once its record matches the
+  model's ``_psa_lock_domain`` (an approved timesheet, an invoiced expense or
+  milestone), whoever writes, the server's own code included.
+
+A value equal to the current one (or, on create, to the field's own default)
+is no change and passes: the web client sends unchanged values back.
+
+``psa.guarded.mixin`` applies both on every ``create``, ``write`` and ``copy``
+of the models that inherit it, then the model's own rule on the records
+written (``_psa_check_write``: the manager rule of projects, who re-bills an
+expense). Code that must copy guarded values on a user's behalf (duplicating a
+project) runs inside ``trusted_write()``, a flag no client can set (unlike the
+context).
 """
 
 import contextvars
@@ -25,80 +35,25 @@ from odoo.exceptions import AccessError, ValidationError
 SERVER = ()
 BILLING = ("psa_workflow.group_psa_billing",)
 ADMIN = ("psa_workflow.group_psa_admin",)
+# Whom a project bills and where it is booked: not its manager's to change.
+PROJECT_ADMINS = ("project.group_project_manager", "psa_workflow.group_psa_billing")
 
-_TIMESHEET_DERIVED = (
-    "psa_billed_hours",
-    "psa_bill_rate",
-    "psa_bill_amount",
-    "psa_bill_amount_company",
-    "psa_currency_id",
-    "psa_rate_scope",
-    "psa_rate_missing",
-    "psa_cap_held",
-    "psa_cap_decision",
-    "psa_state",
-    "psa_submitted_date",
-    "psa_approved_by_id",
-    "psa_approved_date",
-    "psa_rejection_reason",
-)
-_CONTRACT_TERMS = (
-    "psa_billing_type",
-    "psa_contract_amount",
-    "psa_cap_type",
-    "psa_cap_amount",
-    "psa_cap_hours",
-    "psa_rounding_minutes",
-    "psa_rounding_method",
-    "psa_invoice_product_id",
-    "psa_invoice_frequency",
-)
 
-WRITE_POLICY = {
-    "account.analytic.line": dict.fromkeys(_TIMESHEET_DERIVED, SERVER),
-    "hr.expense": {
-        "psa_rebill_amount": SERVER,
-        "psa_billing_state": SERVER,
-        "psa_invoiced": SERVER,
-        "psa_rebill_method": BILLING,
-        "psa_markup_percent": BILLING,
-    },
-    "project.project": {
-        **dict.fromkeys(_CONTRACT_TERMS, BILLING),
-        "psa_last_invoice_date": SERVER,
-        "psa_invoice_skipped_date": SERVER,
-        "psa_invoice_skip_reason": SERVER,
-        # Who approves: delegates by PSA administrators, the rest derived.
-        "psa_extra_approver_ids": ADMIN,
-        "psa_approver_ids": SERVER,
-    },
-    "project.milestone": {
-        "psa_amount": BILLING,
-        "psa_percent": BILLING,
-        "psa_invoiced": SERVER,
-    },
-    "psa.project.installment": {
-        "project_id": BILLING,
-        "date": BILLING,
-        "percent": BILLING,
-        "amount": BILLING,
-        "psa_invoiced": SERVER,
-    },
-    "psa.rate": dict.fromkeys(
-        (
-            "amount",
-            "currency_id",
-            "date_from",
-            "date_to",
-            "project_id",
-            "employee_id",
-            "role_id",
-            "partner_id",
-        ),
-        ADMIN,
-    ),
-    "psa.role": dict.fromkeys(("default_bill_rate", "default_cost"), ADMIN),
-}
+def write_policy(model):
+    """``{field name: groups}`` of ``model``'s fields declared ``psa_write``."""
+    return {
+        name: field.psa_write
+        for name, field in model._fields.items()
+        if getattr(field, "psa_write", None) is not None
+    }
+
+
+def locked_fields(model):
+    """The names of ``model``'s fields declared ``psa_lock``."""
+    return {
+        name for name, field in model._fields.items() if getattr(field, "psa_lock", 0)
+    }
+
 
 # Who may read the figures that decide or reveal what a customer is billed:
 # the fields carry these groups (``groups=``), the models of CONFIDENTIAL_MODELS
@@ -175,7 +130,7 @@ class PsaWritePolicy(models.AbstractModel):
         # Anything but a dict is no value the ORM writes: left to it to refuse.
         vals_list = [vals for vals in vals_list if isinstance(vals, dict)]
         self._check_finite(records, vals_list)
-        policy = WRITE_POLICY.get(records._name)
+        policy = write_policy(records)
         if not policy or records.env.su or _trusted.get():
             return
         for vals in vals_list:
@@ -190,7 +145,7 @@ class PsaWritePolicy(models.AbstractModel):
     @api.model
     def _may_write(self, records, fname):
         """Whether the current user may change ``fname`` of ``records``' model."""
-        groups = WRITE_POLICY.get(records._name, {}).get(fname)
+        groups = getattr(records._fields[fname], "psa_write", None)
         if groups is None or records.env.su or _trusted.get():
             return True
         return any(records.env.user.has_group(group) for group in groups)

@@ -25,6 +25,7 @@ from . import test_invoice_credit
 from . import test_dashboard
 from . import test_invoicing_batch
 from . import test_write_policy
+from . import test_write_policy_declared
 from . import test_access_matrix
 from . import test_input_validation
 from . import test_timesheet_role
