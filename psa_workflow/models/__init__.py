@@ -43,7 +43,6 @@ from . import psa_invoicing_engine_kinds
 from . import psa_invoicing_engine_labels
 from . import psa_invoicing_engine_locking
 from . import psa_invoicing_engine_preview
-from . import psa_invoicing_engine_links
 from . import account_move
 from . import psa_dashboard
 from . import psa_timesheet_week

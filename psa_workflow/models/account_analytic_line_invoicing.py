@@ -39,14 +39,14 @@ class AccountAnalyticLine(models.Model):
             ("date", "<=", date_to),
         ]
 
-    def _psa_invoice_lines(self, currency, company, detail, times):
-        """Timesheets gathered by the line detail (project setting, or
-        ``detail``), one line per project, key and rate; read from ``times``
-        (what the run's lock read), not from the records."""
+    def _psa_invoice_lines(self, run, currency, company):
+        """Timesheets gathered by the line detail (project setting, or the
+        run's ``detail``), one line per project, key and rate; read from
+        ``run.times`` (what the run's lock read), not from the records."""
         engine = self.env["psa.invoicing.engine"]
         plans = []
         for project, key, rate, line_detail, line_times in engine._gather_times(
-            self, detail, times
+            run, self
         ):
             hours = float_round(sum(time.hours for time in line_times), 2)
             name = engine._timesheet_line_name(

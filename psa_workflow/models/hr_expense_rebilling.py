@@ -254,7 +254,7 @@ class HrExpense(models.Model):
             ("date", "<=", date_to),
         ]
 
-    def _psa_invoice_lines(self, currency, company, detail, times):
+    def _psa_invoice_lines(self, run, currency, company):
         """One line per re-billed expense, in the invoice currency."""
         engine = self.env["psa.invoicing.engine"]
         plans = []

@@ -119,7 +119,7 @@ class ProjectMilestone(models.Model):
             ("reached_date", "<=", date_to),
         ]
 
-    def _psa_invoice_lines(self, currency, company, detail, times):
+    def _psa_invoice_lines(self, run, currency, company):
         """One line per reached milestone."""
         engine = self.env["psa.invoicing.engine"]
         return [

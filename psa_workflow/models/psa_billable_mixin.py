@@ -46,10 +46,10 @@ class PsaBillableMixin(models.AbstractModel):
             f"{self._name} is billable: it must define _psa_invoice_domain"
         )
 
-    def _psa_invoice_lines(self, currency, company, detail, times):
+    def _psa_invoice_lines(self, run, currency, company):
         """``[LinePlan]``: the invoice lines billing these records on one
-        invoice in ``currency`` of ``company`` (``detail``: the run's line
-        detail or None; ``times``: the timesheets the run read, by id)."""
+        invoice in ``currency`` of ``company`` (``run``: the ``InvoicingRun``,
+        its line ``detail`` and the ``times`` it read of the timesheets)."""
         raise NotImplementedError(
             f"{self._name} is billable: it must define _psa_invoice_lines"
         )

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -187,6 +189,58 @@ class PsaInvoiceLink(models.Model):
             )
         links.write({"state": "invoiced"})
         engine._mark(entries, invoiced=True)
+
+    @api.model
+    def _psa_link_invoiced(self, moves, plans_per_move):
+        """Record which entries each invoice line of ``moves`` bills (its
+        kind's ``link_vals``), then mark the entries invoiced.
+
+        :param plans_per_move: per move, ``{plan key: LinePlan}``: a planned
+            line is found on its move by its key (``psa_plan_key``), whatever
+            other lines the move has; a line that bills no entry has no link
+        """
+        engine = self.env["psa.invoicing.engine"]
+        kinds = engine._psa_billable_kinds()
+        links = []
+        billed = defaultdict(list)
+        for move, keyed in zip(moves, plans_per_move, strict=True):
+            move_lines = {
+                line.psa_plan_key: line for line in move.line_ids if line.psa_plan_key
+            }
+            for plan_key, plan in keyed.items():
+                if not plan.records:
+                    continue
+                billed[plan.kind] += plan.records.ids
+                spec = kinds[plan.kind]
+                links += engine._psa_kind_call(
+                    spec.link_vals, spec, move_lines[plan_key], plan
+                )
+        self._insert(links)
+        engine._mark(
+            {
+                kind: self.env[spec.model].sudo().browse(billed[kind])
+                for kind, spec in kinds.items()
+            },
+            invoiced=True,
+        )
+
+    @api.model
+    def _psa_link_vals(self, spec, move_line, plan):
+        """The links of one invoice line (``plan``, of the kind ``spec``): its
+        subtotal split over its entries so that the shares add up to the cent,
+        by their billed hours (which the links record) or evenly."""
+        weights = plan.hours if plan.hours is not None else [1.0] * len(plan.records)
+        shares = split_by_weights(
+            move_line.price_subtotal, weights, move_line.currency_id.rounding
+        )
+        links = [
+            {"move_line_id": move_line.id, spec.link_field: entry_id, "amount": share}
+            for entry_id, share in zip(plan.records.ids, shares, strict=True)
+        ]
+        if plan.hours is not None:
+            for link, hours in zip(links, plan.hours, strict=True):
+                link["hours"] = hours
+        return links
 
     @api.model
     def _insert(self, vals_list):

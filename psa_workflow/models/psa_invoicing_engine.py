@@ -15,17 +15,20 @@ inheriting ``psa.billable.mixin``: each kind names its model, its column on
 ``psa.invoice.link`` and how its records are selected, planned on invoice
 lines and marked invoiced. The engine's steps loop over it.
 
-This file holds the run, its grouping and building; each other concept has a
-file of its own: ``_kinds`` (the addon's four kinds), ``_labels``,
-``_locking``, ``_preview`` (what *Create Invoices* shows) and ``_links``
-(linking entries). Caps are the timesheets' (``account_analytic_line_caps``),
-releasing and reclaiming entries the links' (``psa_invoice_link``), the
-scheduled invoicing the projects' (``project_project_schedule``).
+This file holds the run (an ``InvoicingRun`` carries what it needs from step
+to step), its grouping and building; each other concept has a file of its own:
+``_kinds`` (their registry, marking entries), ``_labels``, ``_locking``
+and ``_preview`` (what *Create Invoices* shows). Caps are the timesheets'
+(``account_analytic_line_caps``); linking, releasing and reclaiming entries the
+links' (``psa_invoice_link``); the scheduled invoicing the projects'
+(``project_project_schedule``).
 """
 
 import itertools
 import logging
 from collections import defaultdict, namedtuple
+from dataclasses import dataclass, field
+from datetime import date
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
@@ -48,13 +51,13 @@ TIME_COLUMNS = SQL(
 # methods (each the name of an engine method, or a function taking the engine
 # first):
 #   domain(projects, date_to) -> the search domain of its records billable now;
-#   lines(records, currency, company, detail, times) -> [LinePlan];
+#   lines(records, run, currency, company) -> [LinePlan] (``run``: InvoicingRun);
 #   mark(records, invoiced) -> flag them invoiced, or "to invoice" again;
 #   link_vals(spec, move_line, plan) -> the psa.invoice.link values of a line;
 # ``project_field``: the record's project; ``date_field``: its date (what
 # Credit Entries sorts by); ``still_open``: SQL condition of a row still to
 # invoice (checked under lock); ``columns``/``row``: what the lock reads, as
-# plain values (``times``: the timesheets', keyed by id).
+# plain values (``InvoicingRun.times``: the timesheets', keyed by id).
 BillableKind = namedtuple(
     "BillableKind",
     "model link_field domain lines project_field mark link_vals still_open columns row"
@@ -62,7 +65,7 @@ BillableKind = namedtuple(
     defaults=(
         "project_id",
         "_psa_mark_flag",
-        "_prepare_link_vals",
+        lambda engine, *args: engine.env["psa.invoice.link"]._psa_link_vals(*args),
         SQL("psa_invoiced IS NOT TRUE"),
         SQL("id"),
         None,
@@ -76,6 +79,23 @@ LinePlan = namedtuple("LinePlan", "vals records hours kind", defaults=(None,))
 # One planned invoice: its ``account.move`` values (lines included), its
 # ``{plan key: LinePlan}``, its projects and ``{kind: records}`` it bills.
 InvoicePlan = namedtuple("InvoicePlan", "vals plans projects entries")
+
+
+@dataclass
+class InvoicingRun:
+    """What one run, or its preview, carries from step to step."""
+
+    date_to: date
+    # ``project`` (one invoice per project) or ``customer``
+    grouping: str = "project"
+    # The invoice line detail; None: each project's own setting.
+    detail: str | None = None
+    # Print the timesheet annex; None: as set on the invoice's projects.
+    annex: bool | None = None
+    # ``{project: reason}``: the projects not invoiced, and why.
+    skipped: dict = field(default_factory=dict)
+    # ``{timesheet id: Time}``: what the lock (or a preview) read of them.
+    times: dict = field(default_factory=dict)
 
 
 class PsaInvoicingEngine(models.AbstractModel):
@@ -105,9 +125,11 @@ class PsaInvoicingEngine(models.AbstractModel):
             ``False``); default (``None``): as set on their projects
         :return: ``{"moves": account.move, "skipped": {project: reason}}``
         """
-        date_to, skipped, projects = self._start_run(projects, date_to)
-        projects = self._lock_projects(projects, skipped)
-        selected = self._select_entries(projects, date_to)
+        run, projects = self._start_run(
+            projects, date_to, grouping=grouping, detail=detail, annex=annex
+        )
+        projects = self._lock_projects(projects, run.skipped)
+        selected = self._select_entries(projects, run.date_to)
         if only is not None:
             selected = {
                 kind: records.browse(
@@ -117,21 +139,20 @@ class PsaInvoicingEngine(models.AbstractModel):
                 else records.browse()
                 for kind, records in selected.items()
             }
-        entries, times = self._lock_entries(selected, skipped)
-        entries["timesheets"] = entries["timesheets"]._psa_apply_caps(times)
+        entries = self._lock_entries(run, selected)
+        entries["timesheets"] = entries["timesheets"]._psa_apply_caps(run.times)
         if not any(entries.values()):
-            return {"moves": self.env["account.move"], "skipped": skipped}
-        groups = self._group_entries(entries, grouping, times)
-        moves = self._create_invoices(groups, detail, times, annex=annex)
+            return {"moves": self.env["account.move"], "skipped": run.skipped}
+        moves = self._create_invoices(run, self._group_entries(run, entries))
         if only is None:  # a selection does not invoice the whole period
             # Not a project with entries left behind: its period is not done.
-            projects = self._entries_projects(entries, times).filtered(
-                lambda p: p not in skipped
+            projects = self._entries_projects(run, entries).filtered(
+                lambda p: p not in run.skipped
             )
-            projects.sudo().psa_last_invoice_date = date_to
-        for project, reason in skipped.items():
+            projects.sudo().psa_last_invoice_date = run.date_to
+        for project, reason in run.skipped.items():
             _logger.info("PSA invoicing skipped %s: %s", project.display_name, reason)
-        return {"moves": moves, "skipped": skipped}
+        return {"moves": moves, "skipped": run.skipped}
 
     @api.model
     def _invoice_selection(self, kind, records):
@@ -158,19 +179,19 @@ class PsaInvoicingEngine(models.AbstractModel):
         return self._result_action(result)
 
     @api.model
-    def _start_run(self, projects, date_to):
-        """A run (or its preview) by a billing user: ``(date_to or today,
-        {project: reason} of the projects that cannot be invoiced, the others)``."""
+    def _start_run(self, projects, date_to, **options):
+        """A run (or its preview) by a billing user: ``(InvoicingRun up to
+        date_to or today, with ``options``; the projects that can be invoiced)``:
+        the others are in the run's ``skipped``."""
         if not self.env.user.has_group("psa_workflow.group_psa_billing"):
             raise AccessError(self.env._("Only billing users can create invoices."))
-        date_to = date_to or fields.Date.context_today(self)
-        skipped = {}
-        projects = projects.filtered(lambda p: self._check_project(p, skipped, date_to))
-        return date_to, skipped, projects
+        run = InvoicingRun(date_to or fields.Date.context_today(self), **options)
+        return run, projects.filtered(lambda p: self._check_project(run, p))
 
     @api.model
-    def _check_project(self, project, skipped, date_to=None):
-        """Bad configuration is reported per project and never blocks the others."""
+    def _check_project(self, run, project):
+        """Bad configuration is reported per project (in ``run.skipped``) and
+        never blocks the others."""
         company = project.company_id or self.env.company
         partner = project.partner_id.commercial_partner_id
         product = project._psa_invoice_product()
@@ -210,94 +231,33 @@ class PsaInvoicingEngine(models.AbstractModel):
                 currency=project.psa_currency_id.name,
             )
         else:
-            reason = project._psa_billing_schedule_problem(date_to)
+            reason = project._psa_billing_schedule_problem(run.date_to)
         if reason:
-            skipped[project] = reason
+            run.skipped[project] = reason
         return not reason
 
     @api.model
-    def _entries_projects(self, entries, times):
-        """The projects of ``entries`` (``times``: see ``_lock_entries``)."""
+    def _entries_projects(self, run, entries):
+        """The projects of ``entries`` (``{kind: records}`` of ``run``)."""
         return self.env["project.project"].browse(
             sorted(
                 {
                     project_id
                     for kind, records in entries.items()
-                    for project_id, _id in self._entry_project_ids(kind, records, times)
+                    for project_id, _id in self._entry_project_ids(run, kind, records)
                 }
             )
         )
 
     @api.model
-    def _entry_project_ids(self, kind, records, times):
+    def _entry_project_ids(self, run, kind, records):
         """``[(project id, entry id)]`` of ``records`` of ``kind``: read from
-        the rows the lock read (``times``) for a kind that reads some, else
+        the rows the lock read (``run.times``) for a kind that reads some, else
         from the records."""
         spec = self._psa_billable_kinds()[kind]
         if spec.row:
-            return [(times[rid].project_id, rid) for rid in records.ids]
+            return [(run.times[rid].project_id, rid) for rid in records.ids]
         return [(record[spec.project_field].id, record.id) for record in records]
-
-    @api.model
-    def _psa_billable_kinds(self):
-        """``{kind: BillableKind}``, in invoice order: what can be billed, the
-        models inheriting ``psa.billable.mixin`` (see there: a module adds a
-        kind with one such model and its Many2one on ``psa.invoice.link``; the
-        link's columns, its one-entry CHECK and its one-live-link indexes
-        follow this mapping). Overriding this method to add a
-        ``BillableKind`` of engine methods or functions still works."""
-        kinds = {}
-        for model in self._psa_billable_models():
-            columns, row = model._psa_lock_read()
-            kinds[model._psa_billable_kind] = BillableKind(
-                model._name,
-                model._psa_link_field,
-                lambda engine, projects, date_to, name=model._name: engine.env[
-                    name
-                ]._psa_invoice_domain(projects, date_to),
-                lambda engine, records, *args: records._psa_invoice_lines(*args),
-                project_field=model._psa_project_field,
-                mark=lambda engine, records, invoiced: records._psa_mark_invoiced(
-                    invoiced
-                ),
-                still_open=model._psa_still_open(),
-                columns=columns,
-                row=row,
-                date_field=model._psa_date_field,
-            )
-        return kinds
-
-    @api.model
-    def _psa_billable_models(self):
-        """The billable kinds' models (``psa.billable.mixin``), in invoice
-        order: each model that declares a kind whose link field
-        (``psa.invoice.link``) points to it."""
-        Link = self.env["psa.invoice.link"]
-        models = []
-        for name in self.env.registry.descendants(["psa.billable.mixin"], "_inherit"):
-            model = self.env[name]
-            field = Link._fields.get(model._psa_link_field or "")
-            if model._psa_billable_kind and field and field.comodel_name == name:
-                models.append(model)
-        return sorted(models, key=lambda m: (m._psa_billable_sequence, m._name))
-
-    @api.model
-    def _psa_report_sources(self, report):
-        """``[(source, label)]`` of ``report`` (``wip``, ``profitability``),
-        one per billable kind that declares one, in invoice order."""
-        return [
-            model._psa_report_sources()[report]
-            for model in self._psa_billable_models()
-            if report in model._psa_report_sources()
-        ]
-
-    @api.model
-    def _psa_kind_call(self, method, *args):
-        """Call a billable kind's ``method``: the name of an engine method, or
-        a function taking the engine first."""
-        if isinstance(method, str):
-            return getattr(self, method)(*args)
-        return method(self, *args)
 
     @api.model
     def _select_entries(self, projects, date_to):
@@ -314,12 +274,12 @@ class PsaInvoicingEngine(models.AbstractModel):
         }
 
     @api.model
-    def _group_entries(self, entries, grouping, times):
+    def _group_entries(self, run, entries):
         """``{invoice key: {kind: records}}``, one invoice per key, in the order
         the groups are met. An invoice key starts with the invoice's
         ``(partner, currency, company)``: see ``_invoice_grouping_key``."""
         pairs = {
-            kind: self._entry_project_ids(kind, records, times)
+            kind: self._entry_project_ids(run, kind, records)
             for kind, records in entries.items()
         }
         projects = (
@@ -334,7 +294,7 @@ class PsaInvoicingEngine(models.AbstractModel):
                 project.psa_currency_id,
                 project.company_id or self.env.company,
             )
-            key_of[project.id] = self._invoice_grouping_key(project, *key, grouping)
+            key_of[project.id] = self._invoice_grouping_key(project, *key, run.grouping)
         groups = {}  # key: {kind: [ids]}, in the order the groups are met
         group_of = {}  # project id: its group (keys hashed once per project)
         for kind, kind_pairs in pairs.items():
@@ -364,33 +324,37 @@ class PsaInvoicingEngine(models.AbstractModel):
         return (partner, currency, company, project if grouping == "project" else False)
 
     @api.model
-    def _create_invoices(self, groups, detail, times, annex=None):
+    def _create_invoices(self, run, groups):
         """One invoice per group, as ``_build_invoices`` plans it, its entries
         linked to the lines that bill them."""
-        invoices = self._build_invoices(groups, detail, times, annex=annex)
+        invoices = self._build_invoices(run, groups)
         Move = self.env["account.move"].with_context(default_move_type="out_invoice")
         moves = Move.create([invoice.vals for invoice in invoices])
-        self._link_entries(moves, [invoice.plans for invoice in invoices])
+        self.env["psa.invoice.link"]._psa_link_invoiced(
+            moves, [invoice.plans for invoice in invoices]
+        )
         return moves
 
     @api.model
-    def _build_invoices(self, groups, detail, times, annex=None):
+    def _build_invoices(self, run, groups):
         """``[InvoicePlan]``, one per group: ``_prepare_invoice_vals`` (which
         may bring lines of its own), then the planned lines, each carrying its
-        plan key (``psa_plan_key``) by which ``_link_entries`` finds it.
+        plan key (``psa_plan_key``) by which ``psa.invoice.link`` finds it.
         Writes nothing: the preview of *Create Invoices* shows these."""
         invoices = []
         keys = itertools.count(1)
         for key, entries in groups.items():
             partner, currency, company = key[:3]
-            line_plans = self._plan_lines(entries, currency, company, detail, times)
-            projects = self._entries_projects(entries, times)
+            line_plans = self._plan_lines(run, entries, currency, company)
+            projects = self._entries_projects(run, entries)
             invoice_vals = self._prepare_invoice_vals(
                 partner, currency, company, projects
             )
             # The billing user's choice for this run, or the projects' setting.
             invoice_vals["psa_invoice_annex"] = (
-                any(projects.mapped("psa_invoice_annex")) if annex is None else annex
+                any(projects.mapped("psa_invoice_annex"))
+                if run.annex is None
+                else run.annex
             )
             keyed = {next(keys): plan for plan in line_plans}
             invoice_vals["invoice_line_ids"] = [
@@ -426,7 +390,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         }
 
     @api.model
-    def _plan_lines(self, entries, currency, company, detail, times):
+    def _plan_lines(self, run, entries, currency, company):
         """``[LinePlan]`` of one invoice, kind after kind (each kind's
         ``lines`` method), each line's values passed through
         ``_prepare_invoice_line``."""
@@ -436,7 +400,7 @@ class PsaInvoicingEngine(models.AbstractModel):
             if not records:
                 continue
             for plan in self._psa_kind_call(
-                spec.lines, records, currency, company, detail, times
+                spec.lines, records, run, currency, company
             ):
                 vals = self._prepare_invoice_line(kind, plan, currency, company)
                 plans.append(plan._replace(vals=vals, kind=kind))

@@ -1,14 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The invoicing engine: helpers of the kinds' invoice lines (time gathered
-by the line detail, re-billed expenses, fixed amounts, a line's values). What
-is billable now, its lines and how it is marked invoiced are each kind's own
-(``psa.billable.mixin``)."""
+"""The invoicing engine's billable kinds: their registry (built from the
+models inheriting ``psa.billable.mixin``), entries marked invoiced by their
+kind, and the helpers of the kinds' invoice lines (time gathered by the line
+detail, re-billed expenses, fixed amounts, a line's values). What is billable
+now, its lines and how it is marked invoiced are each kind's own."""
 
 from collections import defaultdict
 
 from odoo import api, models
 
-from .psa_invoicing_engine import LinePlan
+from .psa_invoicing_engine import BillableKind, LinePlan
 
 # The model of the record an invoice line gathers time by, per line detail.
 DETAIL_MODELS = {
@@ -27,6 +28,69 @@ class PsaInvoicingEngine(models.AbstractModel):
     _inherit = "psa.invoicing.engine"
 
     @api.model
+    def _psa_billable_kinds(self):
+        """``{kind: BillableKind}``, in invoice order: what can be billed, the
+        models inheriting ``psa.billable.mixin`` (see there: a module adds a
+        kind with one such model and its Many2one on ``psa.invoice.link``; the
+        link's columns, its one-entry CHECK and its one-live-link indexes
+        follow this mapping). Overriding this method to add a
+        ``BillableKind`` of engine methods or functions still works."""
+        kinds = {}
+        for model in self._psa_billable_models():
+            columns, row = model._psa_lock_read()
+            kinds[model._psa_billable_kind] = BillableKind(
+                model._name,
+                model._psa_link_field,
+                lambda engine, projects, date_to, name=model._name: engine.env[
+                    name
+                ]._psa_invoice_domain(projects, date_to),
+                lambda engine, records, run, *args: records._psa_invoice_lines(
+                    run, *args
+                ),
+                project_field=model._psa_project_field,
+                mark=lambda engine, records, invoiced: records._psa_mark_invoiced(
+                    invoiced
+                ),
+                still_open=model._psa_still_open(),
+                columns=columns,
+                row=row,
+                date_field=model._psa_date_field,
+            )
+        return kinds
+
+    @api.model
+    def _psa_billable_models(self):
+        """The billable kinds' models (``psa.billable.mixin``), in invoice
+        order: each model that declares a kind whose link field
+        (``psa.invoice.link``) points to it."""
+        Link = self.env["psa.invoice.link"]
+        models = []
+        for name in self.env.registry.descendants(["psa.billable.mixin"], "_inherit"):
+            model = self.env[name]
+            field = Link._fields.get(model._psa_link_field or "")
+            if model._psa_billable_kind and field and field.comodel_name == name:
+                models.append(model)
+        return sorted(models, key=lambda m: (m._psa_billable_sequence, m._name))
+
+    @api.model
+    def _psa_report_sources(self, report):
+        """``[(source, label)]`` of ``report`` (``wip``, ``profitability``),
+        one per billable kind that declares one, in invoice order."""
+        return [
+            model._psa_report_sources()[report]
+            for model in self._psa_billable_models()
+            if report in model._psa_report_sources()
+        ]
+
+    @api.model
+    def _psa_kind_call(self, method, *args):
+        """Call a billable kind's ``method``: the name of an engine method, or
+        a function taking the engine first."""
+        if isinstance(method, str):
+            return getattr(self, method)(*args)
+        return method(self, *args)
+
+    @api.model
     def _timesheet_line_key(self, time, detail):
         """What one invoice line gathers (ids), by the project's line detail;
         always per rate so that quantity x unit price is the amount billed."""
@@ -40,7 +104,7 @@ class PsaInvoicingEngine(models.AbstractModel):
         return (time.project_id, key, time.rate)
 
     @api.model
-    def _gather_times(self, timesheets, detail, times):
+    def _gather_times(self, run, timesheets):
         """``[(project, key, rate, line detail, [Time])]``, one per invoice
         line, in invoice order: the timesheets gathered on ids by
         ``_timesheet_line_key``, then the key records browsed together (their
@@ -48,14 +112,16 @@ class PsaInvoicingEngine(models.AbstractModel):
         projects = (
             self.env["project.project"]
             .sudo()
-            .browse(sorted({times[line_id].project_id for line_id in timesheets.ids}))
+            .browse(
+                sorted({run.times[line_id].project_id for line_id in timesheets.ids})
+            )
         )
         details = {
-            project.id: detail or project.psa_invoice_detail for project in projects
+            project.id: run.detail or project.psa_invoice_detail for project in projects
         }
         gathered = defaultdict(list)
         for line_id in timesheets.ids:
-            time = times[line_id]
+            time = run.times[line_id]
             line_detail = details[time.project_id]
             gathered[self._timesheet_line_key(time, line_detail), line_detail].append(
                 time
@@ -122,3 +188,10 @@ class PsaInvoicingEngine(models.AbstractModel):
     @api.model
     def _psa_mark_flag(self, records, invoiced):
         records.sudo().write({"psa_invoiced": invoiced})
+
+    @api.model
+    def _mark(self, billed, invoiced):
+        """Entries (``{kind: records}``) invoiced, or back to "to invoice"."""
+        kinds = self._psa_billable_kinds()
+        for kind, records in billed.items():
+            self._psa_kind_call(kinds[kind].mark, records, invoiced)

@@ -86,17 +86,17 @@ class PsaInvoicingEngine(models.AbstractModel):
         return projects.filtered(lambda p: p.id not in free)
 
     @api.model
-    def _lock_entries(self, entries, skipped=None):
+    def _lock_entries(self, run, entries):
         """Lock the rows in id order; rows another transaction holds (an edit,
         a decision on capped time) are left to it, and their projects are
-        reported in ``skipped``: not invoiced up to the date, they are due again
-        at the next run, which bills the rows left behind.
+        reported in ``run.skipped``: not invoiced up to the date, they are due
+        again at the next run, which bills the rows left behind.
 
-        :return: ``(entries locked, {timesheet id: Time})``: the timesheets'
-            lock reads what invoicing needs of them
+        :return: the entries locked; the timesheets' lock reads what invoicing
+            needs of them into ``run.times``
         """
         self.env.flush_all()
-        locked, times = {}, {}
+        locked = {}
         left = defaultdict(int)  # project: entries not locked
         kinds = self._psa_billable_kinds()
         for kind, records in entries.items():
@@ -118,21 +118,20 @@ class PsaInvoicingEngine(models.AbstractModel):
             )
             rows = self.env.cr.fetchall()
             if spec.row:
-                times.update((row[0], spec.row._make(row)) for row in rows)
+                run.times.update((row[0], spec.row._make(row)) for row in rows)
             ids = {row[0] for row in rows}
             locked[kind] = records.browse([rid for rid in records.ids if rid in ids])
             missing = records - locked[kind]
             for record in missing:
                 left[record[spec.project_field]] += 1
-        if skipped is not None:
-            for project, count in left.items():
-                skipped[project] = self.env._(
-                    "%(count)s entries of %(project)s are being changed by another "
-                    "transaction and were not invoiced; invoice it again later.",
-                    count=count,
-                    project=project.display_name,
-                )
-        return locked, times
+        for project, count in left.items():
+            run.skipped[project] = self.env._(
+                "%(count)s entries of %(project)s are being changed by another "
+                "transaction and were not invoiced; invoice it again later.",
+                count=count,
+                project=project.display_name,
+            )
+        return locked
 
     @api.model
     def _read_times(self, timesheets):

@@ -9,6 +9,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import format_date
 
+from .psa_invoicing_engine import InvoicingRun
+
 
 # One file per concept of the engine, on purpose (the run is in
 # psa_invoicing_engine.py).
@@ -33,31 +35,36 @@ class PsaInvoicingEngine(models.AbstractModel):
             on no invoice (a bad configuration, nothing to invoice), in their
             order
         """
-        date_to, skipped, billable = self._start_run(projects, date_to)
+        run, billable = self._start_run(
+            projects, date_to, grouping=grouping, detail=detail, annex=annex
+        )
         for project in self._held_projects(billable):
-            skipped[project] = self.env._(
+            run.skipped[project] = self.env._(
                 "%(project)s is being invoiced by another run; try again.",
                 project=project.display_name,
             )
-        billable = billable.filtered(lambda p: p not in skipped)
-        entries = self._select_entries(billable, date_to)
-        times = self._read_times(entries["timesheets"])
+        billable = billable.filtered(lambda p: p not in run.skipped)
+        entries = self._select_entries(billable, run.date_to)
+        run.times = times = self._read_times(entries["timesheets"])
         held = entries["timesheets"]._psa_capped_out(times)
         entries["timesheets"] -= held
         held_hours = defaultdict(float)
         for line_id in held.ids:
             held_hours[times[line_id].project_id] += times[line_id].hours
-        groups = self._group_entries(entries, grouping, times)
         invoices = [
             self._preview_invoice(invoice, held_hours)
-            for invoice in self._build_invoices(groups, detail, times, annex=annex)
+            for invoice in self._build_invoices(run, self._group_entries(run, entries))
         ]
         on_invoices = {p for invoice in invoices for p in invoice["projects"].ids}
         nothing = self.env._(
-            "Nothing to invoice up to %(date)s.", date=format_date(self.env, date_to)
+            "Nothing to invoice up to %(date)s.",
+            date=format_date(self.env, run.date_to),
         )
         return invoices, {
-            project: (skipped.get(project) or nothing, held_hours.get(project.id, 0.0))
+            project: (
+                run.skipped.get(project) or nothing,
+                held_hours.get(project.id, 0.0),
+            )
             for project in projects
             if project.id not in on_invoices
         }
@@ -110,9 +117,9 @@ class PsaInvoicingEngine(models.AbstractModel):
             self.env["project.project"].with_context(active_test=False).search(domain)
         )
         entries = self._select_entries(projects, date_to)
-        times = self._read_times(entries["timesheets"])
-        entries["timesheets"] -= entries["timesheets"]._psa_capped_out(times)
-        return self._entries_projects(entries, times).with_env(self.env)
+        run = InvoicingRun(date_to, times=self._read_times(entries["timesheets"]))
+        entries["timesheets"] -= entries["timesheets"]._psa_capped_out(run.times)
+        return self._entries_projects(run, entries).with_env(self.env)
 
     @api.model
     def _result_action(self, result):

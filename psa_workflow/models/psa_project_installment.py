@@ -104,7 +104,7 @@ class PsaProjectInstallment(models.Model):
             ("date", "<=", date_to),
         ]
 
-    def _psa_invoice_lines(self, currency, company, detail, times):
+    def _psa_invoice_lines(self, run, currency, company):
         """One line per due installment, by due date."""
         engine = self.env["psa.invoicing.engine"]
         return [

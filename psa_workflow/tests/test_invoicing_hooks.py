@@ -297,7 +297,7 @@ def retainer_kinds(original):
             ("x_date", "<=", date_to),
         ]
 
-    def lines(engine, retainers, currency, company, detail, times):  # noqa: PLR0917 - the kind protocol
+    def lines(engine, retainers, run, currency, company):
         return [
             engine._psa_fixed_amount_line(
                 retainer,

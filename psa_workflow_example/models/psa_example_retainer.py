@@ -35,7 +35,7 @@ class PsaExampleRetainer(models.Model):
             ("date", "<=", date_to),
         ]
 
-    def _psa_invoice_lines(self, currency, company, detail, times):
+    def _psa_invoice_lines(self, run, currency, company):
         engine = self.env["psa.invoicing.engine"]
         return [
             engine._psa_fixed_amount_line(
