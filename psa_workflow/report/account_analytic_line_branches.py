@@ -7,8 +7,6 @@ and Earned vs Projected (earned at its date)."""
 from odoo import api, models
 from odoo.tools import SQL
 
-from .psa_wip_report import NOT_POSTED
-
 
 # The reports' side of a billable kind, on purpose next to the reports.
 # pylint: disable=consider-merging-classes-inherited
@@ -52,45 +50,44 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def _psa_wip_time(self, report):
-        """Time & materials: approved billable time, not written off."""
+        """Time & materials: earned time on no posted invoice."""
+        sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT a.project_id, 'time' AS source,
+            SELECT a.project_id AS project_id, 'time' AS source,
                    COALESCE(a.psa_currency_id, p.psa_currency_id) AS currency_id,
                    a.psa_state = 'invoiced' AS on_draft,
                    COALESCE(a.psa_bill_amount, 0.0) AS amount,
                    COALESCE(a.psa_bill_amount_company, 0.0) AS amount_company,
-                   a.unit_amount AS hours, a.date
+                   a.unit_amount AS hours, a.date AS date
               FROM account_analytic_line a
               %(joins)s
               %(link)s
-             WHERE p.psa_billing_type = 'time_material' AND a.psa_billable
-               AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-               AND (a.psa_state = 'approved'
-                    OR (a.psa_state = 'invoiced' AND %(not_posted)s))
+             WHERE %(earned)s AND %(not_posted)s
             """,
             joins=report._psa_wip_joins("a.project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("timesheet_id", "a.id"),
-            not_posted=NOT_POSTED,
+            link=sources._invoice_link("timesheet_id", "a.id"),
+            earned=sources._earned_time(),
+            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model
     def _psa_profit_timesheets(self, row_id):
-        """Timesheets: their cost; their value while no posted invoice bills
-        them; once one does, what it bills against their standard value."""
+        """Timesheets: their cost; their value while earned and on no posted
+        invoice; once one bills them, what it bills against their standard
+        value."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT %(id)s, a.date, 'timesheet', a.project_id,
-                   a.company_id, a.currency_id, NULL, a.id, NULL, 0.0,
-                   CASE WHEN a.psa_billable AND p.psa_billing_type = 'time_material'
-                         AND (a.psa_state = 'approved'
-                              OR (a.psa_state = 'invoiced'
-                                  AND km.state IS DISTINCT FROM 'posted'))
-                         AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
-                        THEN COALESCE(a.psa_bill_amount_company, 0.0) ELSE 0.0 END,
-                   -a.amount, 0.0,
-                   %(billed)s, %(standard)s
+            SELECT %(id)s AS id, a.date AS date, 'timesheet' AS source,
+                   a.project_id AS project_id, a.company_id AS company_id,
+                   a.currency_id AS currency_id, NULL AS move_id,
+                   a.id AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
+                   CASE WHEN %(earned)s AND %(not_posted)s
+                        THEN COALESCE(a.psa_bill_amount_company, 0.0)
+                        ELSE 0.0 END AS earned,
+                   -a.amount AS timesheet_cost, 0.0 AS expense_cost,
+                   %(billed)s AS billed_amount, %(standard)s AS standard_amount
               FROM account_analytic_line a
               JOIN project_project p ON p.id = a.project_id
               %(link)s
@@ -98,6 +95,8 @@ class AccountAnalyticLine(models.Model):
                AND a.psa_state IS DISTINCT FROM 'rejected'
             """,
             id=row_id("a.id"),
+            earned=sources._earned_time(),
+            not_posted=sources._not_on_posted_invoice(),
             link=sources._invoice_link("timesheet_id", "a.id"),
             billed=sources._posted_link_amount("k.amount"),
             standard=sources._posted_link_amount("k.standard_amount"),
@@ -105,16 +104,17 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def _psa_revenue_timesheets(self, row_id):
-        """Earned: approved billable time & materials time, at its date."""
+        """Earned: earned time, at its date."""
         return SQL(
             """
-            SELECT %s, a.date, a.project_id, a.company_id,
-                   0.0, COALESCE(a.psa_bill_amount_company, 0.0), 0.0
+            SELECT %(id)s AS id, a.date AS date, a.project_id AS project_id,
+                   a.company_id AS company_id, 0.0 AS projected,
+                   COALESCE(a.psa_bill_amount_company, 0.0) AS earned,
+                   0.0 AS invoiced
               FROM account_analytic_line a
-              JOIN project_project ap ON ap.id = a.project_id
-             WHERE ap.psa_billing_type = 'time_material' AND a.psa_billable
-               AND a.psa_state IN ('approved', 'invoiced')
-               AND a.psa_cap_decision IS DISTINCT FROM 'write_off'
+              JOIN project_project p ON p.id = a.project_id
+             WHERE %(earned)s
             """,
-            row_id("a.id"),
+            id=row_id("a.id"),
+            earned=self.env["psa.report.sources"]._earned_time(),
         )

@@ -6,8 +6,6 @@ amount until invoiced) and Earned vs Projected (earned at their date)."""
 from odoo import api, models
 from odoo.tools import SQL
 
-from .psa_wip_report import NOT_POSTED
-
 
 # The reports' side of a billable kind, on purpose next to the reports.
 # pylint: disable=consider-merging-classes-inherited
@@ -53,65 +51,70 @@ class HrExpense(models.Model):
 
     @api.model
     def _psa_wip_expenses(self, report):
-        """Re-billed expenses, approved."""
+        """Earned expenses on no posted invoice."""
+        sources = self.env["psa.report.sources"]
         amount, currency, day = (
-            SQL("COALESCE(x.psa_rebill_amount, 0.0)"),
+            SQL("COALESCE(x.rebill_amount, 0.0)"),
             SQL("x.currency_id"),
             SQL("x.date"),
         )
         return SQL(
             """
-            SELECT x.psa_project_id, 'expense', p.psa_currency_id,
-                   x.psa_billing_state = 'invoiced',
-                   %(amount)s, %(amount_company)s, 0.0, x.date
-              FROM hr_expense x
+            SELECT x.psa_project_id AS project_id, 'expense' AS source,
+                   p.psa_currency_id AS currency_id,
+                   x.psa_billing_state = 'invoiced' AS on_draft,
+                   %(amount)s AS amount, %(amount_company)s AS amount_company,
+                   0.0 AS hours, x.date AS date
+              FROM (%(expenses)s) x
               %(joins)s
               %(link)s
-             WHERE x.state IN ('approved', 'done')
-               AND p.psa_billing_type != 'non_billable'
-               AND (x.psa_billing_state = 'to_invoice'
-                    OR (x.psa_billing_state = 'invoiced' AND %(not_posted)s))
+             WHERE x.earned AND %(not_posted)s
             """,
             amount=report._psa_wip_in_project(amount, currency, day),
             amount_company=report._psa_wip_in_company(amount, currency, day),
+            expenses=sources._expenses(),
             joins=report._psa_wip_joins("x.psa_project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("expense_id", "x.id"),
-            not_posted=NOT_POSTED,
+            link=sources._invoice_link("expense_id", "x.id"),
+            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model
     def _psa_profit_expenses(self, row_id):
         """Expenses: their untaxed cost once approved; the re-bill amount while
-        no posted invoice bills it."""
+        earned and on no posted invoice."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT %(id)s, x.date, 'expense', x.psa_project_id,
-                   x.company_id, x.company_currency_id, NULL, NULL, x.id, 0.0,
-                   CASE WHEN x.psa_billing_state = 'to_invoice'
-                          OR (x.psa_billing_state = 'invoiced'
-                              AND km.state IS DISTINCT FROM 'posted')
-                        THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END,
-                   0.0, x.total_amount - COALESCE(x.tax_amount, 0.0), 0.0, 0.0
+            SELECT %(id)s AS id, x.date AS date, 'expense' AS source,
+                   x.psa_project_id AS project_id, x.company_id AS company_id,
+                   x.company_currency_id AS currency_id, NULL AS move_id,
+                   NULL AS timesheet_id, x.id AS expense_id, 0.0 AS invoiced,
+                   CASE WHEN x.earned AND %(not_posted)s
+                        THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END AS earned,
+                   0.0 AS timesheet_cost,
+                   x.total_amount - COALESCE(x.tax_amount, 0.0) AS expense_cost,
+                   0.0 AS billed_amount, 0.0 AS standard_amount
               FROM (%(expenses)s) x
               %(link)s
              WHERE x.state IN ('approved', 'done')
             """,
             id=row_id("x.id"),
             expenses=sources._expenses(),
+            not_posted=sources._not_on_posted_invoice(),
             link=sources._invoice_link("expense_id", "x.id"),
         )
 
     @api.model
     def _psa_revenue_expenses(self, row_id):
-        """Earned: re-billable expenses, at their date."""
+        """Earned: earned expenses, at their date."""
         return SQL(
             """
-            SELECT %s, x.date, x.psa_project_id, x.company_id,
-                   0.0, COALESCE(x.rebill_value, 0.0), 0.0
-              FROM (%s) x
-             WHERE x.psa_billing_state IN ('to_invoice', 'invoiced')
+            SELECT %(id)s AS id, x.date AS date, x.psa_project_id AS project_id,
+                   x.company_id AS company_id, 0.0 AS projected,
+                   COALESCE(x.rebill_value, 0.0) AS earned, 0.0 AS invoiced
+              FROM (%(expenses)s) x
+             WHERE x.earned
             """,
-            row_id("x.id"),
-            self.env["psa.report.sources"]._expenses(),
+            id=row_id("x.id"),
+            expenses=self.env["psa.report.sources"]._expenses(),
         )

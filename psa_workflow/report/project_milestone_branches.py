@@ -6,8 +6,6 @@ at their deadline, earned once reached."""
 from odoo import api, models
 from odoo.tools import SQL
 
-from .psa_wip_report import NOT_POSTED
-
 
 # The reports' side of a billable kind, on purpose next to the reports.
 # pylint: disable=consider-merging-classes-inherited
@@ -51,50 +49,44 @@ class ProjectMilestone(models.Model):
 
     @api.model
     def _psa_wip_milestones(self, report):
-        """Milestones reached."""
-        value = SQL(
-            "COALESCE(NULLIF(m.psa_amount, 0), round(p.psa_contract_amount"
-            " * m.psa_percent / 100.0, pc.decimal_places))"
-        )
+        """Milestones reached, on no posted invoice."""
+        sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT m.project_id, 'milestone', p.psa_currency_id,
-                   km.id IS NOT NULL, %(value)s, %(value_company)s, 0.0,
-                   m.reached_date
-              FROM project_milestone m
-              %(joins)s
+            SELECT ms.project_id AS project_id, 'milestone' AS source,
+                   ms.currency AS currency_id, km.id IS NOT NULL AS on_draft,
+                   ms.value AS amount, ms.value_when_reached AS amount_company,
+                   0.0 AS hours, ms.reached_date AS date
+              FROM (%(milestones)s) ms
               %(link)s
-             WHERE p.psa_billing_type = 'milestone' AND m.is_reached
-               AND %(not_posted)s
+             WHERE ms.is_reached AND %(not_posted)s
             """,
-            value=value,
-            value_company=report._psa_wip_in_company(
-                value,
-                SQL("p.psa_currency_id"),
-                SQL("COALESCE(m.reached_date, CURRENT_DATE)"),
-            ),
-            joins=report._psa_wip_joins("m.project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("milestone_id", "m.id"),
-            not_posted=NOT_POSTED,
+            milestones=sources._milestones(),
+            link=sources._invoice_link("milestone_id", "ms.id"),
+            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model
     def _psa_profit_milestones(self, row_id):
-        """Milestones reached, not on a posted invoice."""
+        """Milestones reached, on no posted invoice."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT %(id)s, ms.reached_date, 'milestone',
-                   ms.project_id, ms.company_id, ms.company_currency_id, NULL,
-                   NULL, NULL, 0.0,
-                   COALESCE(ms.value_when_reached, 0.0), 0.0, 0.0, 0.0, 0.0
+            SELECT %(id)s AS id, ms.reached_date AS date, 'milestone' AS source,
+                   ms.project_id AS project_id, ms.company_id AS company_id,
+                   ms.company_currency_id AS currency_id, NULL AS move_id,
+                   NULL AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
+                   COALESCE(ms.value_when_reached, 0.0) AS earned,
+                   0.0 AS timesheet_cost, 0.0 AS expense_cost,
+                   0.0 AS billed_amount, 0.0 AS standard_amount
               FROM (%(milestones)s) ms
               %(link)s
-             WHERE ms.is_reached AND km.state IS DISTINCT FROM 'posted'
+             WHERE ms.is_reached AND %(not_posted)s
             """,
             id=row_id("ms.id"),
             milestones=sources._milestones(),
             link=sources._invoice_link("milestone_id", "ms.id"),
+            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model
@@ -102,13 +94,15 @@ class ProjectMilestone(models.Model):
         """Projected: milestones at their deadline."""
         return SQL(
             """
-            SELECT %s, ms.deadline, ms.project_id, ms.company_id,
-                   COALESCE(ms.value_at_deadline, 0.0), 0.0, 0.0
-              FROM (%s) ms
+            SELECT %(id)s AS id, ms.deadline AS date, ms.project_id AS project_id,
+                   ms.company_id AS company_id,
+                   COALESCE(ms.value_at_deadline, 0.0) AS projected,
+                   0.0 AS earned, 0.0 AS invoiced
+              FROM (%(milestones)s) ms
              WHERE ms.deadline IS NOT NULL
             """,
-            row_id("ms.id"),
-            self.env["psa.report.sources"]._milestones(),
+            id=row_id("ms.id"),
+            milestones=self.env["psa.report.sources"]._milestones(),
         )
 
     @api.model
@@ -116,11 +110,14 @@ class ProjectMilestone(models.Model):
         """Earned: milestones once reached."""
         return SQL(
             """
-            SELECT %s, ms.reached_date, ms.project_id, ms.company_id,
-                   0.0, COALESCE(ms.value_when_reached, 0.0), 0.0
-              FROM (%s) ms
+            SELECT %(id)s AS id, ms.reached_date AS date,
+                   ms.project_id AS project_id, ms.company_id AS company_id,
+                   0.0 AS projected,
+                   COALESCE(ms.value_when_reached, 0.0) AS earned,
+                   0.0 AS invoiced
+              FROM (%(milestones)s) ms
              WHERE ms.is_reached
             """,
-            row_id("ms.id"),
-            self.env["psa.report.sources"]._milestones(),
+            id=row_id("ms.id"),
+            milestones=self.env["psa.report.sources"]._milestones(),
         )

@@ -190,8 +190,9 @@ class PsaProfitabilityReport(models.Model):
         """Posted invoices and credit notes."""
         return SQL(
             """
-            SELECT %(id)s AS id, i.date, 'invoice' AS source, i.project_id,
-                   i.company_id, co.currency_id, i.move_id,
+            SELECT %(id)s AS id, i.date AS date, 'invoice' AS source,
+                   i.project_id AS project_id, i.company_id AS company_id,
+                   co.currency_id AS currency_id, i.move_id AS move_id,
                    NULL::integer AS timesheet_id, NULL::integer AS expense_id,
                    i.revenue AS invoiced, 0.0 AS earned,
                    0.0 AS timesheet_cost, 0.0 AS expense_cost,

@@ -6,8 +6,6 @@ projects them at their due date, earned once due."""
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .psa_wip_report import NOT_POSTED
-
 
 # The reports' side of a billable kind, on purpose next to the reports.
 # pylint: disable=consider-merging-classes-inherited
@@ -50,42 +48,49 @@ class PsaProjectInstallment(models.Model):
 
     @api.model
     def _psa_wip_installments(self, report):
-        """Fixed price: installments due."""
+        """Fixed price: installments due, on no posted invoice."""
+        sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT i.project_id, 'installment', p.psa_currency_id,
-                   km.id IS NOT NULL, i.amount, %(amount_company)s, 0.0, i.date
-              FROM psa_project_installment i
+            SELECT t.project_id AS project_id, 'installment' AS source,
+                   t.currency_id AS currency_id, km.id IS NOT NULL AS on_draft,
+                   t.amount AS amount, %(amount_company)s AS amount_company,
+                   0.0 AS hours, t.date AS date
+              FROM (%(installments)s) t
               %(joins)s
               %(link)s
-             WHERE p.psa_billing_type = 'fixed_price'
-               AND i.date <= CURRENT_DATE AND %(not_posted)s
+             WHERE t.due AND %(not_posted)s
             """,
             amount_company=report._psa_wip_in_company(
-                SQL("i.amount"), SQL("p.psa_currency_id"), SQL("i.date")
+                SQL("t.amount"), SQL("t.currency_id"), SQL("t.date")
             ),
-            joins=report._psa_wip_joins("i.project_id"),
-            link=self.env["psa.report.sources"]._invoice_link("installment_id", "i.id"),
-            not_posted=NOT_POSTED,
+            installments=sources._installments(),
+            joins=report._psa_wip_joins("t.project_id"),
+            link=sources._invoice_link("installment_id", "t.id"),
+            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model
     def _psa_profit_installments(self, row_id):
-        """Installments due, not on a posted invoice."""
+        """Installments due, on no posted invoice."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
-            SELECT %(id)s, t.date, 'installment', t.project_id,
-                   t.company_id, t.company_currency_id, NULL, NULL, NULL, 0.0,
-                   COALESCE(t.value, 0.0), 0.0, 0.0, 0.0, 0.0
+            SELECT %(id)s AS id, t.date AS date, 'installment' AS source,
+                   t.project_id AS project_id, t.company_id AS company_id,
+                   t.company_currency_id AS currency_id, NULL AS move_id,
+                   NULL AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
+                   COALESCE(t.value, 0.0) AS earned, 0.0 AS timesheet_cost,
+                   0.0 AS expense_cost, 0.0 AS billed_amount,
+                   0.0 AS standard_amount
               FROM (%(installments)s) t
               %(link)s
-             WHERE t.date <= CURRENT_DATE
-               AND km.state IS DISTINCT FROM 'posted'
+             WHERE t.due AND %(not_posted)s
             """,
             id=row_id("t.id"),
             installments=sources._installments(),
             link=sources._invoice_link("installment_id", "t.id"),
+            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model
@@ -93,13 +98,14 @@ class PsaProjectInstallment(models.Model):
         """Projected at their due date; earned once due."""
         return SQL(
             """
-            SELECT %s, t.date, t.project_id, t.company_id,
-                   COALESCE(t.value, 0.0),
-                   CASE WHEN t.date <= CURRENT_DATE
-                        THEN COALESCE(t.value, 0.0) ELSE 0.0 END,
-                   0.0
-              FROM (%s) t
+            SELECT %(id)s AS id, t.date AS date, t.project_id AS project_id,
+                   t.company_id AS company_id,
+                   COALESCE(t.value, 0.0) AS projected,
+                   CASE WHEN t.due THEN COALESCE(t.value, 0.0) ELSE 0.0 END
+                       AS earned,
+                   0.0 AS invoiced
+              FROM (%(installments)s) t
             """,
-            row_id("t.id"),
-            self.env["psa.report.sources"]._installments(),
+            id=row_id("t.id"),
+            installments=self.env["psa.report.sources"]._installments(),
         )

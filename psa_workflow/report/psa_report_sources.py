@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""SQL shared by the reporting views: amounts in the company currency at the
-entry's date, the value of what was earned, and ratios of sums in groups."""
+"""SQL shared by the reporting views: the facts every money report counts
+(each defined once here: earned time, earned expenses, installments due,
+milestones reached, on a posted invoice), amounts in the company currency at
+the entry's date, row ids, and ratios of sums in groups."""
 
 from odoo import api, fields, models
 from odoo.tools import SQL, formatLang
@@ -121,19 +123,53 @@ class PsaReportSources(models.AbstractModel):
         )
         return SQL("COALESCE(%s, %s)", SQL.identifier(alias, "company_id"), main_id)
 
+    # ------------------------------------------------------------------
+    # The facts: each defined once, read by Work in Progress, Client
+    # Profitability and Earned vs Projected alike.
+    # ------------------------------------------------------------------
+    @api.model
+    def _earned_time(self, line="a", project="p"):
+        """Earned time: billable time of a time & materials project, approved
+        (or invoiced since), not written off. An SQL condition on the
+        timesheet ``line`` and its project ``project`` (aliases): the
+        timesheets are too many to read through a source of their own."""
+        return SQL(
+            "%(billing)s = 'time_material' AND %(billable)s"
+            " AND %(state)s IN ('approved', 'invoiced')"
+            " AND %(decision)s IS DISTINCT FROM 'write_off'",
+            billing=SQL.identifier(project, "psa_billing_type"),
+            billable=SQL.identifier(line, "psa_billable"),
+            state=SQL.identifier(line, "psa_state"),
+            decision=SQL.identifier(line, "psa_cap_decision"),
+        )
+
+    @api.model
+    def _not_on_posted_invoice(self):
+        """The entry's live invoice link (``km``: see ``_invoice_link``) is
+        on no posted invoice: still work in progress."""
+        return SQL("km.state IS DISTINCT FROM 'posted'")
+
     @api.model
     def _expenses(self):
-        """Expenses of projects with their re-bill amount in company currency
-        at the expense's date (``rebill_value``)."""
+        """Expenses of projects: ``earned`` (approved, re-billed, of a
+        billable project), their re-bill amount in their currency and in
+        company currency at the expense's date (``rebill_value``)."""
         return SQL(
             """
-            SELECT x.id, x.date, x.psa_project_id, x.company_id, x.state,
-                   x.psa_billing_state, x.total_amount, x.tax_amount,
+            SELECT x.id AS id, x.date AS date, x.psa_project_id AS psa_project_id,
+                   x.company_id AS company_id, x.state AS state,
+                   x.psa_billing_state AS psa_billing_state,
+                   x.state IN ('approved', 'done')
+                       AND x.psa_billing_state IN ('to_invoice', 'invoiced')
+                       AND p.psa_billing_type != 'non_billable' AS earned,
+                   x.total_amount AS total_amount, x.tax_amount AS tax_amount,
+                   x.psa_rebill_amount AS rebill_amount,
+                   x.currency_id AS currency_id,
                    co.currency_id AS company_currency_id, %(value)s AS rebill_value
               FROM hr_expense x
+              JOIN project_project p ON p.id = x.psa_project_id
               JOIN res_company co ON co.id = x.company_id
               JOIN res_currency fx ON fx.id = co.currency_id
-             WHERE x.psa_project_id IS NOT NULL
             """,
             value=self._in_company_currency(
                 SQL("x.psa_rebill_amount"),
@@ -145,11 +181,15 @@ class PsaReportSources(models.AbstractModel):
 
     @api.model
     def _installments(self):
-        """Installments of fixed-price projects with their amount in company
-        currency at their due date (``value``)."""
+        """Installments of fixed-price projects: ``due`` (up to today), their
+        amount in the project's currency and in company currency at their due
+        date (``value``)."""
         return SQL(
             """
-            SELECT i.id, i.project_id, i.date, %(company)s AS company_id,
+            SELECT i.id AS id, i.project_id AS project_id, i.date AS date,
+                   i.date <= CURRENT_DATE AS due,
+                   %(company)s AS company_id, i.amount AS amount,
+                   p.psa_currency_id AS currency_id,
                    co.currency_id AS company_currency_id, %(value)s AS value
               FROM psa_project_installment i
               JOIN project_project p ON p.id = i.project_id
@@ -168,9 +208,10 @@ class PsaReportSources(models.AbstractModel):
 
     @api.model
     def _milestones(self):
-        """Milestones of milestone projects with the amount they invoice (their
-        own, else their % of the contract, in the project's currency) in
-        company currency at their deadline and at the day they were reached."""
+        """Milestones of milestone projects: ``is_reached``, the amount they
+        invoice (``value``: their own, else their % of the contract, in the
+        project's currency ``currency``), in company currency at their
+        deadline and at the day they were reached (today if unknown)."""
 
         def value_at(day):
             return self._in_company_currency(
@@ -183,8 +224,9 @@ class PsaReportSources(models.AbstractModel):
                    %(at_deadline)s AS value_at_deadline,
                    %(when_reached)s AS value_when_reached
               FROM (
-                SELECT m.id, m.project_id, m.deadline, m.is_reached,
-                       m.reached_date, %(company)s AS company_id,
+                SELECT m.id AS id, m.project_id AS project_id,
+                       m.deadline AS deadline, m.is_reached AS is_reached,
+                       m.reached_date AS reached_date, %(company)s AS company_id,
                        p.psa_currency_id AS currency,
                        COALESCE(NULLIF(m.psa_amount, 0),
                                 round(p.psa_contract_amount * m.psa_percent / 100.0,
@@ -199,7 +241,7 @@ class PsaReportSources(models.AbstractModel):
             """,
             company=self._project_company(),
             at_deadline=value_at(SQL("ms.deadline")),
-            when_reached=value_at(SQL("ms.reached_date")),
+            when_reached=value_at(SQL("COALESCE(ms.reached_date, CURRENT_DATE)")),
         )
 
     @api.model

@@ -97,7 +97,8 @@ class PsaRevenueReport(models.Model):
         """Projected: time & materials allocations at their planned revenue."""
         return SQL(
             """
-            SELECT %s AS id, l.date, l.project_id, l.company_id,
+            SELECT %s AS id, l.date AS date, l.project_id AS project_id,
+                   l.company_id AS company_id,
                    COALESCE(l.planned_revenue, 0.0) AS projected,
                    0.0 AS earned, 0.0 AS invoiced
               FROM psa_allocation_line l
@@ -111,7 +112,9 @@ class PsaRevenueReport(models.Model):
         """Invoiced: posted customer invoices and credit notes."""
         return SQL(
             """
-            SELECT %s, i.date, i.project_id, i.company_id, 0.0, 0.0, i.revenue
+            SELECT %s AS id, i.date AS date, i.project_id AS project_id,
+                   i.company_id AS company_id, 0.0 AS projected, 0.0 AS earned,
+                   i.revenue AS invoiced
               FROM (%s) i
             """,
             row_id("i.analytic_line_id"),

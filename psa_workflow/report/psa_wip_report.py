@@ -6,9 +6,6 @@ from odoo.tools import SQL
 from ..models.project_project import BILLING_TYPES
 from ..models.psa_validation import check_no_arguments
 
-# The live invoice link's move ``km`` (see ``_invoice_link``) is not posted.
-NOT_POSTED = SQL("km.state IS DISTINCT FROM 'posted'")
-
 
 class PsaWipReport(models.Model):
     """Work in progress: what was earned and is on no posted invoice yet, by

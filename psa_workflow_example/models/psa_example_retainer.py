@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.psa_workflow.report.psa_wip_report import NOT_POSTED
-
 
 class PsaExampleRetainer(models.Model):
     """A monthly retainer: a fixed amount a project's customer pays each
@@ -57,8 +55,10 @@ class PsaExampleRetainer(models.Model):
         return {
             "retainer": SQL(
                 """
-                SELECT r.project_id, 'retainer', p.psa_currency_id,
-                       km.id IS NOT NULL, r.amount, %(amount_company)s, 0.0, r.date
+                SELECT r.project_id AS project_id, 'retainer' AS source,
+                       p.psa_currency_id AS currency_id, km.id IS NOT NULL AS on_draft,
+                       r.amount AS amount, %(amount_company)s AS amount_company,
+                       0.0 AS hours, r.date AS date
                   FROM psa_example_retainer r
                   %(joins)s
                   %(link)s
@@ -71,7 +71,7 @@ class PsaExampleRetainer(models.Model):
                 link=self.env["psa.report.sources"]._invoice_link(
                     "retainer_id", "r.id"
                 ),
-                not_posted=NOT_POSTED,
+                not_posted=self.env["psa.report.sources"]._not_on_posted_invoice(),
             )
         }
 
@@ -85,9 +85,12 @@ class PsaExampleRetainer(models.Model):
         the invoice is the revenue)."""
         return SQL(
             """
-            SELECT %(id)s, r.date, 'retainer', r.project_id, p.company_id,
-                   co.currency_id, NULL, NULL, NULL, 0.0,
-                   %(value)s, 0.0, 0.0, 0.0, 0.0
+            SELECT %(id)s AS id, r.date AS date, 'retainer' AS source,
+                   r.project_id AS project_id, p.company_id AS company_id,
+                   co.currency_id AS currency_id, NULL AS move_id,
+                   NULL AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
+                   %(value)s AS earned, 0.0 AS timesheet_cost, 0.0 AS expense_cost,
+                   0.0 AS billed_amount, 0.0 AS standard_amount
               FROM psa_example_retainer r
               JOIN project_project p ON p.id = r.project_id
               JOIN res_company co ON co.id = p.company_id
@@ -98,7 +101,7 @@ class PsaExampleRetainer(models.Model):
             id=row_id("r.id"),
             value=self._psa_company_value(),
             link=self.env["psa.report.sources"]._invoice_link("retainer_id", "r.id"),
-            not_posted=NOT_POSTED,
+            not_posted=self.env["psa.report.sources"]._not_on_posted_invoice(),
         )
 
     @api.model
@@ -110,8 +113,9 @@ class PsaExampleRetainer(models.Model):
         """Projected and earned in its month."""
         return SQL(
             """
-            SELECT %(id)s, r.date, r.project_id, p.company_id,
-                   %(value)s, %(value)s, 0.0
+            SELECT %(id)s AS id, r.date AS date, r.project_id AS project_id,
+                   p.company_id AS company_id, %(value)s AS projected,
+                   %(value)s AS earned, 0.0 AS invoiced
               FROM psa_example_retainer r
               JOIN project_project p ON p.id = r.project_id
               JOIN res_company co ON co.id = p.company_id
