@@ -8,7 +8,8 @@ drops it. Directly::
 
     python3 benchmarks/bench_reporting.py --db DB [--lines 1000000] \\
         [--employees 300 --projects 400 --customers 80] [--runs 5] \\
-        [--explain] [--compare-indexes] [--reuse] [--addons-path ADDONS]
+        [--explain] [--compare-indexes] [--compare-overrides] [--reuse] \\
+        [--addons-path ADDONS]
 
 The script COMMITS the data it loads (a benchmark over a million rows must see
 them as production does: committed, vacuumed, analysed): run it on a throwaway
@@ -955,6 +956,9 @@ def measure(env, args):
     if args.compare_indexes:
         reads = [*cases(env, year), *web_reads(billing, month)]
         compare_indexes(env, args, timings, reads)
+    if args.compare_overrides:
+        reads = [*cases(env, year), *web_reads(billing, month)]
+        compare_overrides(env, args, timings, reads)
 
 
 def compare_cases(env, args, year):
@@ -1052,6 +1056,54 @@ def compare_indexes(env, args, timings, calls):
         )
 
 
+def compare_overrides(env, args, timings, calls):
+    """The same reads without each of ``psa.sql.report.mixin``'s overrides of
+    Odoo's private ORM methods in turn (the proof that each is needed, or not):
+    the read settings (``_psa_tune_reads``), sums of parts (``_read_group_select``)
+    and many2one groups ordered without joining the comodel
+    (``_psa_group_sort``, ``_order_field_to_sql``)."""
+    from odoo import models  # noqa: PLC0415 - once the addons path is set
+
+    mixin = type(env["psa.sql.report.mixin"])
+    cr = env.cr
+
+    def untuned(self):
+        self.env.cr.execute("RESET jit; RESET work_mem")
+
+    variants = {
+        "without the read settings": {"_psa_tune_reads": untuned},
+        "without sums of parts": {
+            "_read_group_select": models.BaseModel._read_group_select,
+        },
+        "without the many2one group order": {
+            "_psa_group_sort": lambda self, groupby, order: None,
+            "_order_field_to_sql": models.BaseModel._order_field_to_sql,
+        },
+    }
+    for variant, methods in variants.items():
+        saved = {name: mixin.__dict__.get(name) for name in methods}
+        print(f"\n{variant.capitalize()}:")
+        print(f"{'read':<52} {'with':>8} {'without':>8}")
+        try:
+            for name, method in methods.items():
+                setattr(mixin, name, method)
+            for label, call, *_hand in calls:
+                call()
+                seconds = best_of(cr, args.runs, call)[0]
+                print(
+                    f"{label:<52} {timings[label]:7.3f}s {seconds:7.3f}s"
+                    f" {seconds / timings[label]:5.2f}x",
+                    flush=True,
+                )
+        finally:
+            for name, method in saved.items():
+                if method is None:
+                    delattr(mixin, name)
+                else:
+                    setattr(mixin, name, method)
+            env["psa.sql.report.mixin"]._psa_tune_reads()
+
+
 def make_project_manager(env):
     """An approver managing one project in 40 (record rules: their projects)."""
     user = env["res.users"].create(
@@ -1100,6 +1152,11 @@ def main():
         "--compare-indexes",
         action="store_true",
         help="measure again without the indexes of psa.report.sources",
+    )
+    parser.add_argument(
+        "--compare-overrides",
+        action="store_true",
+        help="measure again without each of the reports' ORM overrides",
     )
     parser.add_argument(
         "--reuse", action="store_true", help="measure the data loaded by a former run"
