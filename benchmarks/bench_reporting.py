@@ -1045,10 +1045,15 @@ def compare_indexes(env, args, timings, calls):
     for name in names:
         cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
     print(f"\nWithout the reporting indexes ({', '.join(names)}):")
+    time_against(env, args, timings, calls)
+
+
+def time_against(env, args, timings, calls):
+    """Each read of ``calls`` timed again, printed against ``timings``."""
     print(f"{'read':<52} {'with':>8} {'without':>8}")
     for label, call, *_hand in calls:
         call()
-        seconds = best_of(cr, args.runs, call)[0]
+        seconds = best_of(env.cr, args.runs, call)[0]
         print(
             f"{label:<52} {timings[label]:7.3f}s {seconds:7.3f}s"
             f" {seconds / timings[label]:5.2f}x",
@@ -1065,10 +1070,9 @@ def compare_overrides(env, args, timings, calls):
     from odoo import models  # noqa: PLC0415 - once the addons path is set
 
     mixin = type(env["psa.sql.report.mixin"])
-    cr = env.cr
 
     def untuned(self):
-        self.env.cr.execute("RESET jit; RESET work_mem")
+        self.env.cr.execute("RESET jit")
 
     variants = {
         "without the read settings": {"_psa_tune_reads": untuned},
@@ -1083,18 +1087,10 @@ def compare_overrides(env, args, timings, calls):
     for variant, methods in variants.items():
         saved = {name: mixin.__dict__.get(name) for name in methods}
         print(f"\n{variant.capitalize()}:")
-        print(f"{'read':<52} {'with':>8} {'without':>8}")
         try:
             for name, method in methods.items():
                 setattr(mixin, name, method)
-            for label, call, *_hand in calls:
-                call()
-                seconds = best_of(cr, args.runs, call)[0]
-                print(
-                    f"{label:<52} {timings[label]:7.3f}s {seconds:7.3f}s"
-                    f" {seconds / timings[label]:5.2f}x",
-                    flush=True,
-                )
+            time_against(env, args, timings, calls)
         finally:
             for name, method in saved.items():
                 if method is None:
