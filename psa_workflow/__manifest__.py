@@ -3,7 +3,7 @@
     "name": "PSA Workflow",
     "summary": "Professional services automation: plan, capture, approve, "
     "invoice and report on project work",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Project",
     "author": "psa_workflow contributors",
     "license": "LGPL-3",
