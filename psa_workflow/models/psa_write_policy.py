@@ -40,18 +40,23 @@ PROJECT_ADMINS = ("project.group_project_manager", "psa_workflow.group_psa_billi
 
 
 def write_policy(model):
-    """``{field name: groups}`` of ``model``'s fields declared ``psa_write``."""
+    """``{field name: groups}`` of ``model``'s fields declared ``psa_write``
+    (not related fields: Odoo copies the parameter from the field they follow,
+    which guards the value where it is written)."""
     return {
         name: field.psa_write
         for name, field in model._fields.items()
-        if getattr(field, "psa_write", None) is not None
+        if getattr(field, "psa_write", None) is not None and not field.related
     }
 
 
 def locked_fields(model):
-    """The names of ``model``'s fields declared ``psa_lock``."""
+    """The names of ``model``'s fields declared ``psa_lock`` (not related
+    fields: see ``write_policy``)."""
     return {
-        name for name, field in model._fields.items() if getattr(field, "psa_lock", 0)
+        name
+        for name, field in model._fields.items()
+        if getattr(field, "psa_lock", 0) and not field.related
     }
 
 

@@ -151,17 +151,20 @@ class PsaReportSources(models.AbstractModel):
 
     @api.model
     def _expenses(self):
-        """Expenses of projects: ``earned`` (approved, re-billed, of a
-        billable project), their re-bill amount in their currency and in
-        company currency at the expense's date (``rebill_value``)."""
+        """Expenses of projects: ``earned`` (invoiced; or approved, re-billed
+        and of a billable project, so to invoice), their re-bill amount in
+        their currency and in company currency at the expense's date
+        (``rebill_value``). What was invoiced stays earned whatever became of
+        its project or report since: earned never falls below invoiced."""
         return SQL(
             """
             SELECT x.id AS id, x.date AS date, x.psa_project_id AS psa_project_id,
                    x.company_id AS company_id, x.state AS state,
                    x.psa_billing_state AS psa_billing_state,
-                   x.state IN ('approved', 'done')
-                       AND x.psa_billing_state IN ('to_invoice', 'invoiced')
-                       AND p.psa_billing_type != 'non_billable' AS earned,
+                   x.psa_billing_state = 'invoiced'
+                       OR (x.psa_billing_state = 'to_invoice'
+                           AND x.state IN ('approved', 'done')
+                           AND p.psa_billing_type != 'non_billable') AS earned,
                    x.total_amount AS total_amount, x.tax_amount AS tax_amount,
                    x.psa_rebill_amount AS rebill_amount,
                    x.currency_id AS currency_id,

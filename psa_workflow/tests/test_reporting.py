@@ -191,6 +191,28 @@ class TestReporting(PsaInvoicingCommon):
         self.assertAlmostEqual(total["wip"], wip, places=2)
         self.assertEqual(total["wip"], 400.0)  # earned, not invoiced
 
+    def test_an_invoiced_expense_stays_earned_when_its_project_stops_billing(self):
+        """What was invoiced stays earned (``psa.report.sources._expenses``)
+        whatever became of its project since: on a draft invoice, it is still
+        work in progress and earned in Client Profitability."""
+        move, _skipped = self._invoice(date_to=DAY + timedelta(days=60))
+        self.assertIn(self.expense, move.psa_link_ids.expense_id)
+        self.project_tm.with_user(self.user_billing).psa_billing_type = "non_billable"
+        Profit = self.env["psa.profitability.report"].with_user(self.user_billing)
+        [row] = Profit.search_read(
+            [("expense_id", "=", self.expense.id)], ["revenue_earned"]
+        )
+        self.assertEqual(row["revenue_earned"], 100.0)
+        wip = (
+            self.env["psa.wip.report"]
+            .with_user(self.user_billing)
+            .search(
+                [("project_id", "=", self.project_tm.id), ("source", "=", "expense")]
+            )
+        )
+        self.assertEqual(wip.mapped("amount_company"), [100.0])
+        self.assertTrue(wip.on_draft)
+
     def test_groups_of_a_many2one_in_the_comodel_order(self):
         """Groups are ordered as Odoo orders the comodel (employees by name,
         whatever their ids), ascending and descending, with a limit or not;
