@@ -93,6 +93,12 @@ class AccountAnalyticLine(models.Model):
         "else their default role.",
         psa_lock=True,
     )
+    psa_description = fields.Char(
+        string="Work Description",
+        compute="_compute_psa_description",
+        help="The description as approvers and customers read it: the entry's "
+        'own, else (none, or Odoo\'s "/") its task, else its project.',
+    )
     psa_state = fields.Selection(
         selection=[
             ("draft", "Draft"),
@@ -118,6 +124,16 @@ class AccountAnalyticLine(models.Model):
             "The quantity (hours) of an analytic line must be a finite number.",
         ),
     ]
+
+    @api.depends("name", "task_id.name", "project_id.name")
+    def _compute_psa_description(self):
+        for line in self:
+            own = (line.name or "").strip()
+            line.psa_description = (
+                own
+                if own and own != "/"
+                else line.task_id.name or line.project_id.name or own
+            )
 
     @api.depends("task_id", "project_id")
     def _compute_psa_billable(self):

@@ -122,7 +122,7 @@ class PsaInvoiceLink(models.Model):
             if link.timesheet_id:
                 line = link.timesheet_id
                 link.entry_name = (
-                    f"{line.date} {line.employee_id.name}: {line.name or ''}"
+                    f"{line.date} {line.employee_id.name}: {line.psa_description or ''}"
                 )
             else:
                 link.entry_name = link._psa_entry().display_name

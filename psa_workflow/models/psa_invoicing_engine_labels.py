@@ -36,7 +36,9 @@ class PsaInvoicingEngine(models.AbstractModel):
         """``Project: what, 48.25 h — 1 Nov 2026 to 30 Nov 2026`` (``dates``:
         those of the timesheets the line bills)."""
         if detail == "entry":
-            label = ", ".join(name for name in (key.employee_id.name, key.name) if name)
+            label = ", ".join(
+                name for name in (key.employee_id.name, key.psa_description) if name
+            )
             dates = dates or [key.date]
         else:
             label = key.display_name if key else self.env._("services")

@@ -69,7 +69,7 @@ class TestApprovalViews(PsaInvoicingCommon):
             "date",
             "project_id",
             "task_id",
-            "name",
+            "psa_description",
             "unit_amount",
             "psa_billable",
             "psa_role_id",

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
+from datetime import timedelta
 
 from lxml import html as lxml_html
 
@@ -149,6 +150,45 @@ class TestInvoiceReadability(PsaInvoicingCommon):
         [total] = table.xpath("./tfoot/tr/td[2]")
         self.assertEqual(_text(total), "3.75 h")
         self.assertNotIn("03:45", _text(table))
+
+    def test_entries_without_a_description_are_named_by_their_task(self):
+        """Odoo's "/" (what My Week saves without a note) never reaches the
+        customer or the approver: the entry is named by its task, else its
+        project, in the annex, on an entry-by-entry invoice line, in Credit
+        Entries and on the approvers' screens."""
+        task = self.env["project.task"].create(
+            {"name": "Data migration", "project_id": self.project_tm.id}
+        )
+        with_task = self._log(hours=1.0, name="/", task_id=task.id)
+        without_task = self._log(hours=2.0, name="/", day=DAY + timedelta(days=1))
+        described = self._log(hours=0.5, name="Kick-off", day=DAY + timedelta(days=2))
+        lines = with_task | without_task | described
+        self.assertEqual(
+            lines.mapped("psa_description"),
+            ["Data migration", self.project_tm.name, "Kick-off"],
+        )
+        lines.with_user(self.user_employee).action_psa_submit()
+        lines.with_user(self.user_approver).action_psa_approve()
+        move, _skipped = self._invoice(detail="entry", annex=True)
+        labels = move.invoice_line_ids.mapped("name")
+        self.assertEqual(len(labels), 3)
+        self.assertEqual(
+            [
+                any(name in label for label in labels)
+                for name in ("Data migration", f"Employee, {self.project_tm.name},")
+            ],
+            [True, True],
+        )
+        self.assertFalse([label for label in labels if ", /," in label])
+        doc = self._render(move)
+        [table] = doc.xpath("//table[contains(@class, 'psa_annex_table')]")
+        descriptions = [_text(cell) for cell in table.xpath("./tbody/tr/td[4]")]
+        self.assertEqual(
+            descriptions, ["Data migration", self.project_tm.name, "Kick-off"]
+        )
+        entries = move.psa_link_ids.sorted(lambda link: link.timesheet_id.date)
+        self.assertTrue(entries[0].entry_name.endswith(": Data migration"))
+        self.assertNotIn("/", entries[1].entry_name.split(": ", 1)[1])
 
     def test_annex_header_repeats_on_each_page(self):
         self._approved(*[1.0] * 40)

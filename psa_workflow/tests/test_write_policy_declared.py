@@ -107,6 +107,17 @@ class TestWritePolicyDeclared(PsaInvoicingCommon):
                         record.with_user(user).create(base | {fname: value})
                     self.assertIn(fname, str(caught.exception))
 
+    def test_what_is_no_values_is_left_to_odoo_to_refuse(self):
+        """A write of something else than values (a list of names, as Odoo's
+        project sharing test sends) gets Odoo's own refusal (a portal user:
+        no access), not an error of the mechanism."""
+        self._setup_outsiders()
+        records = self._records()
+        del records["project.project"]  # Odoo's own write reads the values first
+        for model_name, record in records.items():
+            with self.subTest(model=model_name), self.assertRaises(AccessError):
+                record.with_user(self.user_portal).write(["name"])
+
     def test_declarations_are_only_on_models_that_apply_them(self):
         """A field declared ``psa_write`` or ``psa_lock`` on a model without
         the mechanism would be a promise nobody keeps."""
