@@ -70,9 +70,14 @@ registry.category("web_tour.tours").add("psa_workflow_accountant_phone_tour", {
                             '.o_field_widget[name="project_ids"] .o_tag'
                         ),
                     ].filter((tag) => !tag.textContent.includes(PROJECT));
+                // Each removal re-renders the tags (and recomputes the
+                // preview): the next tag is looked up again once it settled.
                 while (others().length) {
-                    others()[0].querySelector(".o_delete").click();
-                    await new Promise((resolve) => setTimeout(resolve, 100));
+                    const remove = others()[0].querySelector(".o_delete");
+                    if (remove) {
+                        remove.click();
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 200));
                 }
             },
         },

@@ -40,7 +40,7 @@ registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
         {
             isActive: ["desktop"],
             content: "Open the workshop",
-            trigger: '.o_data_row:contains("Workshop") td[name="name"]',
+            trigger: '.o_data_row:contains("Workshop") td[name="psa_description"]',
             run: "click",
         },
         {
@@ -51,7 +51,7 @@ registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
         },
         {
             content: "The approval form shows the entry",
-            trigger: '.o_form_view .o_field_widget[name="name"]:contains("Workshop")',
+            trigger: '.o_form_view .o_field_widget[name="psa_description"]:contains("Workshop")',
         },
         {
             content: "Approve it",
