@@ -24,7 +24,24 @@ def pytest_configure(config):
     )
 
 
+# Odoo skips a tour whose Chromium has not written its DevTools port within
+# 10 s; on a busy machine it sometimes takes longer, and a skipped tour fails
+# the run (tools/test.sh). Wait up to a minute instead.
+CHROME_START_SECONDS = 60
+
+
+def _wait_longer_for_chrome():
+    from odoo.tests import common  # noqa: PLC0415 (not before pytest-odoo sets the test mode)
+
+    iterations = int(CHROME_START_SECONDS / common.CHECK_BROWSER_SLEEP)
+    common.CHECK_BROWSER_ITERATIONS = max(common.CHECK_BROWSER_ITERATIONS, iterations)
+    common.BROWSER_WAIT = common.CHECK_BROWSER_SLEEP * common.CHECK_BROWSER_ITERATIONS
+
+
 def pytest_collection_modifyitems(items):
+    # The test modules are imported by now, Odoo's test framework with them.
+    if any(_is_http_case(getattr(item, "cls", None) or object) for item in items):
+        _wait_longer_for_chrome()
     for item in items:
         cls = getattr(item, "cls", None)
         if cls is not None and _is_http_case(cls):
