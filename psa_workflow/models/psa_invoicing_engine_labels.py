@@ -68,8 +68,8 @@ class PsaInvoicingEngine(models.AbstractModel):
 
     @api.model
     def _psa_fixed_line_name(self, record, date, reached=False):
-        """ "Project: Go-live — due 3 Mar 2030" (an installment) or "Project:
-        milestone Design — reached 3 Mar 2030"."""
+        """ "Project: Go-live — due 3 Mar 2019" (an installment) or "Project:
+        milestone Design — reached 3 Mar 2019"."""
         values = {
             "project": record.project_id.name,
             "name": record.name,

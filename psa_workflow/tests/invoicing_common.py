@@ -74,7 +74,9 @@ class PsaInvoicingCommon(PsaTimesheetCommon):
         return lines
 
     def _invoice(self, projects=None, **kwargs):
-        kwargs.setdefault("date_to", DAY + timedelta(days=60))
+        # Up to today: the fixtures' work is in the past, a milestone is
+        # reached today.
+        kwargs.setdefault("date_to", fields.Date.today())
         result = self.Engine._invoice_projects(projects or self.project_tm, **kwargs)
         return result["moves"].with_env(self.env), result["skipped"]
 

@@ -96,7 +96,7 @@ CREATE_MATRIX = [
     ),
     (
         "psa.project.installment",
-        {"project_id": "@project_fixed", "date": "2030-07-31", "amount": 10.0},
+        {"project_id": "@project_fixed", "date": "2019-07-31", "amount": 10.0},
         *("-", "-", "-", "ok", "ok"),
     ),
     (
@@ -137,7 +137,7 @@ class TestAccessMatrix(PsaHttpCommon):
             }
         )
 
-    def _records(self, rate=False, day="2030-03-04"):
+    def _records(self, rate=False, day="2019-03-04"):
         """Fresh records of each kind, as the documented flows make them."""
         env = self.env
         product = self._expense_product("PSA Matrix Taxi")
@@ -178,7 +178,7 @@ class TestAccessMatrix(PsaHttpCommon):
             "installment": env["psa.project.installment"].create(
                 {
                     "project_id": self.project_fixed.id,
-                    "date": "2030-06-30",
+                    "date": "2019-06-30",
                     "amount": 0.0,
                 }
             ),
@@ -223,7 +223,7 @@ class TestAccessMatrix(PsaHttpCommon):
     def test_billing_actions_by_user(self):
         mismatches = []
         for index, user in enumerate(USERS):
-            records = self._records(day=f"2030-03-{4 + index:02d}")
+            records = self._records(day=f"2019-03-{4 + index:02d}")
             for kind, method, args, *expected in ACTION_MATRIX:
                 allowed = expected[USERS.index(user)]
                 answer = self._call(user, records[kind], method, args)

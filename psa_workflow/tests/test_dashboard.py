@@ -10,7 +10,7 @@ from .invoicing_common import PsaInvoicingCommon
 from .timesheet_common import DAY
 
 WEEK = (DAY, DAY + timedelta(days=4))
-MONTH = (date(2030, 3, 1), date(2030, 3, 31))
+MONTH = (date(2019, 3, 1), date(2019, 3, 31))
 HOURS = (
     "capacity_hours",
     "staff_capacity_hours",
@@ -25,7 +25,7 @@ MONEY_KEYS = {"profitability", "revenue", "currency"}
 
 @tagged("post_install", "-at_install")
 class TestDashboard(PsaInvoicingCommon):
-    """The dashboard's figures for the week of ``test_reporting`` (March 2030):
+    """The dashboard's figures for the week of ``test_reporting`` (March 2019):
 
     the employee (cost 40.00/h, billed 100.00/h, a 40 h week) logs on the
     time & materials project 2.0 + 1.5 h (invoiced on 11 March, posted:
@@ -97,10 +97,10 @@ class TestDashboard(PsaInvoicingCommon):
         self.assertEqual(
             figures,
             {
-                "date_from": "2030-03-01",
-                "date_to": "2030-03-31",
+                "date_from": "2019-03-01",
+                "date_to": "2019-03-31",
                 "full_period": False,
-                "to_date": "2030-03-31",
+                "to_date": "2019-03-31",
                 "utilization": {
                     "capacity_hours": 40.0,
                     "staff_capacity_hours": 40.0,
@@ -151,7 +151,7 @@ class TestDashboard(PsaInvoicingCommon):
             },
         )
         # Another period: nothing of it.
-        april = self._figures(self.user_billing, (date(2030, 4, 1), date(2030, 4, 30)))
+        april = self._figures(self.user_billing, (date(2019, 4, 1), date(2019, 4, 30)))
         self.assertEqual(april["utilization"]["logged_hours"], 0.0)
         self.assertEqual(april["profitability"]["revenue"], 0.0)
         self.assertEqual(april["profitability"]["top_customers"], [])
@@ -358,30 +358,30 @@ class TestDashboard(PsaInvoicingCommon):
             ),
         )
         with self.assertRaises(UserError):
-            self.Dashboard.get_figures("2030-03-31", "2030-03-01")
+            self.Dashboard.get_figures("2019-03-31", "2019-03-01")
 
     def test_cards_open_the_reports_on_the_period(self):
         Dashboard = self.Dashboard.with_user(self.user_billing)
         action = Dashboard.open_report(
-            "profitability", "2030-03-01", "2030-03-31", self.customer.id
+            "profitability", "2019-03-01", "2019-03-31", self.customer.id
         )
         self.assertEqual(action["res_model"], "psa.profitability.report")
         self.assertEqual(
             action["domain"],
             [
-                ("date", ">=", "2030-03-01"),
-                ("date", "<=", "2030-03-31"),
+                ("date", ">=", "2019-03-01"),
+                ("date", "<=", "2019-03-31"),
                 ("partner_id", "=", self.customer.id),
             ],
         )
         self.assertEqual(
             action["display_name"],
-            "Client Profitability (PSA Test Customer, 03/01/2030 - 03/31/2030)",
+            "Client Profitability (PSA Test Customer, 03/01/2019 - 03/31/2019)",
         )
         Report = self.env[action["res_model"]].with_user(self.user_billing)
         [row] = Report.read_group(action["domain"], ["margin:sum"], [])
         self.assertEqual(row["margin"], 370.0)
-        action = Dashboard.open_report("utilization", "2030-03-01", "2030-03-31")
+        action = Dashboard.open_report("utilization", "2019-03-01", "2019-03-31")
         self.assertEqual(
             (action["res_model"], action["context"]), ("psa.utilization.report", {})
         )

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from .common import PsaHttpCommon
 
-DAY = "2030-03-05"
+DAY = "2019-03-05"
 
 
 @tagged("post_install", "-at_install")

@@ -12,14 +12,14 @@ from odoo.tests import tagged
 
 from .invoicing_common import PsaInvoicingCommon
 
-APRIL = (date(2030, 4, 1), date(2030, 4, 30))  # 1 April 2030: a Monday
-FIRST, FIFTEENTH, LAST = date(2030, 4, 1), date(2030, 4, 15), date(2030, 4, 30)
+APRIL = (date(2019, 4, 1), date(2019, 4, 30))  # 1 April 2019: a Monday
+FIRST, FIFTEENTH, LAST = date(2019, 4, 1), date(2019, 4, 15), date(2019, 4, 30)
 
 
 @tagged("post_install", "-at_install")
 class TestUtilizationFigures(PsaInvoicingCommon):
     """The consultant (default role, target 75 %) logs a full billable day on
-    1 April 2030; the billing user's employee (no target, no role: not
+    1 April 2019; the billing user's employee (no target, no role: not
     billable staff) logs 4 billable hours that day."""
 
     @classmethod
@@ -173,11 +173,18 @@ class TestUtilizationFigures(PsaInvoicingCommon):
         sources = self.env["psa.report.sources"]
         self.assertEqual(sources._format_percent(None), "\u2014")
         self.assertEqual(sources._format_percent(71.0), "71.0\u00a0%")
-        # The PDF, printed today (in 2026): April 2030 has no capacity to date.
+        # The PDF of a month to come has no capacity to date.
+        next_year = fields.Date.context_today(self.user_billing).year + 1
         wizard = (
             self.env["psa.report.print"]
             .with_user(self.user_billing)
-            .create({"report": "utilization", "date_from": APRIL[0], "date_to": LAST})
+            .create(
+                {
+                    "report": "utilization",
+                    "date_from": APRIL[0].replace(year=next_year),
+                    "date_to": LAST.replace(year=next_year),
+                }
+            )
         )
         action = wizard.action_print()
         html = (
@@ -189,8 +196,8 @@ class TestUtilizationFigures(PsaInvoicingCommon):
         self.assertIn("<span>\u2014</span>", html)  # utilization and target
         self.assertIn("The period has not", html)
         self.assertIn("billable staff", html)
-        # Full period: the percentages, formatted "x.x %".
-        wizard.full_period = True
+        # April 2019, to date (the whole month): the percentages, "x.x %".
+        wizard.write({"date_from": APRIL[0], "date_to": LAST})
         html = (
             self.env["ir.actions.report"]
             .with_user(self.user_billing)

@@ -91,7 +91,7 @@ class TestInvoiceEdits(PsaInvoicingCommon):
                 {
                     "project_id": self.project_fixed.id,
                     "name": "Kick-off",
-                    "date": fields.Date.to_date("2030-01-01"),
+                    "date": fields.Date.to_date("2019-01-01"),
                     "percent": 30.0,
                 },
                 {

@@ -102,7 +102,7 @@ class TestInvoiceReadability(PsaInvoicingCommon):
         self.assertIn(LONG_NAME, line.name)
         self.assertIn(expense.product_id.name, line.name)
         self.assertIn(self.emp.name, line.name)
-        self.assertTrue(line.name.endswith("— 4 Mar 2030"), line.name)
+        self.assertTrue(line.name.endswith("— 4 Mar 2019"), line.name)
 
     def test_rebilled_expense_with_its_expense_category(self):
         self.company.psa_rebill_product_source = "expense"
@@ -125,18 +125,18 @@ class TestInvoiceReadability(PsaInvoicingCommon):
         )
 
     def test_each_line_carries_its_service_period(self):
-        self._approved(2.0, 1.5, 0.25)  # 4, 5 and 6 March 2030
+        self._approved(2.0, 1.5, 0.25)  # 4, 5 and 6 March 2019
         move, _skipped = self._invoice()
         line = move.invoice_line_ids
         self.assertEqual(line.quantity, 3.75)
         self.assertTrue(
-            line.name.endswith(", 3.75 h — 4 Mar 2030 to 6 Mar 2030"), line.name
+            line.name.endswith(", 3.75 h — 4 Mar 2019 to 6 Mar 2019"), line.name
         )
         move.with_user(self.user_billing).unlink()
         move, _skipped = self._invoice(detail="entry")
         self.assertEqual(
             sorted(name[-21:] for name in move.invoice_line_ids.mapped("name")),
-            [", 0.25 h — 6 Mar 2030", ", 1.50 h — 5 Mar 2030", ", 2.00 h — 4 Mar 2030"],
+            [", 0.25 h — 6 Mar 2019", ", 1.50 h — 5 Mar 2019", ", 2.00 h — 4 Mar 2019"],
         )
 
     def test_hours_are_written_alike_on_the_invoice_and_in_the_annex(self):

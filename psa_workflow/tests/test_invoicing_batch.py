@@ -41,11 +41,11 @@ class TestInvoicingBatch(PsaInvoicingCommon):
         services, task_line = move.invoice_line_ids  # "" sorts before the task
         self.assertEqual(
             (services.name, services.quantity),
-            ("PSA Test T&M Project: services, 1.25 h — 5 Mar 2030 to 6 Mar 2030", 1.25),
+            ("PSA Test T&M Project: services, 1.25 h — 5 Mar 2019 to 6 Mar 2019", 1.25),
         )
         self.assertEqual(
             (task_line.name, task_line.quantity),
-            ("PSA Test T&M Project: PSA Test Analysis, 1.25 h — 4 Mar 2030", 1.25),
+            ("PSA Test T&M Project: PSA Test Analysis, 1.25 h — 4 Mar 2019", 1.25),
         )
         self.assertEqual(
             move.psa_link_ids.filtered(

@@ -389,14 +389,14 @@ class TestFixedPriceAndMilestones(PsaTimesheetCommon):
     def test_milestones_billed_once_reached(self):
         design, build = self.project_ms.milestone_ids.sorted("name")[::-1]
         self.assertEqual(build.psa_invoice_amount, 4000.0)
-        nothing, _skipped = self._invoice(self.project_ms, DAY)
+        nothing, _skipped = self._invoice(self.project_ms, fields.Date.today())
         self.assertFalse(nothing)
         design.is_reached = True
-        move, _skipped = self._invoice(self.project_ms, DAY)
+        move, _skipped = self._invoice(self.project_ms, fields.Date.today())
         self.assertEqual(move.invoice_line_ids.price_subtotal, 2500.0)
         self.assertTrue(design.psa_invoiced)
         build.is_reached = True
-        move, _skipped = self._invoice(self.project_ms, DAY)
+        move, _skipped = self._invoice(self.project_ms, fields.Date.today())
         self.assertEqual(move.invoice_line_ids.price_subtotal, 4000.0)
 
     def test_reached_milestone_without_amount_is_reported(self):

@@ -283,7 +283,7 @@ class TestInvoicingHooks(PsaInvoicingCommon):
 
 
 RETAINER = 2000.0
-MARCH_END, APRIL_END = date(2030, 3, 31), date(2030, 4, 30)
+MARCH_END, APRIL_END = date(2019, 3, 31), date(2019, 4, 30)
 
 
 def retainer_kinds(original):
@@ -389,8 +389,8 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
                     "x_amount": RETAINER,
                 }
                 for month, day in (
-                    ("March 2030", MARCH_END.replace(day=1)),
-                    ("April 2030", APRIL_END.replace(day=1)),
+                    ("March 2019", MARCH_END.replace(day=1)),
+                    ("April 2019", APRIL_END.replace(day=1)),
                 )
             ]
         )
@@ -401,14 +401,14 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
         self.assertFalse(skipped)
         march, april = self.retainers
         product = move.invoice_line_ids.filtered(lambda k: k.display_type == "product")
-        retainer_line = product.filtered(lambda k: k.name == "Retainer March 2030")
+        retainer_line = product.filtered(lambda k: k.name == "Retainer March 2019")
         self.assertEqual(retainer_line.price_subtotal, RETAINER)
         self.assertEqual(move.amount_untaxed, RETAINER + 200.0)
         self.assertEqual(move.psa_link_ids.x_retainer_id, march)
         self.assertEqual(move.psa_link_ids.timesheet_id, lines)
         link = move.psa_link_ids.filtered("x_retainer_id")
         self.assertEqual((link.amount, link.move_line_id), (RETAINER, retainer_line))
-        self.assertEqual(link.entry_name, "March 2030")
+        self.assertEqual(link.entry_name, "March 2019")
         self.assertEqual((march.x_invoiced, april.x_invoiced), (True, False))
         # The next run bills April only: March is not billed twice.
         again, _skipped = self._invoice(date_to=APRIL_END)
@@ -593,7 +593,7 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
         [row] = wizard.line_ids
         self.assertEqual(
             (row.date, row.description, row.amount),
-            (march.x_date, "March 2030", RETAINER),
+            (march.x_date, "March 2019", RETAINER),
         )
         move.with_user(self.user_billing).button_draft()
         move.with_user(self.user_billing).button_cancel()

@@ -33,8 +33,8 @@ class TestProjectManager(PsaTimesheetCommon):
         return {
             "project_id": project.id,
             "employee_id": self.emp.id,
-            "date_from": "2030-03-04",
-            "date_to": "2030-03-08",
+            "date_from": "2019-03-04",
+            "date_to": "2019-03-08",
             "hours_per_day": 2.0,
         }
 
@@ -84,8 +84,8 @@ class TestProjectManager(PsaTimesheetCommon):
         self.env["psa.allocation"].with_user(self.user_approver).create(
             dict(
                 self._allocation_vals(self.project_tm),
-                date_from="2030-03-11",
-                date_to="2030-03-15",
+                date_from="2019-03-11",
+                date_to="2019-03-15",
             )
         )
         self.assertEqual(len(self.project_tm.psa_allocation_ids), 2)

@@ -25,7 +25,7 @@ class ProjectManagerTourMixin:
                     "employee_id": employee.id,
                     "name": "Work",
                     "unit_amount": hours,
-                    "date": date(2030, 3, day),
+                    "date": date(2019, 3, day),
                 }
                 for day, hours in ((4, 6.0), (5, 4.2))
             ]

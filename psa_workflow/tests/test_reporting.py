@@ -221,7 +221,11 @@ class TestReporting(PsaInvoicingCommon):
         employees = (self.emp | self.approver_emp).sorted("id")
         # names in the reverse order of the ids
         employees[0].name, employees[1].name = "Zoe Consultant", "Adam Approver"
-        domain = [("employee_id", "in", employees.ids), ("date", ">=", WEEK[0])]
+        domain = [
+            ("employee_id", "in", employees.ids),
+            ("date", ">=", WEEK[0]),
+            ("date", "<=", WEEK[1]),
+        ]
         Report = self.env["psa.utilization.report"].with_user(self.user_billing)
         by_name = self.env["hr.employee"].search([("id", "in", employees.ids)])
         self.assertEqual(by_name.mapped("name"), ["Adam Approver", "Zoe Consultant"])
@@ -352,7 +356,6 @@ class TestReporting(PsaInvoicingCommon):
                     "report": report,
                     "date_from": WEEK[0],
                     "date_to": WEEK[1],
-                    # the week is in 2030: its whole capacity, not to today's
                     "full_period": True,
                     **vals,
                 }
@@ -391,11 +394,11 @@ class TestReporting(PsaInvoicingCommon):
         self.assertNotIn("Realization", html)
 
     def test_client_profitability_pdf(self):
-        # The invoice is dated today (its revenue too), the time in 2030.
+        # The invoice is dated today (its revenue too), the time in 2019.
         wizard, html = self._print(
             "profitability",
             partner_ids=[self.customer.id],
-            date_from=fields.Date.today(),
+            date_to=fields.Date.today(),
         )
         data = wizard._profitability_lines()
         [customer] = data["lines"]
@@ -413,7 +416,7 @@ class TestReporting(PsaInvoicingCommon):
             self._print("profitability", user=self.user_employee)
 
     def _eur_rates_of_entries_and_invoices(self):
-        """0.5 EUR/USD when the 2030 time is logged, 0.8 today (invoices)."""
+        """0.5 EUR/USD when the 2019 time is logged, 0.8 today (invoices)."""
         today = fields.Date.today()
         self.env["res.currency.rate"].search(
             [("currency_id", "=", self.currency_eur.id), ("name", "=", today)]
@@ -431,7 +434,7 @@ class TestReporting(PsaInvoicingCommon):
         move, _skipped = self._invoice(project)
         self._post(move)
         domain = [("project_id", "=", project.id)]
-        # 100.00 EUR earned in 2030 at 0.5 EUR/USD, invoiced today at 0.8.
+        # 100.00 EUR earned in 2019 at 0.5 EUR/USD, invoiced today at 0.8.
         self.assertEqual(
             self._totals(
                 "psa.utilization.report",

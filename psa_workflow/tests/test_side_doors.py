@@ -149,7 +149,7 @@ class TestSideDoors(PsaInvoicingCommon):
         self._approved(1.5)  # waiting to be invoiced
         [(_set, _zero, waiting)] = (
             env["psa.invoice.create"]
-            .with_context(default_date_to="2030-06-01")
+            .with_context(default_date_to="2019-06-01")
             .default_get(["project_ids"])["project_ids"]
         )
         self.assertIn(self.project_tm.id, waiting)

@@ -5,7 +5,7 @@ from odoo import Command
 
 from .common import PsaCommon
 
-DAY = date(2030, 3, 4)  # a Monday
+DAY = date(2019, 3, 4)  # a Monday
 
 
 class PsaTimesheetCommon(PsaCommon):

@@ -24,7 +24,7 @@ class TestIntegratorExample(PsaInvoicingCommon):
             {
                 "name": "This month",
                 "project_id": cls.project_tm.id,
-                # Earned once its month began: this month's (the time is in 2030).
+                # Earned once its month began: this month's (the time is in 2019).
                 "date": fields.Date.today().replace(day=1),
                 "amount": RETAINER,
             }
