@@ -17,6 +17,7 @@ from . import res_partner
 from . import account_analytic_line
 from . import account_analytic_line_pricing
 from . import account_analytic_line_approval
+from . import account_analytic_line_future
 from . import account_analytic_line_activities
 from . import account_analytic_line_invoicing
 from . import account_analytic_line_caps

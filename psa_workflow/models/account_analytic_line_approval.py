@@ -62,6 +62,9 @@ class AccountAnalyticLine(models.Model):
                     entries=self._psa_list(wrong),
                 )
             )
+        future = lines._psa_future_problem()
+        if future:
+            raise UserError(future)
         others = lines.filtered(lambda line: not line._psa_is_own())
         if others:
             others._psa_check_approver()
@@ -80,9 +83,10 @@ class AccountAnalyticLine(models.Model):
     def psa_submit_week(self, day=None):
         """Submit the current user's draft and rejected timesheets of the week
         of ``day`` (a date or "YYYY-MM-DD", default: today) that have hours
-        (empty ones are skipped, not refused). Returns the number of lines
-        submitted."""
-        day = to_date(self.env, day, "day") or fields.Date.context_today(self)
+        and are not after today (those are skipped, not refused). Returns the
+        number of lines submitted."""
+        today = fields.Date.context_today(self)
+        day = to_date(self.env, day, "day") or today
         monday = day - timedelta(days=day.weekday())
         lines = self.search(
             [
@@ -91,7 +95,7 @@ class AccountAnalyticLine(models.Model):
                 ("psa_state", "in", ("draft", "rejected")),
                 ("unit_amount", ">", 0),
                 ("date", ">=", monday),
-                ("date", "<=", monday + timedelta(days=6)),
+                ("date", "<=", min(monday + timedelta(days=6), today)),
             ]
         )
         lines.action_psa_submit()
@@ -382,6 +386,9 @@ class AccountAnalyticLine(models.Model):
                     entries=self._psa_list(wrong_state),
                 )
             )
+        future = self._psa_future_problem()
+        if future:
+            problems.append(future)
         conflicted = self._psa_approval_conflicts()
         if conflicted:
             problems.append(

@@ -36,7 +36,12 @@ class AccountAnalyticLine(models.Model):
             ("psa_state", "=", "approved"),
             ("psa_billable", "=", True),
             ("psa_cap_decision", "!=", "write_off"),
-            ("date", "<=", date_to),
+            # Never time after today (it cannot be approved: a safeguard).
+            (
+                "date",
+                "<=",
+                min(fields.Date.to_date(date_to), fields.Date.context_today(self)),
+            ),
         ]
 
     def _psa_invoice_lines(self, run, currency, company):

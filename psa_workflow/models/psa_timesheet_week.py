@@ -122,6 +122,7 @@ class PsaTimesheetWeek(models.AbstractModel):
         pairs, by_cell = self._week_pairs(lines, previous)
         rows, day_totals = self._week_rows(pairs, by_cell, dates)
         to_submit = self._to_submit(lines)
+        waiting = self._waiting_for_their_day(lines)
         return {
             "week_start": fields.Date.to_string(monday),
             "week_end": fields.Date.to_string(dates[-1]),
@@ -141,7 +142,9 @@ class PsaTimesheetWeek(models.AbstractModel):
             "can_submit_hours": round(
                 sum(to_submit.mapped("unit_amount")), HOURS_DIGITS
             ),
-            "skip_count": len(lines) - len(to_submit),
+            "skip_count": len(lines) - len(to_submit) - len(waiting),
+            # Open entries after today: submitted from their day.
+            "future_count": len(waiting),
         }
 
     @api.model
@@ -219,6 +222,7 @@ class PsaTimesheetWeek(models.AbstractModel):
     def _week_days(self, dates, lines, hints, day_totals):
         """The grid's columns: each day's label, working hours hint, total,
         and whether all its entries are locked (approved or invoiced)."""
+        today = fields.Date.context_today(self)
         states_of_day = defaultdict(set)
         for line in lines:
             states_of_day[line.date].add(line.psa_state)
@@ -232,16 +236,28 @@ class PsaTimesheetWeek(models.AbstractModel):
                 # Every entry of the day approved or invoiced.
                 "locked": bool(states_of_day[date])
                 and states_of_day[date] <= set(LOCKED_STATES),
+                # After today: can be drafted, submitted from its day.
+                "future": date > today,
             }
             for date in dates
         ]
 
     @staticmethod
-    def _to_submit(lines):
-        """The open entries with hours: those "Submit Week" submits."""
+    def _open_with_hours(lines):
         return lines.filtered(
             lambda line: line.psa_state in EDITABLE_STATES and line.unit_amount > 0
         )
+
+    @classmethod
+    def _to_submit(cls, lines):
+        """The open entries with hours up to today: those "Submit Week"
+        submits."""
+        return cls._open_with_hours(lines) - lines._psa_future()
+
+    @classmethod
+    def _waiting_for_their_day(cls, lines):
+        """The open entries with hours after today: submitted from their day."""
+        return cls._open_with_hours(lines) & lines._psa_future()
 
     @api.model
     def _cell(self, lines):
@@ -266,18 +282,22 @@ class PsaTimesheetWeek(models.AbstractModel):
     @api.model
     def submit_week(self, day=None):
         """Submit the current user's open timesheets (draft, or rejected and
-        corrected) of the week of ``day`` that have hours; the others (already
-        submitted, approved, invoiced, or without hours) are skipped.
-        Returns ``{submitted, hours, skipped}``."""
+        corrected) of the week of ``day`` that have hours, up to today; those
+        after today wait for their day; the others (already submitted,
+        approved, invoiced, or without hours) are skipped.
+        Returns ``{submitted, hours, waiting, skipped}``."""
         employee = self._employee()
         monday = self._monday(day)
         lines = self.env["account.analytic.line"].search_fetch(
-            self._week_domain(employee, monday), ["unit_amount", "psa_state"]
+            self._week_domain(employee, monday),
+            ["unit_amount", "psa_state", "date", "project_id"],
         )
         to_submit = self._to_submit(lines)
+        waiting = self._waiting_for_their_day(lines)
         to_submit.action_psa_submit()
         return {
             "submitted": len(to_submit),
             "hours": round(sum(to_submit.mapped("unit_amount")), HOURS_DIGITS),
-            "skipped": len(lines) - len(to_submit),
+            "waiting": len(waiting),
+            "skipped": len(lines) - len(to_submit) - len(waiting),
         }

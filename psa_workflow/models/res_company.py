@@ -19,6 +19,13 @@ class ResCompany(models.Model):
         "billed to its customer at the project's rates.",
     )
 
+    psa_forbid_future_time = fields.Boolean(
+        string="Forbid Future Time",
+        help="Refuse timesheets dated after today. Allowed (the default), they "
+        "can be drafted ahead (a planned week), and are submitted, approved and "
+        "invoiced from their day.",
+    )
+
     psa_rebill_product_source = fields.Selection(
         selection=[
             ("product", "Re-bill product"),

@@ -11,6 +11,9 @@ class ResConfigSettings(models.TransientModel):
     psa_refuse_intercompany_time = fields.Boolean(
         related="company_id.psa_refuse_intercompany_time", readonly=False
     )
+    psa_forbid_future_time = fields.Boolean(
+        related="company_id.psa_forbid_future_time", readonly=False
+    )
     psa_rebill_product_source = fields.Selection(
         related="company_id.psa_rebill_product_source", readonly=False
     )

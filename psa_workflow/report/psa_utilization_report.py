@@ -92,7 +92,10 @@ class PsaUtilizationReport(models.Model):
         help="Billable hours of billable staff: utilization's numerator.",
     )
     logged_hours = fields.Float(
-        string="Logged", readonly=True, help="Timesheets on projects, not rejected."
+        string="Logged",
+        readonly=True,
+        help="Timesheets on projects, not rejected, up to today (time after "
+        "today counts from its day).",
     )
     billable_hours = fields.Float(string="Billable", readonly=True)
     non_billable_hours = fields.Float(string="Non-billable", readonly=True)
@@ -197,6 +200,8 @@ class PsaUtilizationReport(models.Model):
                      ON aml.id = k.move_line_id AND aml.parent_state = 'posted'
              WHERE a.project_id IS NOT NULL AND e.active
                AND a.psa_state IS DISTINCT FROM 'rejected'
+               -- time after today counts from its day (drafts planned ahead)
+               AND a.date <= CURRENT_DATE
             """,
             staff=SQL(
                 "(COALESCE(e.psa_utilization_target, 0) > 0"

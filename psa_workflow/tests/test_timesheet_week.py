@@ -331,7 +331,9 @@ class TestTimesheetWeek(PsaTimesheetCommon):
 
         result = self.Week.submit_week(_day(6))
 
-        self.assertEqual(result, {"submitted": 2, "hours": 4.5, "skipped": 3})
+        self.assertEqual(
+            result, {"submitted": 2, "hours": 4.5, "waiting": 0, "skipped": 3}
+        )
         self.assertEqual(
             (draft | rejected | submitted | approved | empty | next_week).mapped(
                 "psa_state"
@@ -341,7 +343,8 @@ class TestTimesheetWeek(PsaTimesheetCommon):
         self.assertFalse(rejected.psa_rejection_reason)
         # Nothing left: not an error.
         self.assertEqual(
-            self.Week.submit_week(_day(0)), {"submitted": 0, "hours": 0.0, "skipped": 5}
+            self.Week.submit_week(_day(0)),
+            {"submitted": 0, "hours": 0.0, "waiting": 0, "skipped": 5},
         )
         self.assertEqual(self.Week.read_week(_day(0))["can_submit_count"], 0)
 

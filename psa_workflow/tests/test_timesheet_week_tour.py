@@ -1,4 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import PsaHttpCommon
@@ -14,6 +17,10 @@ class WeekTourMixin:
         self.assertEqual(set(lines.mapped("psa_state")), {"submitted"})
         self.assertEqual(lines.task_id, self.task_tm)
         self.assertEqual(lines[0].date.weekday() + lines[1].date.weekday(), 1)
+        # Last week's: this week's days after today could not be submitted.
+        monday = fields.Date.today() - timedelta(days=fields.Date.today().weekday())
+        for day in lines.mapped("date"):
+            self.assertTrue(monday - timedelta(days=7) <= day < monday, day)
 
 
 @tagged("post_install", "-at_install")

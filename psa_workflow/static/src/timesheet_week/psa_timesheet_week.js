@@ -513,6 +513,10 @@ export class PsaTimesheetWeek extends Component {
         return this.goToWeek(null);
     }
 
+    get futureHelp() {
+        return _t("After today: draft it now, submit it from its day.");
+    }
+
     get isThisWeek() {
         return this.days.some((day) => day.date === this.week.today);
     }
@@ -637,22 +641,37 @@ export class PsaTimesheetWeek extends Component {
         const week = this.week;
         if (!week.can_submit_count) {
             this.notification.add(
-                _t("Nothing to submit this week: no draft or rejected entry with hours."),
+                week.future_count
+                    ? _t(
+                          "Nothing to submit yet: %(count)s entries are after today, submit them from their day.",
+                          {count: week.future_count}
+                      )
+                    : _t("Nothing to submit this week: no draft or rejected entry with hours."),
                 {type: "info"}
             );
             return;
         }
         this.dialog.add(ConfirmationDialog, {
             title: _t("Submit the week"),
-            body: _t(
-                "Submit %(count)s entries (%(hours)s) of the week of %(week)s for approval? %(skipped)s entries already submitted, approved or without hours are skipped.",
-                {
-                    count: week.can_submit_count,
-                    hours: formatHours(week.can_submit_hours),
-                    week: week.week_label,
-                    skipped: week.skip_count,
-                }
-            ),
+            body: [
+                _t(
+                    "Submit %(count)s entries (%(hours)s) of the week of %(week)s for approval? %(skipped)s entries already submitted, approved or without hours are skipped.",
+                    {
+                        count: week.can_submit_count,
+                        hours: formatHours(week.can_submit_hours),
+                        week: week.week_label,
+                        skipped: week.skip_count,
+                    }
+                ),
+                week.future_count
+                    ? _t(
+                          "%(count)s entries after today stay drafts: submit them from their day.",
+                          {count: week.future_count}
+                      )
+                    : "",
+            ]
+                .filter(Boolean)
+                .join(" "),
             confirmLabel: _t("Submit"),
             confirm: () => this.doSubmit(),
             cancel: () => {},
@@ -662,11 +681,15 @@ export class PsaTimesheetWeek extends Component {
     async doSubmit() {
         const result = await this.orm.call(MODEL, "submit_week", [this.week.week_start]);
         this.notification.add(
-            _t("%(count)s entries, %(hours)s submitted, %(skipped)s skipped", {
-                count: result.submitted,
-                hours: formatHours(result.hours),
-                skipped: result.skipped,
-            }),
+            _t(
+                "%(count)s entries, %(hours)s submitted, %(skipped)s skipped, %(waiting)s after today waiting for their day",
+                {
+                    count: result.submitted,
+                    hours: formatHours(result.hours),
+                    skipped: result.skipped,
+                    waiting: result.waiting,
+                }
+            ),
             {type: "success", title: _t("Week submitted")}
         );
         await this.reload();

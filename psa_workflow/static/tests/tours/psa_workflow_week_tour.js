@@ -2,8 +2,10 @@
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 // A consultant logs a week in "My Week": adds a line (project, then task),
 // types 1:30 on Monday and 2.5 on Tuesday, reads the totals, submits the week
-// and sees how much was submitted. Desktop: from PSA > Time & Expenses; phone:
-// the Timesheets app opens on it, one day per screen.
+// and sees how much was submitted. Last week's Monday and Tuesday: days after
+// today are drafts until their day (this week's are marked so). Desktop: from
+// PSA > Time & Expenses; phone: the Timesheets app opens on it, one day per
+// screen.
 import {registry} from "@web/core/registry";
 import {
     openPsaApp,
@@ -104,6 +106,28 @@ registry.category("web_tour.tours").add("psa_workflow_week_tour", {
             content: "The grid shows the seven days",
             trigger: ".o_psa_week_grid thead:has(.o_psa_week_day:eq(6))",
         },
+        {
+            content: "The days after today, and only they, are marked as to come",
+            trigger: ".o_psa_week_grid thead .o_psa_week_today_col",
+            run() {
+                const days = [...document.querySelectorAll(".o_psa_week_grid thead .o_psa_week_day")];
+                const today = days.findIndex((day) => day.classList.contains("o_psa_week_today_col"));
+                days.forEach((day, index) => {
+                    if (day.classList.contains("o_psa_week_future") !== index > today) {
+                        throw new Error(`${day.dataset.date}: wrongly marked (today: column ${today})`);
+                    }
+                });
+            },
+        },
+        {
+            content: "Go to last week",
+            trigger: ".o_psa_week_prev",
+            run: "click",
+        },
+        {
+            content: "Last week is shown: no day to come",
+            trigger: ".o_psa_week_grid:not(:has(.o_psa_week_today_col)):not(:has(.o_psa_week_future))",
+        },
         ...addLineSteps(),
         typeStep("Type 1:30 on Monday", `${cell(0)}:not([readonly])`, "1:30"),
         ...typeTuesdaySteps("Type 2.5 on Tuesday", "2.5", "Enter: on to the next cell"),
@@ -160,6 +184,33 @@ registry.category("web_tour.tours").add("psa_workflow_week_phone_tour", {
             content: "Go to Monday",
             trigger: ".o_psa_week_dot:eq(0)",
             run: "click",
+        },
+        {
+            content: "Monday is shown",
+            trigger: ".o_psa_week_dot:eq(0).btn-primary",
+        },
+        {
+            content: "The day before: last week's Sunday",
+            trigger: ".o_psa_week_prev_day",
+            run: "click",
+        },
+        {
+            content: "Last week's Sunday is shown",
+            trigger: ".o_psa_week_dot:eq(6).btn-primary",
+        },
+        {
+            content: "Go to last week's Monday",
+            trigger: ".o_psa_week_dot:eq(0)",
+            run: "click",
+        },
+        {
+            content: "Last week's Monday is shown, not after today",
+            trigger: ".o_psa_week_dot:eq(0).btn-primary",
+            run() {
+                if (document.querySelector(".o_psa_week_future_note")) {
+                    throw new Error("last week's Monday is marked as after today");
+                }
+            },
         },
         ...addLineSteps(),
         typeStep("Type 1:30 on Monday", cell(0), "1:30"),
