@@ -37,6 +37,7 @@
         "report/psa_forecast_report_views.xml",
         "report/psa_reporting_security.xml",
         "report/psa_utilization_report_views.xml",
+        "report/psa_utilization_target_report_views.xml",
         "report/psa_profitability_report_views.xml",
         "report/psa_revenue_report_views.xml",
         "report/psa_wip_report_security.xml",

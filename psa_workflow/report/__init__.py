@@ -6,6 +6,7 @@ from . import psa_report_sources
 from . import psa_sql_report_mixin
 from . import psa_ratio_report_mixin
 from . import psa_utilization_report
+from . import psa_utilization_target_report
 from . import psa_profitability_report
 from . import psa_revenue_report
 from . import psa_wip_report

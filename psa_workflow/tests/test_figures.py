@@ -91,6 +91,61 @@ class TestUtilizationFigures(PsaInvoicingCommon):
         )
         return wizard, wizard._utilization_lines()
 
+    def test_utilization_against_target_two_series_of_billable_staff(self):
+        """Odoo's graph draws one measure: Utilization vs Target draws two
+        series of one (each employee's utilization beside their target),
+        billable staff only; the pivot, the PDF and the dashboard's hours
+        list billable staff by default too."""
+        figures = self._figures(LAST)
+        groups = (
+            self.env["psa.utilization.target.report"]
+            .with_user(self.user_billing)
+            .read_group(
+                [
+                    ("date", ">=", APRIL[0]),
+                    ("date", "<=", APRIL[1]),
+                    *self.Report._psa_to_date_domain(LAST),
+                ],
+                ["percent"],
+                ["employee_id", "series"],
+                lazy=False,
+            )
+        )
+        self.assertEqual(
+            {(g["employee_id"][0], g["series"]): g["percent"] for g in groups},
+            {
+                (self.emp.id, "utilization"): figures["utilization"],
+                (self.emp.id, "target"): figures["target"],
+            },
+        )
+        # The HOURS card: billable hours of the same people as the capacity.
+        self.assertEqual(figures["staff_billable_hours"], 8.0)
+        self.assertEqual(figures["billable_hours"], 12.0)  # everyone's
+        self.assertAlmostEqual(
+            figures["staff_billable_hours"] / figures["staff_capacity_hours"] * 100,
+            figures["utilization"],
+            6,
+        )
+        # The PDF lists billable staff unless asked; the totals are theirs.
+        wizard, pdf = self._pdf(LAST)
+        self.assertEqual([line["employee"] for line in pdf["lines"]], [self.emp])
+        self.assertEqual(pdf["excluded"], 1)
+        wizard.include_other_staff = True
+        everyone = wizard._utilization_lines()
+        self.assertEqual(
+            {line["employee"] for line in everyone["lines"]}, {self.emp, self.other}
+        )
+        self.assertEqual(everyone["total"]["utilization"], pdf["total"]["utilization"])
+        # The utilization views open on billable staff; its graph, and the
+        # comparison's, draw one measure.
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_workflow.psa_utilization_report_action"
+        )
+        self.assertIn("'search_default_billable_staff': 1", action["context"])
+        for model in ("psa.utilization.report", "psa.utilization.target.report"):
+            arch = self.env[model].get_view(view_type="graph")["arch"]
+            self.assertEqual(arch.count('type="measure"'), 1, model)
+
     def test_to_date_on_the_first_fifteenth_and_last_day(self):
         self.assertEqual(self._capacity(self.emp, FIRST), 8.0)
         full_capacity = self._capacity(self.emp, LAST)

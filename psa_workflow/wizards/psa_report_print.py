@@ -47,6 +47,12 @@ class PsaReportPrint(models.TransientModel):
         help="Count the capacity (and target) of the whole period, for planning. "
         "By default they count up to today: utilization to date.",
     )
+    include_other_staff = fields.Boolean(
+        string="List Non-billable Staff",
+        help="Also list the employees who are not billable staff (no utilization "
+        "target, no default role): their hours, without utilization. By default "
+        "only billable staff are listed.",
+    )
     department_ids = fields.Many2many("hr.department", string="Departments")
     partner_ids = fields.Many2many("res.partner", string="Customers")
     company_id = fields.Many2one(
@@ -134,12 +140,15 @@ class PsaReportPrint(models.TransientModel):
         ) or self.env.user.has_group("psa_workflow.group_psa_billing")
         if money:
             measures += UTILIZATION_AMOUNTS
-        groups = self._sums("psa.utilization.report", ["employee_id"], measures)
+        groups = self._sums(
+            "psa.utilization.report", ["employee_id", "billable_staff"], measures
+        )
         lines = [
             dict(figures, employee=employee)
-            for (employee,), figures in sorted(
+            for (employee, staff), figures in sorted(
                 groups, key=lambda group: group[0][0].name or ""
             )
+            if staff or self.include_other_staff
         ]
         total = {name: sum(line[name] for line in lines) for name in measures}
         for line in [*lines, total]:
@@ -153,6 +162,7 @@ class PsaReportPrint(models.TransientModel):
             "money": money,
             "staff": staff,
             "excluded": others,
+            "others_listed": self.include_other_staff,
             "counted_to": self._counted_to(),
         }
 
