@@ -44,6 +44,7 @@
         "report/psa_wip_report_views.xml",
         "report/psa_report_templates.xml",
         "wizards/psa_report_print_views.xml",
+        "wizards/psa_timesheet_week_approval_views.xml",
         "wizards/psa_allocation_staff_views.xml",
         "wizards/psa_invoice_create_views.xml",
         "views/psa_invoice_link_views.xml",
@@ -71,6 +72,7 @@
         "demo/res_partner_demo.xml",
         "demo/psa_role_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/resource_calendar_leaves_demo.xml",
         "demo/project_task_type_demo.xml",
         "demo/project_project_demo.xml",
         "demo/psa_allocation_demo.xml",
@@ -83,6 +85,7 @@
             "psa_workflow/static/src/timesheet_week/**/*",
             "psa_workflow/static/src/budget_progressbar/**/*",
             "psa_workflow/static/src/workload_heatmap/**/*",
+            "psa_workflow/static/src/approval_form/**/*",
         ],
         "web.assets_tests": [
             "psa_workflow/static/tests/tours/**/*",

@@ -13,7 +13,8 @@ from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from .account_analytic_line import STATE_FIELDS
-from .psa_validation import check_no_arguments, to_date
+from .psa_hours import format_duration
+from .psa_validation import check_no_arguments, ensure_one, to_date
 from .psa_write_policy import SERVER
 
 
@@ -116,7 +117,37 @@ class AccountAnalyticLine(models.Model):
             }
         )
         lines._psa_close_approval_activities()
-        return True
+        return lines._psa_confirm(self.env._("Approved"))
+
+    def action_psa_approve_week(self):
+        """Approve the week of this entry's employee in one action: the
+        week approval, showing its total and warnings first."""
+        ensure_one(self, "action_psa_approve_week")
+        if not self.env.user.has_group("psa_workflow.group_psa_approver"):
+            raise UserError(
+                self.env._("Only approvers can approve or reject timesheets.")
+            )
+        return self.env["psa.timesheet.week.approval"]._open_for(self)
+
+    def _psa_confirm(self, title):
+        """What a screen's bulk action says it did (its buttons ask with the
+        ``psa_confirm`` context key; the API keeps answering ``True``)."""
+        if not self.env.context.get("psa_confirm"):
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": title,
+                "message": self.env._(
+                    "%(count)s entries, %(hours)s.",
+                    count=len(self),
+                    hours=format_duration(sum(self.mapped("unit_amount"))),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_psa_reject(self, reason=None):
         """Reject submitted (or approved, not invoiced) timesheets with a reason
@@ -152,7 +183,7 @@ class AccountAnalyticLine(models.Model):
         lines._psa_update_billing()
         lines._psa_close_approval_activities()
         lines._psa_notify_rejection(reason)
-        return True
+        return lines._psa_confirm(self.env._("Rejected"))
 
     def action_psa_reopen(self):
         """Back to draft: an approved timesheet that is not invoiced yet."""

@@ -7,9 +7,19 @@ installs on the same day produce the same figures.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytz
 
 from odoo import api, fields, models
+
+# The demo firm's public holidays ((month, day), name), this year and next:
+# no capacity, no allocated hours and no time logged on them.
+DEMO_HOLIDAYS = [
+    ((1, 1), "New Year's Day"),
+    ((12, 25), "Christmas Day"),
+    ((12, 26), "Boxing Day"),
+]
 
 # Who works where, and how much of their logged day each project takes.
 # (employee xmlid, hours logged per working day, [(project xmlid, weight)])
@@ -252,7 +262,7 @@ class PsaDemoGenerator(models.AbstractModel):
             )
             for offset in range(days, 0, -1):
                 day = today - timedelta(days=offset)
-                if str(day.weekday()) not in work_days:
+                if str(day.weekday()) not in work_days or self._demo_holiday(day):
                     continue
                 logged = round(hours_per_day + rng.choice((-1.0, -0.5, 0, 0, 0.5)), 2)
                 open_projects = [
@@ -281,6 +291,49 @@ class PsaDemoGenerator(models.AbstractModel):
         self._set_demo_approval_states(lines, today)
         self._generate_demo_expenses(today)
         self._generate_demo_invoices(today)
+
+    @api.model
+    def _demo_holiday(self, day):
+        return any((day.month, day.day) == month_day for month_day, _ in DEMO_HOLIDAYS)
+
+    @api.model
+    def _generate_demo_holidays(self):
+        """The public holidays of the main company, this year and next: whole
+        days in its working calendar's time zone (stored in UTC)."""
+        company = self.env.ref("base.main_company")
+        tz = pytz.timezone(company.resource_calendar_id.tz or "UTC")
+        year = fields.Date.context_today(self).year
+        Leaves = self.env["resource.calendar.leaves"].with_company(company)
+        vals_list = []
+        for holiday_year in (year, year + 1):
+            for (month, day), name in DEMO_HOLIDAYS:
+                start, end = (
+                    tz.localize(datetime(holiday_year, month, day, *time))
+                    .astimezone(pytz.utc)
+                    .replace(tzinfo=None)
+                    for time in ((0, 0, 0), (23, 59, 59))
+                )
+                if Leaves.search_count(
+                    [
+                        ("resource_id", "=", False),
+                        ("company_id", "=", company.id),
+                        ("date_from", "=", start),
+                    ],
+                    limit=1,
+                ):
+                    continue  # an update must not duplicate them
+                vals_list.append(
+                    {
+                        "name": name,
+                        "company_id": company.id,
+                        "calendar_id": False,
+                        "resource_id": False,
+                        "date_from": start,
+                        "date_to": end,
+                        "time_type": "leave",
+                    }
+                )
+        Leaves.create(vals_list)
 
     @api.model
     def _set_demo_approval_states(self, lines, today):

@@ -57,6 +57,7 @@ class TestApprovalViews(PsaInvoicingCommon):
             buttons,
             {
                 "action_psa_approve": "psa_state != 'submitted'",
+                "action_psa_approve_week": "psa_state != 'submitted'",
                 "action_psa_reject": "psa_state not in ('submitted', 'approved')",
                 "action_psa_reopen": "psa_state != 'approved'",
             },

@@ -124,6 +124,43 @@ class TestDemoData(TransactionCase):
             # Cost stays Odoo's: hours x the employee's hourly cost, negative.
             self.assertAlmostEqual(cost, -hours * employee.hourly_cost, places=2)
 
+    def test_public_holidays_have_no_capacity_and_no_time(self):
+        Capacity = self.env["psa.employee.capacity"]
+        Line = self.env["account.analytic.line"]
+        std = self.env.ref("psa_workflow.employee_pm_demo")
+        for year in (self.today.year, self.today.year + 1):
+            for month, day in ((12, 25), (1, 1)):
+                holiday = self.today.replace(year=year, month=month, day=day)
+                with self.subTest(holiday=str(holiday)):
+                    leaves = self.env["resource.calendar.leaves"].search(
+                        [
+                            ("resource_id", "=", False),
+                            ("date_from", "<=", f"{holiday} 12:00:00"),
+                            ("date_to", ">=", f"{holiday} 12:00:00"),
+                        ]
+                    )
+                    self.assertTrue(leaves)
+                    hours = Capacity._employee_daily_hours(std, holiday, holiday)
+                    self.assertFalse(hours.get(std.id, {}).get(holiday))
+                    self.assertFalse(
+                        Line.search_count(
+                            [("date", "=", holiday), ("project_id", "!=", False)]
+                        )
+                    )
+
+    def test_demo_users_land_in_the_psa_app(self):
+        landing = {
+            "user_pm_demo": "psa_dashboard_action",
+            "user_accountant_demo": "psa_dashboard_action",
+            "user_consultant_demo": "psa_timesheet_week_action",
+        }
+        for user, action in landing.items():
+            self.assertEqual(
+                self.env.ref(f"psa_workflow.{user}").action_id.id,
+                self.env.ref(f"psa_workflow.{action}").id,
+                user,
+            )
+
     def test_no_timesheet_outside_its_project_dates(self):
         for project in self.projects.filtered("date_start"):
             outside = self.env["account.analytic.line"].search_count(

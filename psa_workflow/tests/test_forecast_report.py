@@ -160,12 +160,13 @@ class TestForecastReport(WorkloadDatasetMixin, PsaCommon):
         arch = pivot["views"]["pivot"]["arch"]
         self.assertIn('name="role_id" type="row"', arch)
         self.assertIn('name="date" interval="month" type="col"', arch)
-        # Hours as numbers of hours, never as clock times ("1147:12").
+        # Hours in one format everywhere: Odoo's durations, H:MM (#25).
         for view_type in ("pivot", "list"):
             views = self.Report.with_user(self.user_approver).get_views(
                 [(False, view_type)]
             )
-            self.assertNotIn("float_time", views["views"][view_type]["arch"])
+            arch = views["views"][view_type]["arch"]
+            self.assertNotRegex(arch, r'name="\w*hours"(?![^>]*float_time)')
         self.assertEqual(
             self.Report._fields["supply_hours"].get_digits(self.env), (16, 2)
         )

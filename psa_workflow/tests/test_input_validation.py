@@ -381,7 +381,11 @@ class TestInputValidation(PsaTimesheetCommon):
         wizard = Reject.create(
             {"line_ids": [Command.set(line.ids)], "reason": "  Wrong task \n"}
         )
-        self.assertEqual(wizard.action_reject()["type"], "ir.actions.act_window_close")
+        done = wizard.action_reject()
+        # Says what it did, then closes.
+        self.assertEqual(done["tag"], "display_notification")
+        self.assertEqual(done["params"]["title"], "Rejected")
+        self.assertEqual(done["params"]["next"]["type"], "ir.actions.act_window_close")
         self.assertEqual(line.psa_state, "rejected")
         self.assertEqual(line.psa_rejection_reason, "Wrong task")
 

@@ -1,6 +1,7 @@
 from . import psa_allocation_staff
 from . import psa_allocation_staff_line
 from . import psa_timesheet_reject
+from . import psa_timesheet_week_approval
 from . import psa_invoice_create
 from . import psa_invoice_create_line
 from . import psa_invoice_credit

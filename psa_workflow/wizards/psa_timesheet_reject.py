@@ -26,5 +26,9 @@ class PsaTimesheetReject(models.TransientModel):
 
     def action_reject(self):
         ensure_one(self, "action_reject")
-        self.line_ids.action_psa_reject(reason=self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        done = self.line_ids.with_context(psa_confirm=True).action_psa_reject(
+            reason=self.reason
+        )
+        # Said, then the dialog closes (and the list behind it reloads).
+        done["params"]["next"] = {"type": "ir.actions.act_window_close"}
+        return done

@@ -11,6 +11,7 @@ import {registry} from "@web/core/registry";
 import {KeepLast} from "@web/core/utils/concurrency";
 import {useService} from "@web/core/utils/hooks";
 import {formatFloat} from "@web/core/utils/numbers";
+import {formatFloatTime} from "@web/views/fields/formatters";
 import {Layout} from "@web/search/layout";
 import {formatPsaPercent} from "./psa_percent_formatter";
 
@@ -142,8 +143,9 @@ export class PsaDashboard extends Component {
         return `${start} \u2013 ${end}`;
     }
 
+    /** Hours as Odoo shows durations: "71:15". */
     hours(value) {
-        return _t("%(hours)s h", {hours: formatFloat(value || 0, {digits: [16, 1]})});
+        return formatFloatTime(value || 0, {noLeadingZeroHour: true});
     }
 
     /** A ratio: "71.0 %"; "—" when it has no base (false). */

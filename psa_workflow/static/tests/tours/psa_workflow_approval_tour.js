@@ -2,19 +2,13 @@
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 // A project manager approves, on a desktop or a phone: opens PSA, Timesheets
 // to Approve; opens one entry (the approval form) and approves it; rejects
-// another with a reason; selects the week of a second consultant and approves
-// it at once. Entries (psa_workflow/tests/test_approval_tour.py): "Workshop"
-// and "Wrong entry" of Psa Employee, five "Week of work" of Psa Trainee.
+// another with a reason; approves the week of a second consultant at once
+// (desktop: selected in the list; phone: "Week" on a card, the total first).
+// Each action says what it did. Entries
+// (psa_workflow/tests/test_approval_tour.py): "Workshop" and "Wrong entry" of
+// Psa Employee, five "Week of work" of Psa Trainee.
 import {registry} from "@web/core/registry";
 import {openPsaMenu} from "@psa_workflow/../tests/tours/psa_tour_steps";
-
-/** Long touch: the phone list's way to select a row. */
-async function longTouch() {
-    const row = this.anchor;
-    row.dispatchEvent(new Event("touchstart", {bubbles: true}));
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    row.dispatchEvent(new Event("touchend", {bubbles: true}));
-}
 
 registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
     url: "/odoo",
@@ -59,8 +53,8 @@ registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
             run: "click",
         },
         {
-            content: "It is approved",
-            trigger: '.o_form_view .o_field_widget[name="psa_state"]:contains("Approved")',
+            content: "It is approved, and said so (the form goes on to the next entry)",
+            trigger: '.o_notification:contains("Approved")',
         },
         {
             content: "Back to the queue",
@@ -133,22 +127,29 @@ registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
         // A week at once.
         {
             isActive: ["mobile"],
-            content: "Switch to the list",
-            trigger: ".o_cp_switch_buttons button",
+            content: "Approve the other consultant's week from a card",
+            trigger: '.o_kanban_record:contains("Week of work") button[name="action_psa_approve_week"]',
             run: "click",
         },
         {
             isActive: ["mobile"],
-            content: "The list view",
-            trigger: '.dropdown-item:contains("List")',
+            content: "The week's total and entries come first",
+            trigger: '.modal .o_psa_week_approval_total:contains("20:00")',
+        },
+        {
+            isActive: ["mobile"],
+            content: "Approve the week",
+            trigger: ".modal .o_psa_week_approval_approve",
             run: "click",
         },
         {
+            isActive: ["desktop"],
             content: "Unfold the other consultant's entries",
             trigger: '.o_group_header:contains("Psa Trainee")',
             run: "click",
         },
         {
+            isActive: ["desktop"],
             content: "Unfold their week",
             trigger: '.o_group_header.o_group_open:contains("Psa Trainee") + .o_group_header',
             run: "click",
@@ -166,25 +167,7 @@ registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
             run: "click",
         },
         {
-            isActive: ["mobile"],
-            content: "Select a day with a long touch",
-            trigger: '.o_data_row:contains("Week of work")',
-            run: longTouch,
-        },
-        {
-            isActive: ["mobile"],
-            content: "then tap the other days",
-            trigger: ".o_data_row.o_data_row_selected",
-            async run() {
-                for (const row of document.querySelectorAll(
-                    ".o_data_row:not(.o_data_row_selected)"
-                )) {
-                    row.querySelector("td.o_data_cell").click();
-                    await new Promise((resolve) => setTimeout(resolve, 100));
-                }
-            },
-        },
-        {
+            isActive: ["desktop"],
             content: "Five days are selected",
             trigger: '.o_list_selection_box:contains("5")',
         },
@@ -195,16 +178,8 @@ registry.category("web_tour.tours").add("psa_workflow_approval_tour", {
             run: "click",
         },
         {
-            isActive: ["mobile"],
-            content: "Open the actions",
-            trigger: ".o_cp_action_menus button:has(.fa-cog)",
-            run: "click",
-        },
-        {
-            isActive: ["mobile"],
-            content: "Approve them at once",
-            trigger: '.o-dropdown--menu button[name="action_psa_approve"]',
-            run: "click",
+            content: "What was approved is said",
+            trigger: '.o_notification:contains("5 entries, 20:00")',
         },
         {
             content: "Nothing is left to approve",

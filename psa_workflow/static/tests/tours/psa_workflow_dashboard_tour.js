@@ -36,7 +36,7 @@ registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
         },
         {
             content: "The hours logged on my project this month",
-            trigger: '.o_psa_dashboard_hours .o_psa_dashboard_billable:contains("4.0 h")',
+            trigger: '.o_psa_dashboard_hours .o_psa_dashboard_billable:contains("4:00")',
         },
         {
             content: "Money figures of my projects",

@@ -101,7 +101,7 @@ registry.category("web_tour.tours").add("psa_workflow_credit_entries_tour", {
         },
         {
             content: "Its hours are counted",
-            trigger: '.modal .o_field_widget[name="hours"]:contains("4.00")',
+            trigger: '.modal .o_field_widget[name="hours"]:contains("4:00")',
         },
         {
             content: "Create the credit note",
