@@ -18,6 +18,7 @@ from . import account_analytic_line
 from . import account_analytic_line_pricing
 from . import account_analytic_line_approval
 from . import account_analytic_line_future
+from . import account_analytic_line_groups
 from . import account_analytic_line_activities
 from . import account_analytic_line_invoicing
 from . import account_analytic_line_caps

@@ -34,6 +34,7 @@ class PsaFixturesMixin:
     def _setup_psa_fixtures(cls):
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         env = cls.env
+        cls._without_demo_holidays()
         cls.company = env.company
         cls.company_b = env["res.company"].create({"name": "PSA Test Company B"})
         cls.currency_eur = env.ref("base.EUR")
@@ -187,6 +188,18 @@ class PsaFixturesMixin:
             groups="base.group_portal",
             partner_id=contact.id,
         )
+
+    @classmethod
+    def _without_demo_holidays(cls):
+        """The demo's public holidays fall on dates relative to today (this
+        year's and next year's): tests reading the weeks from today
+        (workload, allocations) must not depend on the time of year. Their
+        employees, created next, get their capacity without them; tests of
+        holidays create their own."""
+        cls.env.cr.execute(
+            "DELETE FROM resource_calendar_leaves WHERE resource_id IS NULL"
+        )
+        cls.env["resource.calendar.leaves"].invalidate_model()
 
     @classmethod
     def _psa_user(cls, login, role, hourly_cost, company=None):

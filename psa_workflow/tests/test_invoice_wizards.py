@@ -69,7 +69,7 @@ class TestInvoiceWizards(PsaInvoicingCommon):
             (tm.billing_type, tm.currency_id),
             ("time_material", self.company.currency_id),
         )
-        self.assertIn("Timesheets: 3 (3.83 h)", tm.content)
+        self.assertIn("Timesheets: 3 (3:50)", tm.content)
         self.assertIn("Re-billed expenses: 1", tm.content)
         self.assertIn("Nothing to invoice", preview[self.project_empty].reason)
         self.assertIn("has no customer", preview[self.project_orphan].reason)
@@ -91,7 +91,7 @@ class TestInvoiceWizards(PsaInvoicingCommon):
         lines = self._approved(2.0, 2.0)
         tm = self._wizard(self.project_tm).preview_line_ids
         self.assertEqual(tm.hours, 2.0)
-        self.assertIn("held by the cap: 2.00 h", tm.content)
+        self.assertIn("held by the cap: 2:00", tm.content)
         self.assertFalse(any(lines.mapped("psa_cap_held")), "the preview flags nothing")
 
     def test_from_the_menu_opens_with_the_projects_to_invoice(self):

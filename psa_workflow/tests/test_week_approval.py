@@ -72,3 +72,20 @@ class TestWeekApproval(PsaTimesheetCommon):
         as_approver.action_psa_reopen()
         lines.with_user(self.user_employee).action_psa_submit()
         self.assertIs(as_approver.action_psa_approve(), True)
+
+    def test_weeks_are_labelled_by_their_dates(self):
+        self._submitted(2.0)
+        groups = (
+            self.env["account.analytic.line"]
+            .with_user(self.user_approver)
+            .web_read_group(
+                [("employee_id", "=", self.emp.id)],
+                ["unit_amount:sum"],
+                ["date:week"],
+            )["groups"]
+        )
+        # The week as the language starts it (en_US: Sunday 3 March).
+        [group] = groups
+        period = group["__range"]["date:week"]
+        self.assertEqual(period, {"from": "2019-03-03", "to": "2019-03-10"})
+        self.assertEqual(group["date:week"], "3 Mar - 9 Mar 2019")

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 
+from ..models.psa_hours import format_duration
 from ..models.psa_validation import INVOICE_DETAILS, ensure_one
 
 
@@ -138,16 +139,16 @@ class PsaInvoiceCreate(models.TransientModel):
     def _preview_held_label(self, hours):
         return self.env._(
             "held by the cap: %(hours)s",
-            hours=self.env["psa.invoicing.engine"]._hours_label(hours),
+            hours=format_duration(hours),
         )
 
     def _preview_count_label(self, kind, number, line):
-        """The entries of one billable kind: "Timesheets: 12 (48.25 h)"."""
+        """The entries of one billable kind: "Timesheets: 12 (48:15)"."""
         if kind == "timesheets":
             return self.env._(
                 "Timesheets: %(count)s (%(hours)s)",
                 count=number,
-                hours=self.env["psa.invoicing.engine"]._hours_label(line["hours"]),
+                hours=format_duration(line["hours"]),
             )
         labels = {
             "expenses": self.env._("Re-billed expenses: %(count)s", count=number),

@@ -14,7 +14,7 @@ const previewAndCreate = [
     },
     {
         content: "The preview shows its 20 hours and 2,000.00 before anything is created",
-        trigger: `.o_field_widget[name="preview_line_ids"] :contains("${PROJECT}"):contains("20.00"):contains("2,000.00")`,
+        trigger: `.o_field_widget[name="preview_line_ids"] :contains("${PROJECT}"):contains("20:00"):contains("2,000.00")`,
     },
     {
         content: "Create the invoices",
@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("psa_workflow_accountant_tour", {
     steps: () => [
         {
             content: "Work in progress lists the project's time to invoice now",
-            trigger: `.o_data_row:contains("${PROJECT}"):contains("20.00")`,
+            trigger: `.o_data_row:contains("${PROJECT}"):contains("20:00")`,
         },
         {
             content: "Fixed-price time is never listed as time to invoice",

@@ -64,7 +64,7 @@ registry.category("web_tour.tours").add("psa_workflow_create_invoice_tour", {
         {
             content: "The preview shows the 20 hours and their amount before anything is created",
             trigger:
-                '.o_field_widget[name="preview_line_ids"] .o_data_row:contains("PSA Test T&M"):contains("20.00"):contains("2,000.00")',
+                '.o_field_widget[name="preview_line_ids"] .o_data_row:contains("PSA Test T&M"):contains("20:00"):contains("2,000.00")',
         },
         {
             content: "Create the invoices",
