@@ -112,6 +112,26 @@ class PsaAllocationStaff(models.TransientModel):
         compute="_compute_candidate", groups=REVENUE_GROUPS
     )
     needs_review = fields.Boolean(compute="_compute_candidate")
+    shortfall_hours = fields.Float(
+        string="Short",
+        compute="_compute_candidate",
+        help="The requested hours the candidate's working days do not hold (a "
+        "part-timer, time off).",
+    )
+    shortfall_choice = fields.Selection(
+        selection=[
+            ("open_role", "Leave the rest as an open role"),
+            ("keep_total", "Keep the requested total on them"),
+            ("fewer", "Plan only the hours they work"),
+        ],
+        string="The Rest",
+        default="open_role",
+        required=True,
+        help="When the candidate cannot hold all the requested hours: another "
+        "open role for the rest (to staff someone else), the whole total spread "
+        "over their working days (it may over-allocate them), or fewer hours "
+        "(and less projected revenue).",
+    )
 
     # ------------------------------------------------------------------
     # Candidates and their weeks
@@ -164,6 +184,7 @@ class PsaAllocationStaff(models.TransientModel):
             ranked = sorted(
                 candidates.items(),
                 key=lambda item: (
+                    item[1]["role"] != wizard.role_id,
                     -item[1]["covered_hours"],
                     -item[1]["free_hours"],
                     item[0].name or "",
@@ -399,6 +420,11 @@ class PsaAllocationStaff(models.TransientModel):
                 keep = wizard._projected(employee, requested)
                 other = wizard._projected(employee, role) if role else keep
             chosen = other if wizard.use_candidate_role and role else keep
+            wizard.shortfall_hours = (
+                max(float_round(allocation.allocated_hours - chosen[0], 2), 0.0)
+                if employee
+                else 0.0
+            )
             currency = wizard.currency_id
             wizard.sudo().revenue_current = current
             wizard.sudo().revenue_staffed = chosen[1]
@@ -472,10 +498,25 @@ class PsaAllocationStaff(models.TransientModel):
             if self.use_candidate_role and self.candidate_role_id
             else self.allocation_id.role_id
         )
+        allocation = self.allocation_id
+        requested, shortfall = allocation.allocated_hours, self.shortfall_hours
+        requested_role = allocation.role_id
         # Both in one write: the role is not recomputed from the employee.
-        self.allocation_id.write(
-            {"employee_id": self.candidate_id.id, "role_id": role.id}
-        )
+        vals = {"employee_id": self.candidate_id.id, "role_id": role.id}
+        if shortfall and self.shortfall_choice == "keep_total":
+            vals.update(mode="total_hours", total_hours=requested)
+        rest = allocation.copy_data()[0] if shortfall else None
+        allocation.write(vals)
+        if shortfall and self.shortfall_choice == "open_role":
+            # The rest of the plan, to staff someone else: same project,
+            # role, period and state, as a total of hours.
+            rest.update(
+                employee_id=False,
+                role_id=requested_role.id,
+                mode="total_hours",
+                total_hours=shortfall,
+            )
+            self.env["psa.allocation"].create(rest)
         return {"type": "ir.actions.act_window_close"}
 
     def action_back(self):
