@@ -50,6 +50,7 @@ from . import account_move
 from . import psa_dashboard
 from . import psa_timesheet_week
 from . import psa_timesheet_week_save
+from . import psa_timesheet_week_note
 from . import psa_timesheet_week_picker
 from . import ir_ui_menu
 from . import res_currency_rate

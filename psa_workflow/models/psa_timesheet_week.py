@@ -145,6 +145,7 @@ class PsaTimesheetWeek(models.AbstractModel):
             "skip_count": len(lines) - len(to_submit) - len(waiting),
             # Open entries after today: submitted from their day.
             "future_count": len(waiting),
+            "rejected": self._rejected(lines),
         }
 
     @api.model
@@ -160,6 +161,7 @@ class PsaTimesheetWeek(models.AbstractModel):
                 "unit_amount",
                 "psa_state",
                 "psa_rejection_reason",
+                "name",
             ],
             order="date, id",
         )
@@ -242,6 +244,21 @@ class PsaTimesheetWeek(models.AbstractModel):
             for date in dates
         ]
 
+    @api.model
+    def _rejected(self, lines):
+        """The week's rejected entries, each with the approver's reason: the
+        list shown above the grid."""
+        return [
+            {
+                "date": fields.Date.to_string(line.date),
+                "label": self._cell_label(line.project_id, line.task_id, line.date),
+                "hours": round(line.unit_amount, HOURS_DIGITS),
+                "reason": line.psa_rejection_reason or "",
+            }
+            for line in lines
+            if line.psa_state == "rejected"
+        ]
+
     @staticmethod
     def _open_with_hours(lines):
         return lines.filtered(
@@ -274,6 +291,15 @@ class PsaTimesheetWeek(models.AbstractModel):
             "state": min(states, key=STATE_RANK.get) if states else False,
             "editable": states <= set(EDITABLE_STATES),
             "rejection_reason": "\n".join(dict.fromkeys(reasons)) or False,
+            # The entries' descriptions ("/": none, as Odoo saves it).
+            "note": "\n".join(
+                dict.fromkeys(
+                    name.strip()
+                    for name in lines.mapped("name")
+                    if name and name.strip() not in ("", "/")
+                )
+            )
+            or False,
         }
 
     # ------------------------------------------------------------------

@@ -17,6 +17,9 @@ class WeekTourMixin:
         self.assertEqual(set(lines.mapped("psa_state")), {"submitted"})
         self.assertEqual(lines.task_id, self.task_tm)
         self.assertEqual(lines[0].date.weekday() + lines[1].date.weekday(), 1)
+        # Tuesday's note is its entry's description.
+        tuesday = lines.filtered(lambda line: line.date.weekday() == 1)
+        self.assertEqual(tuesday.name, "Data model review")
         # Last week's: this week's days after today could not be submitted.
         monday = fields.Date.today() - timedelta(days=fields.Date.today().weekday())
         for day in lines.mapped("date"):

@@ -13,6 +13,7 @@ import {registry} from "@web/core/registry";
 import {KeepLast} from "@web/core/utils/concurrency";
 import {useService} from "@web/core/utils/hooks";
 import {Layout} from "@web/search/layout";
+import {PsaWeekNoteDialog} from "./psa_week_note_dialog";
 
 const {DateTime} = luxon;
 
@@ -511,6 +512,48 @@ export class PsaTimesheetWeek extends Component {
 
     thisWeek() {
         return this.goToWeek(null);
+    }
+
+    // ------------------------------------------------------------------
+    // Notes: the description of a cell's entries
+    // ------------------------------------------------------------------
+
+    get noteHelp() {
+        return _t("Note: what was done");
+    }
+
+    async editNote(row, date) {
+        if (!(await this.ensureSaved())) {
+            return;
+        }
+        const cell = this.cell(row, date);
+        const day = this.days.find((d) => d.date === date);
+        this.dialog.add(PsaWeekNoteDialog, {
+            title: _t("%(project)s, %(day)s", {
+                project: row.task_name ? `${row.project_name} / ${row.task_name}` : row.project_name,
+                day: day ? day.label : date,
+            }),
+            note: cell.note || "",
+            readonly: !cell.editable,
+            save: (note) => this.saveNote(row, date, note),
+        });
+    }
+
+    async saveNote(row, date, note) {
+        try {
+            const week = await this.orm.call(MODEL, "save_note", [
+                {project_id: row.project_id, task_id: row.task_id || false, date},
+                note,
+            ]);
+            this.setWeek(week, false);
+            return true;
+        } catch (error) {
+            if (!(error instanceof RPCError)) {
+                throw error;
+            }
+            this.notification.add(error.data?.message || error.message, {type: "danger"});
+            return false;
+        }
     }
 
     get futureHelp() {

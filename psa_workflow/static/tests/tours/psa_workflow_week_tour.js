@@ -65,6 +65,31 @@ function addLineSteps() {
     ];
 }
 
+/** A note on the cell shown (its entry's description), once saved. */
+function noteSteps(cellSelector) {
+    return [
+        {
+            content: "Add a note: what was done",
+            trigger: `${cellSelector} .o_psa_week_note`,
+            run: "click",
+        },
+        {
+            content: "Type it",
+            trigger: ".modal .o_psa_week_note_text",
+            run: "edit Data model review",
+        },
+        {
+            content: "Save the note",
+            trigger: ".modal .o_psa_week_note_save",
+            run: "click",
+        },
+        {
+            content: "The cell shows it has a note",
+            trigger: `body:not(:has(.modal)) ${cellSelector} .o_psa_week_note.o_psa_week_note_set`,
+        },
+    ];
+}
+
 function submitSteps() {
     return [
         {
@@ -157,6 +182,7 @@ registry.category("web_tour.tours").add("psa_workflow_week_tour", {
                 }
             },
         },
+        ...noteSteps(`${ROW} .o_psa_week_cell:has(.o_psa_week_input[data-col="1"])`),
         ...submitSteps(),
     ],
 });
@@ -225,6 +251,11 @@ registry.category("web_tour.tours").add("psa_workflow_week_phone_tour", {
             trigger: '.o_psa_week_day_total:contains("2:30")',
         },
         weekTotalStep(),
+        {
+            content: "Everything is saved",
+            trigger: '.o_psa_week_status[data-status="saved"]',
+        },
+        ...noteSteps(`${ROW} .o_psa_week_cell`),
         ...submitSteps(),
         {
             content: "After submitting, the phone still shows Tuesday, not today",
