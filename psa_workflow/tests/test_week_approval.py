@@ -53,6 +53,19 @@ class TestWeekApproval(PsaTimesheetCommon):
             wizard.invalidate_recordset()
             wizard.action_approve()
 
+    def test_projects_and_tasks_over_their_budget_are_warned(self):
+        self.project_tm.allocated_hours = 5.0
+        self.task_tm.allocated_hours = 4.0
+        line = self._submitted(6.0, task_id=self.task_tm.id)
+        action = line.with_user(self.user_approver).action_psa_approve_week()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        warnings = wizard.with_user(self.user_approver).warnings
+        self.assertIn(
+            f"{self.project_tm.display_name}: 6:00 logged, over its budget of 5:00.",
+            warnings,
+        )
+        self.assertIn(f"{self.task_tm.display_name}: 2:00 over its 4:00.", warnings)
+
     def test_only_approvers_approve_a_week(self):
         line = self._submitted(2.0)
         with self.assertRaises(UserError):

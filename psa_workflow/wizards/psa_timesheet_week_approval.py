@@ -12,8 +12,9 @@ from ..models.psa_validation import ensure_one
 class PsaTimesheetWeekApproval(models.TransientModel):
     """Approve a person's week in one action: what the approver may approve
     of it (submitted, on their projects, not their own), its total, and what
-    deserves a look first (days over the working hours, billable time without
-    a rate, entries not submitted yet or not theirs to approve)."""
+    deserves a look first (days over the working hours, projects and tasks
+    over their hours budget, billable time without a rate, entries not
+    submitted yet or not theirs to approve)."""
 
     _name = "psa.timesheet.week.approval"
     _inherit = ["psa.client.access.mixin"]
@@ -104,6 +105,7 @@ class PsaTimesheetWeekApproval(models.TransientModel):
                         expected=format_duration(hints.get(day, 0.0)),
                     )
                 )
+        warnings += self._overrun_warnings(lines)
         no_rate = lines.filtered(
             lambda line: line.psa_billable and line.psa_rate_missing
         )
@@ -135,6 +137,32 @@ class PsaTimesheetWeekApproval(models.TransientModel):
                     "%(count)s submitted entries are not yours to approve (another "
                     "approver's project, or time you entered).",
                     count=len(others),
+                )
+            )
+        return warnings
+
+    def _overrun_warnings(self, lines):
+        """The projects and tasks of ``lines`` past their hours budget."""
+        warnings = []
+        for project in lines.project_id.filtered("psa_is_over_budget"):
+            warnings.append(
+                self.env._(
+                    "%(project)s: %(logged)s logged, over its budget of %(budget)s.",
+                    project=project.display_name,
+                    logged=format_duration(project.psa_logged_hours),
+                    budget=format_duration(project.allocated_hours),
+                )
+            )
+        over_tasks = lines.task_id.filtered(
+            lambda task: task.allocated_hours and task.remaining_hours < 0
+        )
+        for task in over_tasks:
+            warnings.append(
+                self.env._(
+                    "%(task)s: %(over)s over its %(allocated)s.",
+                    task=task.display_name,
+                    over=format_duration(-task.remaining_hours),
+                    allocated=format_duration(task.allocated_hours),
                 )
             )
         return warnings
