@@ -19,6 +19,7 @@ from . import account_analytic_line_pricing
 from . import account_analytic_line_approval
 from . import account_analytic_line_future
 from . import account_analytic_line_groups
+from . import account_analytic_line_timer
 from . import account_analytic_line_activities
 from . import account_analytic_line_invoicing
 from . import account_analytic_line_caps
@@ -51,6 +52,7 @@ from . import psa_dashboard
 from . import psa_timesheet_week
 from . import psa_timesheet_week_save
 from . import psa_timesheet_week_note
+from . import psa_timesheet_week_timer
 from . import psa_timesheet_week_picker
 from . import ir_ui_menu
 from . import res_currency_rate

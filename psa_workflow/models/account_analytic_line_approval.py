@@ -54,6 +54,8 @@ class AccountAnalyticLine(models.Model):
         """Submit draft or rejected timesheets for approval (one's own, or as
         their approver / a PSA administrator)."""
         lines = self._psa_timesheets()
+        # A running timer's time belongs to what is submitted.
+        lines._psa_stop_timers()
         lines._psa_check_hours_logged()
         wrong = lines.filtered(lambda line: line.psa_state not in ("draft", "rejected"))
         if wrong:

@@ -146,6 +146,7 @@ class PsaTimesheetWeek(models.AbstractModel):
             # Open entries after today: submitted from their day.
             "future_count": len(waiting),
             "rejected": self._rejected(lines),
+            "timer": self._timer_of(employee),
         }
 
     @api.model

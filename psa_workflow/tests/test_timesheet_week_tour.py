@@ -41,3 +41,47 @@ class TestTimesheetWeekPhoneTour(WeekTourMixin, PsaHttpCommon):
 
     def test_consultant_logs_and_submits_a_week_on_a_phone(self):
         self._run_week_tour("psa_workflow_week_phone_tour")
+
+
+class TimerTourMixin:
+    def _run_timer_tour(self):
+        today = fields.Date.today()
+        line = self.env["account.analytic.line"].create(
+            {
+                "project_id": self.project_tm.id,
+                "task_id": self.task_tm.id,
+                "employee_id": self.user_employee.employee_id.id,
+                "date": today,
+                "unit_amount": 1.0,
+                "name": "Morning",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-psa_workflow.psa_timesheet_week_action",
+            "psa_workflow_timer_tour",
+            login="psa_employee",
+        )
+        # The timer ran on today's entry of the row, and is stopped.
+        self.assertFalse(
+            self.env["account.analytic.line"].search_count(
+                [("psa_timer_start", "!=", False)]
+            )
+        )
+        self.assertGreaterEqual(line.unit_amount, 1.0)
+
+
+@tagged("post_install", "-at_install")
+class TestTimerTour(TimerTourMixin, PsaHttpCommon):
+    browser_size = "1440x900"
+
+    def test_consultant_times_a_task(self):
+        self._run_timer_tour()
+
+
+@tagged("post_install", "-at_install")
+class TestTimerPhoneTour(TimerTourMixin, PsaHttpCommon):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_consultant_times_a_task_on_a_phone(self):
+        self._run_timer_tour()

@@ -97,6 +97,10 @@ export class PsaTimesheetWeek extends Component {
         this.touchStart = null;
         onWillStart(() => this.load());
         onWillUnmount(() => this.saveOnLeave());
+        // The running timer's clock.
+        this.clock = useState({now: Date.now()});
+        const tick = setInterval(() => (this.clock.now = Date.now()), 15000);
+        onWillUnmount(() => clearInterval(tick));
     }
 
     // ------------------------------------------------------------------
@@ -553,6 +557,44 @@ export class PsaTimesheetWeek extends Component {
             }
             this.notification.add(error.data?.message || error.message, {type: "danger"});
             return false;
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // The timer: one running at a time, on today's cell of a row
+    // ------------------------------------------------------------------
+
+    timerRunsOn(row) {
+        const timer = this.week && this.week.timer;
+        return Boolean(timer && timer.row_key === row.key);
+    }
+
+    get timerElapsed() {
+        const timer = this.week && this.week.timer;
+        if (!timer) {
+            return "";
+        }
+        const started = DateTime.fromSQL(timer.started, {zone: "utc"});
+        const hours = Math.max(this.clock.now - started.toMillis(), 0) / 3600000;
+        return formatHours(hours);
+    }
+
+    async toggleTimer(row) {
+        if (!(await this.ensureSaved())) {
+            return;
+        }
+        try {
+            const week = this.timerRunsOn(row)
+                ? await this.orm.call(MODEL, "stop_timer", [])
+                : await this.orm.call(MODEL, "start_timer", [
+                      {project_id: row.project_id, task_id: row.task_id || false},
+                  ]);
+            this.setWeek(week, week.week_start !== this.week.week_start);
+        } catch (error) {
+            if (!(error instanceof RPCError)) {
+                throw error;
+            }
+            this.notification.add(error.data?.message || error.message, {type: "danger"});
         }
     }
 
