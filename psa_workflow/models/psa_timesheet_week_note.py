@@ -21,13 +21,6 @@ class PsaTimesheetWeek(models.AbstractModel):
         """Set the note of a cell of the grid (``cell``: ``{project_id,
         task_id, date}``): the description of its open timesheets; an empty
         note clears it. Returns the cell's week (``read_week``)."""
-        if not isinstance(cell, dict):
-            raise UserError(
-                self.env._(
-                    "cell must be a {project_id, task_id, date}, not %(value)r.",
-                    value=cell,
-                )
-            )
         if note is None or note is False:
             note = ""
         if not isinstance(note, str):
@@ -43,22 +36,14 @@ class PsaTimesheetWeek(models.AbstractModel):
                     count=len(note),
                 )
             )
-        employee = self._employee()
-        parsed = self._parse_cells([{**cell, "hours": 0.0}])
-        [(project_id, task_id, day, _hours)] = parsed
-        projects = self.env["project.project"].browse(project_id)
-        tasks = self.env["project.task"].browse(task_id or [])
-        self._check_targets(parsed, projects, tasks)
-        lines = self._cells_timesheets(employee, parsed, projects)[
-            project_id, task_id, day
-        ]
+        project, task, day, lines = self._one_cell(self._employee(), cell)
         if not lines:
             raise UserError(
                 self.env._(
                     "%(cell)s: log the hours first, then add a note.",
-                    cell=self._cell_label(projects, tasks, day),
+                    cell=self._cell_label(project, task, day),
                 )
             )
-        self._check_cell_open(lines, projects, tasks, day)
+        self._check_cell_open(lines, project, task, day)
         lines.write({"name": note or "/"})
         return self.read_week(fields.Date.to_string(day))

@@ -102,6 +102,26 @@ class PsaTimesheetWeek(models.AbstractModel):
         return by_cell
 
     @api.model
+    def _one_cell(self, employee, cell):
+        """``(project, task, day, timesheets)`` of one cell a client names
+        (``{project_id, task_id, date}``: a note, the timer), checked as
+        saving checks it."""
+        if not isinstance(cell, dict):
+            raise UserError(
+                self.env._(
+                    "A cell is a {project_id, task_id, date}, not %(value)r.",
+                    value=cell,
+                )
+            )
+        parsed = self._parse_cells([{**cell, "hours": 0.0}])
+        [(project_id, task_id, day, _hours)] = parsed
+        project = self.env["project.project"].browse(project_id)
+        task = self.env["project.task"].browse(task_id or [])
+        self._check_targets(parsed, project, task)
+        by_cell = self._cells_timesheets(employee, parsed, project)
+        return project, task, day, by_cell[project_id, task_id, day]
+
+    @api.model
     def _check_cell_open(self, cell, project, task, day):
         """Refuse to change a cell holding an entry that is submitted,
         approved or invoiced: the grid only changes open time."""

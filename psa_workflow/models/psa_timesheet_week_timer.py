@@ -41,24 +41,15 @@ class PsaTimesheetWeek(models.AbstractModel):
         today's week."""
         employee = self._employee()
         today = fields.Date.context_today(self)
-        if not isinstance(cell, dict):
-            cell = {}
-        parsed = self._parse_cells(
-            [{**cell, "date": fields.Date.to_string(today), "hours": 0.0}]
-        )
-        [(project_id, task_id, day, _hours)] = parsed
-        projects = self.env["project.project"].browse(project_id)
-        tasks = self.env["project.task"].browse(task_id or [])
-        self._check_targets(parsed, projects, tasks)
-        lines = self._cells_timesheets(employee, parsed, projects)[
-            project_id, task_id, day
-        ]
-        self._check_cell_open(lines, projects, tasks, day)
+        if isinstance(cell, dict):
+            cell = {**cell, "date": fields.Date.to_string(today)}
+        project, task, day, lines = self._one_cell(employee, cell)
+        self._check_cell_open(lines, project, task, day)
         self._running_timers(employee)._psa_stop_timers()
         line = lines[:1] or self.env["account.analytic.line"].create(
             {
-                "project_id": project_id,
-                "task_id": task_id,
+                "project_id": project.id,
+                "task_id": task.id or False,
                 "date": day,
                 "unit_amount": 0.0,
                 "employee_id": employee.id,
