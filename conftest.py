@@ -6,6 +6,8 @@ the test database, after the others, which pytest-xdist spreads over the cores
 once). Tours run on a worker's copy of the database, beside another worker,
 sometimes never began on a small machine."""
 
+import time
+
 import pytest
 
 
@@ -25,8 +27,9 @@ def pytest_configure(config):
 
 
 # Odoo skips a tour whose Chromium has not written its DevTools port within
-# 10 s; on a busy machine it sometimes takes longer, and a skipped tour fails
-# the run (tools/test.sh). Wait up to a minute instead.
+# 10 s, or has not answered on that port within 3 s; on a busy machine it
+# sometimes takes longer, and a skipped tour fails the run (tools/test.sh).
+# Wait up to a minute for both instead.
 CHROME_START_SECONDS = 60
 
 
@@ -36,6 +39,34 @@ def _wait_longer_for_chrome():
     iterations = int(CHROME_START_SECONDS / common.CHECK_BROWSER_SLEEP)
     common.CHECK_BROWSER_ITERATIONS = max(common.CHECK_BROWSER_ITERATIONS, iterations)
     common.BROWSER_WAIT = common.CHECK_BROWSER_SLEEP * common.CHECK_BROWSER_ITERATIONS
+
+    open_websocket = common.ChromeBrowser._open_websocket
+    if getattr(open_websocket, "psa_patient", False):
+        return
+
+    def patient_open_websocket(browser):
+        _wait_for_blank_page(browser, common.HOST)
+        return open_websocket(browser)
+
+    patient_open_websocket.psa_patient = True
+    common.ChromeBrowser._open_websocket = patient_open_websocket
+
+
+def _wait_for_blank_page(browser, host):
+    """Wait until Chromium lists its first page on the DevTools port; Odoo's
+    own check then answers at once."""
+    import requests  # noqa: PLC0415
+
+    url = f"http://{host}:{browser.devtools_port}/json/list"
+    deadline = time.monotonic() + CHROME_START_SECONDS
+    while time.monotonic() < deadline and browser.chrome.poll() is None:
+        try:
+            targets = requests.get(url, timeout=10).json()
+        except (requests.RequestException, ValueError):
+            targets = []
+        if any(t.get("type") == "page" for t in targets):
+            return
+        time.sleep(0.5)
 
 
 def pytest_collection_modifyitems(items):
