@@ -102,13 +102,13 @@ UTILIZATION_RATIOS = {
     "realization": ("invoiced_amount", "standard_value"),
 }
 PROFITABILITY = [
-    "revenue_invoiced",
-    "revenue_earned",
     "revenue",
     "timesheet_cost",
     "expense_cost",
     "cost",
     "margin",
+    "revenue_invoiced",
+    "unapproved_cost",
     "billed_amount",
     "standard_amount",
 ]
@@ -595,9 +595,9 @@ def hand_profitability(cr, period, by_project):
         SQL(
             """
             WITH s (project_id, n, invoiced, earned, timesheet_cost, expense_cost,
-                    billed, standard) AS (
+                    unapproved_cost, billed, standard) AS (
                 -- posted invoices and credit notes, per analytic account
-                SELECT p.id, i.n, i.invoiced, 0, 0, 0, 0, 0
+                SELECT p.id, i.n, i.invoiced, 0, 0, 0, 0, 0, 0
                   FROM (SELECT a.account_id, count(*) AS n, sum(a.amount) AS invoiced
                           FROM account_analytic_line a
                           JOIN account_move_line aml ON aml.id = a.move_line_id
@@ -607,15 +607,20 @@ def hand_profitability(cr, period, by_project):
                          GROUP BY a.account_id) i
                   JOIN project_project p ON p.account_id = i.account_id
                 UNION ALL
-                -- timesheets: their cost; their value until a posted invoice
+                -- timesheets: their value once earned, invoiced or not; the
+                -- cost of approved time, and apart of time not approved yet
                 SELECT a.project_id, count(*),
                        0, sum(a.psa_bill_amount_company) FILTER (
                            WHERE a.psa_billable AND p.psa_billing_type = 'time_material'
-                             AND (a.psa_state = 'approved'
-                                  OR (a.psa_state = 'invoiced'
-                                      AND km.state IS DISTINCT FROM 'posted'))
+                             AND a.psa_state IN ('approved', 'invoiced')
                              AND a.psa_cap_decision IS DISTINCT FROM 'write_off'),
-                       sum(-a.amount), 0,
+                       sum(-a.amount) FILTER (
+                           WHERE a.psa_state IN ('approved', 'invoiced')),
+                       0,
+                       sum(-a.amount) FILTER (
+                           WHERE a.psa_state IS DISTINCT FROM 'approved'
+                             AND a.psa_state IS DISTINCT FROM 'invoiced'
+                             AND a.date <= CURRENT_DATE),
                        -- billed time against its standard value (posted)
                        sum(round(k.amount
                                  / COALESCE(NULLIF(km.invoice_currency_rate, 0), 1), 2))
@@ -631,55 +636,44 @@ def hand_profitability(cr, period, by_project):
                  WHERE a.psa_state IS DISTINCT FROM 'rejected' AND a.date %(within)s
                  GROUP BY a.project_id
                 UNION ALL
-                -- expenses: their untaxed cost; re-billed until a posted invoice
+                -- expenses: their untaxed cost; re-billed, invoiced or not
                 SELECT x.psa_project_id, count(*), 0,
                        sum(%(expense_value)s)
-                           FILTER (WHERE x.psa_billing_state = 'to_invoice'
-                                      OR (x.psa_billing_state = 'invoiced'
-                                          AND km.state IS DISTINCT FROM 'posted')),
-                       0, sum(x.total_amount - COALESCE(x.tax_amount, 0.0)), 0, 0
+                           FILTER (WHERE x.psa_billing_state
+                                         IN ('to_invoice', 'invoiced')),
+                       0, sum(x.total_amount - COALESCE(x.tax_amount, 0.0)), 0, 0, 0
                   FROM hr_expense x
                   JOIN res_company co ON co.id = x.company_id
                   JOIN res_currency ccur ON ccur.id = co.currency_id
-                  LEFT JOIN psa_invoice_link k
-                         ON k.expense_id = x.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
                  WHERE x.psa_project_id IS NOT NULL
                    AND x.state IN ('approved', 'done') AND x.date %(within)s
                  GROUP BY x.psa_project_id
                 UNION ALL
-                -- installments due, reached milestones, until a posted invoice
+                -- installments due, reached milestones, invoiced or not
                 SELECT p.id, count(*), 0,
-                       sum(%(installment_value)s), 0, 0, 0, 0
+                       sum(%(installment_value)s), 0, 0, 0, 0, 0
                   FROM psa_project_installment t
                   JOIN project_project p ON p.id = t.project_id
                   JOIN res_company co ON co.id = p.company_id
                   JOIN res_currency ccur ON ccur.id = co.currency_id
-                  LEFT JOIN psa_invoice_link k
-                         ON k.installment_id = t.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
                  WHERE p.psa_billing_type = 'fixed_price' AND t.date <= CURRENT_DATE
-                   AND km.state IS DISTINCT FROM 'posted' AND t.date %(within)s
+                   AND t.date %(within)s
                  GROUP BY p.id
                 UNION ALL
                 SELECT p.id, count(*), 0,
-                       sum(%(milestone_value)s), 0, 0, 0, 0
+                       sum(%(milestone_value)s), 0, 0, 0, 0, 0
                   FROM project_milestone m
                   JOIN project_project p ON p.id = m.project_id
                   JOIN res_currency cur ON cur.id = p.psa_currency_id
                   JOIN res_company co ON co.id = p.company_id
                   JOIN res_currency ccur ON ccur.id = co.currency_id
-                  LEFT JOIN psa_invoice_link k
-                         ON k.milestone_id = m.id AND k.state = 'invoiced'
-                  LEFT JOIN account_move km ON km.id = k.move_id
                  WHERE p.psa_billing_type = 'milestone' AND m.is_reached
-                   AND km.state IS DISTINCT FROM 'posted'
                    AND m.reached_date %(within)s
                  GROUP BY p.id
             )
             SELECT %(key)s, sum(s.n), sum(s.invoiced), sum(s.earned),
-                   sum(s.timesheet_cost), sum(s.expense_cost), sum(s.billed),
-                   sum(s.standard)
+                   sum(s.timesheet_cost), sum(s.expense_cost),
+                   sum(s.unapproved_cost), sum(s.billed), sum(s.standard)
               FROM s
               JOIN project_project p ON p.id = s.project_id
               -- client profitability: projects with a customer only
@@ -706,19 +700,19 @@ def hand_profitability(cr, period, by_project):
     )
     result = {}
     for key_id, n, *values in cr.fetchall():
-        invoiced, earned, timesheet_cost, expense_cost, billed, standard = (
+        invoiced, earned, timesheet_cost, expense_cost, unapproved, billed, standard = (
             float(v or 0) for v in values
         )
-        revenue, cost = invoiced + earned, timesheet_cost + expense_cost
+        cost = timesheet_cost + expense_cost
         result[key_id, None] = {
             "__count": n,
-            "revenue_invoiced": invoiced,
-            "revenue_earned": earned,
-            "revenue": revenue,
+            "revenue": earned,
             "timesheet_cost": timesheet_cost,
             "expense_cost": expense_cost,
             "cost": cost,
-            "margin": revenue - cost,
+            "margin": earned - cost,
+            "revenue_invoiced": invoiced,
+            "unapproved_cost": unapproved,
             "billed_amount": billed,
             "standard_amount": standard,
         }

@@ -17,7 +17,13 @@ UTILIZATION_HOURS = (
     "staff_billable_hours",
 )
 UTILIZATION_AMOUNTS = ("billable_value", "standard_value", "invoiced_amount")
-PROFITABILITY = ("revenue_invoiced", "revenue_earned", "revenue", "cost", "margin")
+PROFITABILITY = (
+    "revenue",
+    "cost",
+    "margin",
+    "revenue_invoiced",
+    "unapproved_cost",
+)
 REVENUE = ("projected", "earned", "invoiced", "wip")
 TOP_CUSTOMERS = 5
 

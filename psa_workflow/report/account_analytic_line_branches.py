@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Timesheets in the money reports: work in progress (approved billable
 time of time & materials projects, not written off, on no posted invoice),
-profitability (cost, value until invoiced, billed against standard value)
-and Earned vs Projected (earned at its date)."""
+profitability (value earned at its date, cost once approved, cost of time
+not approved yet, billed against standard value) and Earned vs Projected
+(earned at its date)."""
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -73,9 +74,10 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def _psa_profit_timesheets(self, row_id):
-        """Timesheets: their cost; their value while earned and on no posted
-        invoice; once one bills them, what it bills against their standard
-        value."""
+        """Timesheets: their value once earned, invoiced or not (at its date:
+        invoicing it moves nothing); the cost of approved time, and apart the
+        cost of time not approved yet (up to today); once a posted invoice
+        bills them, what it bills against their standard value."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
@@ -83,10 +85,14 @@ class AccountAnalyticLine(models.Model):
                    a.project_id AS project_id, a.company_id AS company_id,
                    a.currency_id AS currency_id, NULL AS move_id,
                    a.id AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
-                   CASE WHEN %(earned)s AND %(not_posted)s
+                   CASE WHEN %(earned)s
                         THEN COALESCE(a.psa_bill_amount_company, 0.0)
                         ELSE 0.0 END AS earned,
-                   -a.amount AS timesheet_cost, 0.0 AS expense_cost,
+                   CASE WHEN %(approved)s THEN -a.amount ELSE 0.0 END
+                       AS timesheet_cost,
+                   0.0 AS expense_cost,
+                   CASE WHEN NOT %(approved)s AND a.date <= CURRENT_DATE
+                        THEN -a.amount ELSE 0.0 END AS unapproved_cost,
                    %(billed)s AS billed_amount, %(standard)s AS standard_amount
               FROM account_analytic_line a
               JOIN project_project p ON p.id = a.project_id
@@ -96,7 +102,7 @@ class AccountAnalyticLine(models.Model):
             """,
             id=row_id("a.id"),
             earned=sources._earned_time(),
-            not_posted=sources._not_on_posted_invoice(),
+            approved=sources._approved_time(),
             link=sources._invoice_link("timesheet_id", "a.id"),
             billed=sources._posted_link_amount("k.amount"),
             standard=sources._posted_link_amount("k.standard_amount"),

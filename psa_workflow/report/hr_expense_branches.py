@@ -80,8 +80,8 @@ class HrExpense(models.Model):
 
     @api.model
     def _psa_profit_expenses(self, row_id):
-        """Expenses: their untaxed cost once approved; the re-bill amount while
-        earned and on no posted invoice."""
+        """Expenses: their untaxed cost once approved; the re-bill amount once
+        earned, invoiced or not."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
@@ -89,19 +89,17 @@ class HrExpense(models.Model):
                    x.psa_project_id AS project_id, x.company_id AS company_id,
                    x.company_currency_id AS currency_id, NULL AS move_id,
                    NULL AS timesheet_id, x.id AS expense_id, 0.0 AS invoiced,
-                   CASE WHEN x.earned AND %(not_posted)s
-                        THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END AS earned,
+                   CASE WHEN x.earned THEN COALESCE(x.rebill_value, 0.0) ELSE 0.0 END
+                       AS earned,
                    0.0 AS timesheet_cost,
                    x.total_amount - COALESCE(x.tax_amount, 0.0) AS expense_cost,
-                   0.0 AS billed_amount, 0.0 AS standard_amount
+                   0.0 AS unapproved_cost, 0.0 AS billed_amount,
+                   0.0 AS standard_amount
               FROM (%(expenses)s) x
-              %(link)s
              WHERE x.state IN ('approved', 'done')
             """,
             id=row_id("x.id"),
             expenses=sources._expenses(),
-            not_posted=sources._not_on_posted_invoice(),
-            link=sources._invoice_link("expense_id", "x.id"),
         )
 
     @api.model

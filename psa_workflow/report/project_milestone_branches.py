@@ -68,7 +68,7 @@ class ProjectMilestone(models.Model):
 
     @api.model
     def _psa_profit_milestones(self, row_id):
-        """Milestones reached, on no posted invoice."""
+        """Milestones earned when reached, invoiced or not."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
@@ -78,15 +78,13 @@ class ProjectMilestone(models.Model):
                    NULL AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
                    COALESCE(ms.value_when_reached, 0.0) AS earned,
                    0.0 AS timesheet_cost, 0.0 AS expense_cost,
-                   0.0 AS billed_amount, 0.0 AS standard_amount
+                   0.0 AS unapproved_cost, 0.0 AS billed_amount,
+                   0.0 AS standard_amount
               FROM (%(milestones)s) ms
-              %(link)s
-             WHERE ms.is_reached AND %(not_posted)s
+             WHERE ms.is_reached
             """,
             id=row_id("ms.id"),
             milestones=sources._milestones(),
-            link=sources._invoice_link("milestone_id", "ms.id"),
-            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model

@@ -7,19 +7,23 @@ from ..models.psa_validation import check_no_arguments
 
 class PsaProfitabilityReport(models.Model):
     """Revenue, costs and margin per customer and project, in company
-    currency. One row per source (an invoice's analytic line, a timesheet, an
-    expense, an installment, a milestone) so that a figure drills down to the
-    entries behind it:
+    currency, on one basis: the work done in the period. One row per source
+    (an invoice's analytic line, a timesheet, an expense, an installment, a
+    milestone) so that a figure drills down to the entries behind it:
 
-    - invoiced revenue: posted customer invoices and credit notes of the
-      project (its analytic account), at the invoice's rate;
-    - earned, not invoiced: approved billable time, re-billable expenses, due
-      installments and reached milestones that no posted invoice bills yet
-      (drafts included), at the entry's date;
-    - costs: timesheet cost (hours x the employee's hourly cost, as Odoo books
-      it) and approved expenses at their untaxed cost;
+    - revenue (earned): approved billable time at its value at its rate,
+      re-billable expenses, installments and milestones, at the date of the
+      work (the day logged, the expense's date, the due date, the day
+      reached), whether invoiced or not: invoicing moves no figure;
+    - costs of the same approved work: approved time (hours x the employee's
+      hourly cost, as Odoo books it) and approved expenses at their untaxed
+      cost;
     - margin = revenue - costs; margin % = margin / revenue ("—" without
       revenue);
+    - beside, never in the margin: invoiced (posted customer invoices and
+      credit notes of the project's analytic account, at the invoice's date
+      and rate) and the cost of time not approved yet (drafted or
+      submitted, up to today);
     - realization of billable time = what posted invoices bill for it / its
       standard value (its value at its rate when it was invoiced): below
       100 % when accountants wrote the invoice lines down ("—" when nothing
@@ -41,14 +45,8 @@ class PsaProfitabilityReport(models.Model):
         "realization": ("billed_amount", "standard_amount"),
     }
     _psa_sums = {
-        "revenue": {"revenue_invoiced": 1, "revenue_earned": 1},
         "cost": {"timesheet_cost": 1, "expense_cost": 1},
-        "margin": {
-            "revenue_invoiced": 1,
-            "revenue_earned": 1,
-            "timesheet_cost": -1,
-            "expense_cost": -1,
-        },
+        "margin": {"revenue": 1, "timesheet_cost": -1, "expense_cost": -1},
     }
     _depends = {
         "account.analytic.line": [
@@ -105,17 +103,37 @@ class PsaProfitabilityReport(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     timesheet_id = fields.Many2one("account.analytic.line", readonly=True)
     expense_id = fields.Many2one("hr.expense", readonly=True)
-    revenue_invoiced = fields.Monetary(string="Invoiced", readonly=True)
-    revenue_earned = fields.Monetary(
-        string="Earned, Not Invoiced",
+    revenue = fields.Monetary(
+        string="Revenue (Earned)",
         readonly=True,
-        help="Work in progress: earned, on no posted invoice yet.",
+        help="Earned by the work of the period, at the date of the work: approved "
+        "billable time at its value, re-billable expenses, installments due and "
+        "milestones reached, invoiced or not.",
     )
-    revenue = fields.Monetary(readonly=True, help="Invoiced + earned, not invoiced.")
-    timesheet_cost = fields.Monetary(readonly=True)
-    expense_cost = fields.Monetary(readonly=True)
-    cost = fields.Monetary(readonly=True)
-    margin = fields.Monetary(readonly=True)
+    revenue_invoiced = fields.Monetary(
+        string="Invoiced",
+        readonly=True,
+        help="Posted customer invoices and credit notes, at their date: shown "
+        "beside the revenue, never added to it.",
+    )
+    timesheet_cost = fields.Monetary(
+        string="Cost of Approved Time",
+        readonly=True,
+        help="Approved time at the employee's hourly cost.",
+    )
+    expense_cost = fields.Monetary(readonly=True, help="Approved expenses, untaxed.")
+    cost = fields.Monetary(
+        readonly=True, help="The cost of the approved work: time and expenses."
+    )
+    unapproved_cost = fields.Monetary(
+        string="Cost of Time Not Approved",
+        readonly=True,
+        help="Time drafted or submitted up to today, not approved yet, at the "
+        "employee's hourly cost: not in the cost or the margin until approved.",
+    )
+    margin = fields.Monetary(
+        readonly=True, help="Revenue (earned) - the cost of the approved work."
+    )
     margin_percent = fields.Float(
         string="Margin (%)",
         readonly=True,
@@ -149,12 +167,11 @@ class PsaProfitabilityReport(models.Model):
             SELECT s.id, s.date, s.source, rp.commercial_partner_id AS partner_id,
                    s.project_id, s.company_id, s.currency_id, s.move_id,
                    s.timesheet_id, s.expense_id,
-                   s.invoiced AS revenue_invoiced, s.earned AS revenue_earned,
-                   s.invoiced + s.earned AS revenue,
+                   s.earned AS revenue, s.invoiced AS revenue_invoiced,
                    s.timesheet_cost, s.expense_cost,
                    s.timesheet_cost + s.expense_cost AS cost,
-                   s.invoiced + s.earned - s.timesheet_cost - s.expense_cost
-                       AS margin,
+                   s.unapproved_cost,
+                   s.earned - s.timesheet_cost - s.expense_cost AS margin,
                    0.0 AS margin_percent,
                    s.billed_amount, s.standard_amount, 0.0 AS realization
               FROM (%s) s
@@ -177,8 +194,10 @@ class PsaProfitabilityReport(models.Model):
         ``row_id`` (the row's id from its record's id column) and gives rows
         of (id, date, source, project_id, company_id, currency_id, move_id,
         timesheet_id, expense_id, invoiced, earned, timesheet_cost,
-        expense_cost, billed_amount, standard_amount) in the company currency
-        (the last two: billable time on posted invoices, 0.0 elsewhere). The
+        expense_cost, unapproved_cost, billed_amount, standard_amount) in the
+        company currency: ``earned`` at the date of the work, invoiced or
+        not; costs of approved work, ``unapproved_cost`` apart (time only);
+        the last two: billable time on posted invoices, 0.0 elsewhere. The
         posted invoices' branch is the report's; each billable kind gives its
         own (``psa.billable.mixin._psa_profitability_branches``)."""
         branches = {"invoice": self._psa_profit_invoices}
@@ -196,7 +215,8 @@ class PsaProfitabilityReport(models.Model):
                    NULL::integer AS timesheet_id, NULL::integer AS expense_id,
                    i.revenue AS invoiced, 0.0 AS earned,
                    0.0 AS timesheet_cost, 0.0 AS expense_cost,
-                   0.0 AS billed_amount, 0.0 AS standard_amount
+                   0.0 AS unapproved_cost, 0.0 AS billed_amount,
+                   0.0 AS standard_amount
               FROM (%(invoices)s) i
               JOIN res_company co ON co.id = i.company_id
             """,

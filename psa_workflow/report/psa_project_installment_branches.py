@@ -72,7 +72,7 @@ class PsaProjectInstallment(models.Model):
 
     @api.model
     def _psa_profit_installments(self, row_id):
-        """Installments due, on no posted invoice."""
+        """Installments earned at their due date, invoiced or not."""
         sources = self.env["psa.report.sources"]
         return SQL(
             """
@@ -81,16 +81,13 @@ class PsaProjectInstallment(models.Model):
                    t.company_currency_id AS currency_id, NULL AS move_id,
                    NULL AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
                    COALESCE(t.value, 0.0) AS earned, 0.0 AS timesheet_cost,
-                   0.0 AS expense_cost, 0.0 AS billed_amount,
-                   0.0 AS standard_amount
+                   0.0 AS expense_cost, 0.0 AS unapproved_cost,
+                   0.0 AS billed_amount, 0.0 AS standard_amount
               FROM (%(installments)s) t
-              %(link)s
-             WHERE t.due AND %(not_posted)s
+             WHERE t.due
             """,
             id=row_id("t.id"),
             installments=sources._installments(),
-            link=sources._invoice_link("installment_id", "t.id"),
-            not_posted=sources._not_on_posted_invoice(),
         )
 
     @api.model

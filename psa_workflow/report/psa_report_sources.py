@@ -144,6 +144,15 @@ class PsaReportSources(models.AbstractModel):
         )
 
     @api.model
+    def _approved_time(self, line="a"):
+        """Time approved (or invoiced since): its cost is the cost of the
+        work the reports count; any other time's, not approved yet."""
+        return SQL(
+            "COALESCE(%s IN ('approved', 'invoiced'), FALSE)",
+            SQL.identifier(line, "psa_state"),
+        )
+
+    @api.model
     def _not_on_posted_invoice(self):
         """The entry's live invoice link (``km``: see ``_invoice_link``) is
         on no posted invoice: still work in progress."""

@@ -118,21 +118,23 @@ class TestDashboard(PsaInvoicingCommon):
                     "realization": 50.0,
                 },
                 "profitability": {
-                    "revenue_invoiced": 350.0,
-                    "revenue_earned": 400.0,  # 3.0 h + the expense re-billed
+                    # 6.5 h approved (3.5 of them invoiced) + the expense
+                    # re-billed, at the date of the work
                     "revenue": 750.0,
-                    # 7.0 h x 40.00 + the expense; the internal project (no
-                    # customer) is no client's profitability
-                    "cost": 380.0,
-                    "margin": 370.0,
-                    "margin_percent": 370.0 / 750.0 * 100,
+                    # the same 6.5 h x 40.00 + the expense; the internal
+                    # project (no customer) is no client's profitability
+                    "cost": 360.0,
+                    "margin": 390.0,
+                    "margin_percent": 390.0 / 750.0 * 100,
+                    "revenue_invoiced": 350.0,  # beside
+                    "unapproved_cost": 20.0,  # the draft 0.5 h, apart
                     "top_customers": [
                         {
                             "partner_id": self.customer.id,
                             "name": self.customer.display_name,
-                            "margin": 370.0,  # the internal project: no customer
+                            "margin": 390.0,  # the internal project: no customer
                             "revenue": 750.0,
-                            "margin_percent": 370.0 / 750.0 * 100,
+                            "margin_percent": 390.0 / 750.0 * 100,
                         }
                     ],
                 },
@@ -189,7 +191,13 @@ class TestDashboard(PsaInvoicingCommon):
                 profitability,
                 self._report_sums(
                     "psa.profitability.report",
-                    ("revenue_invoiced", "revenue_earned", "revenue", "cost", "margin"),
+                    (
+                        "revenue",
+                        "cost",
+                        "margin",
+                        "revenue_invoiced",
+                        "unapproved_cost",
+                    ),
                     user,
                     ("margin_percent",),
                 ),
@@ -245,11 +253,11 @@ class TestDashboard(PsaInvoicingCommon):
         self.assertEqual(billing["utilization"]["logged_hours"], 10.0)
         self.assertEqual(
             (approver["profitability"]["cost"], approver["profitability"]["margin"]),
-            (380.0, 370.0),  # the internal project: no client profitability
+            (360.0, 390.0),  # the internal project: no client profitability
         )
         self.assertEqual(
             (billing["profitability"]["cost"], billing["profitability"]["margin"]),
-            (460.0, 290.0),
+            (440.0, 310.0),
         )
         self.assertEqual(
             [row["partner_id"] for row in approver["profitability"]["top_customers"]],
@@ -260,7 +268,7 @@ class TestDashboard(PsaInvoicingCommon):
                 (row["partner_id"], row["margin"])
                 for row in billing["profitability"]["top_customers"]
             ],
-            [(self.customer.id, 370.0), (self.customer_eur.id, -80.0)],
+            [(self.customer.id, 390.0), (self.customer_eur.id, -80.0)],
         )
         self.assertIn("realization", approver["utilization"])
         self.assertEqual(approver["revenue"], billing["revenue"])
@@ -380,7 +388,7 @@ class TestDashboard(PsaInvoicingCommon):
         )
         Report = self.env[action["res_model"]].with_user(self.user_billing)
         [row] = Report.read_group(action["domain"], ["margin:sum"], [])
-        self.assertEqual(row["margin"], 370.0)
+        self.assertEqual(row["margin"], 390.0)
         action = Dashboard.open_report("utilization", "2019-03-01", "2019-03-31")
         self.assertEqual(
             (action["res_model"], action["context"]), ("psa.utilization.report", {})

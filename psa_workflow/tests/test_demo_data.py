@@ -201,7 +201,7 @@ class TestDemoData(TransactionCase):
         [[earned, cost]] = Report._read_group(
             [("project_id", "in", self.projects.ids)],
             [],
-            ["revenue_earned:sum", "cost:sum"],
+            ["revenue:sum", "cost:sum"],
         )
         self.assertGreater(earned, 0.0)
         self.assertGreater(cost, 0.0)

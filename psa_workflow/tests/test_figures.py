@@ -266,8 +266,12 @@ class TestUtilizationFigures(PsaInvoicingCommon):
         self.assertIn(percent, html)
 
     def test_margin_without_revenue_has_no_percent(self):
-        # Cost (time at 40.00/h) and no revenue: a margin, no margin %.
+        # Cost (approved non-billable time at 40.00/h) and no revenue: a
+        # margin, no margin %.
         self.project_tm.partner_id = self.customer
+        line = self._log(hours=2.0, day=FIRST, psa_billable=False)
+        line.with_user(self.user_employee).action_psa_submit()
+        line.with_user(self.user_approver).action_psa_approve()
         [row] = (
             self.env["psa.profitability.report"]
             .with_user(self.user_billing)
@@ -282,7 +286,7 @@ class TestUtilizationFigures(PsaInvoicingCommon):
             )
         )
         self.assertEqual(row["revenue"], 0.0)
-        self.assertLess(row["margin"], 0.0)
+        self.assertEqual(row["margin"], -80.0)
         self.assertIsNone(row["margin_percent"])
 
     def test_profitability_has_no_empty_customer_and_opens_grouped(self):

@@ -459,14 +459,11 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
             return SQL(
                 """SELECT %s, r.x_date, 'retainer', r.x_project_id,
                           p.company_id, co.currency_id, NULL, NULL, NULL, 0.0,
-                          r.x_amount, 0.0, 0.0, 0.0, 0.0
+                          r.x_amount, 0.0, 0.0, 0.0, 0.0, 0.0
                      FROM x_psa_retainer r
                      JOIN project_project p ON p.id = r.x_project_id
-                     JOIN res_company co ON co.id = p.company_id
-                     %s WHERE %s""",
+                     JOIN res_company co ON co.id = p.company_id""",
                 row_id("r.id"),
-                sources._invoice_link("x_retainer_id", "r.id"),
-                not_posted,
             )
 
         def revenue_branch(row_id):
@@ -519,8 +516,9 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
 
     def test_reports_read_the_retainers_through_their_branches(self):
         """Work in progress and profitability read a fifth kind by overriding
-        one method each: the retainers are earned until a posted invoice bills
-        them, then they are invoiced revenue, never counted twice."""
+        one method each: the retainers are work in progress until a posted
+        invoice bills them; profitability earns them in their month, invoiced
+        or not, the invoice beside them, never counted twice."""
         self._approved(2.0)
         with contextlib.ExitStack() as stack:
             for branch in self._retainer_branches():
@@ -551,9 +549,10 @@ class TestBillableKindRetainer(PsaInvoicingCommon):
                 self._report_sums("psa.wip.report", "amount"), {"retainer": RETAINER}
             )
             profit = self._report_sums("psa.profitability.report", "revenue")
-            self.assertEqual(profit["retainer"], RETAINER)
-            self.assertEqual(profit["invoice"], RETAINER + 200.0)
+            self.assertEqual(profit["retainer"], 2 * RETAINER)
             self.assertEqual(sum(profit.values()), total_revenue)
+            invoiced = self._report_sums("psa.profitability.report", "revenue_invoiced")
+            self.assertEqual(invoiced, {"invoice": RETAINER + 200.0})
 
     def test_the_fifth_kind_is_earned_listed_and_never_stale(self):
         """Earned vs Projected earns the retainers through its branch hook,

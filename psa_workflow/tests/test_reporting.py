@@ -106,26 +106,27 @@ class TestReporting(PsaInvoicingCommon):
         figures = self._totals(
             "psa.profitability.report",
             [
-                "revenue_invoiced:sum",
-                "revenue_earned:sum",
                 "revenue:sum",
                 "timesheet_cost:sum",
                 "expense_cost:sum",
                 "margin:sum",
                 "margin_percent",
+                "revenue_invoiced:sum",
+                "unapproved_cost:sum",
             ],
             [("partner_id", "=", self.customer.id)],
         )
         self.assertEqual(
             figures,
             {
-                "revenue_invoiced": 350.0,
-                "revenue_earned": 400.0,  # 3.0 h + the expense re-billed
+                # 3.5 h invoiced + 3.0 h approved + the expense re-billed
                 "revenue": 750.0,
-                "timesheet_cost": 280.0,  # 7.0 h x 40.00
+                "timesheet_cost": 260.0,  # the same 6.5 h x 40.00
                 "expense_cost": 100.0,
-                "margin": 370.0,
-                "margin_percent": 370.0 / 750.0 * 100,
+                "margin": 390.0,
+                "margin_percent": 390.0 / 750.0 * 100,
+                "revenue_invoiced": 350.0,  # beside, not in the margin
+                "unapproved_cost": 20.0,  # the draft 0.5 h, apart
             },
         )
         # They reconcile with the posted invoice and Odoo's timesheet costs.
@@ -133,31 +134,54 @@ class TestReporting(PsaInvoicingCommon):
         timesheets = self.env["account.analytic.line"].search(
             [("project_id", "=", self.project_tm.id), ("psa_state", "!=", "rejected")]
         )
-        self.assertEqual(figures["timesheet_cost"], -sum(timesheets.mapped("amount")))
-
-    def test_a_credit_note_and_a_new_invoice_move_revenue_not_double_it(self):
-        credit = self._credit(self.invoice)
-        figures = self._totals(
-            "psa.profitability.report",
-            ["revenue_invoiced:sum", "revenue_earned:sum"],
-            [("project_id", "=", self.project_tm.id)],
+        approved = timesheets.filtered(
+            lambda t: t.psa_state in ("approved", "invoiced")
         )
-        self.assertEqual(figures, {"revenue_invoiced": 0.0, "revenue_earned": 750.0})
+        self.assertEqual(figures["timesheet_cost"], -sum(approved.mapped("amount")))
+        self.assertEqual(
+            figures["unapproved_cost"], -sum((timesheets - approved).mapped("amount"))
+        )
+
+    def test_approving_time_moves_its_cost_into_the_margin(self):
+        domain = [("project_id", "=", self.project_tm.id)]
+        fields_list = ["timesheet_cost:sum", "unapproved_cost:sum", "margin:sum"]
+        before = self._totals("psa.profitability.report", fields_list, domain)
+        self.draft_line.with_user(self.user_employee).action_psa_submit()
+        self.assertEqual(
+            self._totals("psa.profitability.report", fields_list, domain), before
+        )
+        self.draft_line.with_user(self.user_approver).action_psa_approve()
+        self.assertEqual(
+            self._totals("psa.profitability.report", fields_list, domain),
+            {
+                "timesheet_cost": before["timesheet_cost"] + 20.0,
+                "unapproved_cost": before["unapproved_cost"] - 20.0,
+                # its value (0.5 h x 100.00) is earned, its cost counted
+                "margin": before["margin"] + 50.0 - 20.0,
+            },
+        )
+
+    def test_a_credit_note_and_a_new_invoice_move_invoiced_not_revenue(self):
+        """Revenue is earned by the work: crediting and invoicing again move
+        the invoiced column only, never the revenue or the margin."""
+        fields_list = ["revenue_invoiced:sum", "revenue:sum", "margin:sum"]
+        domain = [("project_id", "=", self.project_tm.id)]
+        before = self._totals("psa.profitability.report", fields_list, domain)
+        self.assertEqual(before["revenue"], 750.0)
+        credit = self._credit(self.invoice)
+        figures = self._totals("psa.profitability.report", fields_list, domain)
+        self.assertEqual(figures, dict(before, revenue_invoiced=0.0))
         again, _skipped = self._invoice()
         self._post(again)
-        figures = self._totals(
-            "psa.profitability.report",
-            ["revenue_invoiced:sum", "revenue_earned:sum"],
-            [("project_id", "=", self.project_tm.id)],
-        )
+        figures = self._totals("psa.profitability.report", fields_list, domain)
         self.assertEqual(
             figures,
-            {
-                "revenue_invoiced": self.invoice.amount_untaxed
+            dict(
+                before,
+                revenue_invoiced=self.invoice.amount_untaxed
                 - credit.amount_untaxed
                 + again.amount_untaxed,
-                "revenue_earned": 0.0,
-            },
+            ),
         )
         self.assertEqual(figures["revenue_invoiced"], 750.0)
 
@@ -199,10 +223,8 @@ class TestReporting(PsaInvoicingCommon):
         self.assertIn(self.expense, move.psa_link_ids.expense_id)
         self.project_tm.with_user(self.user_billing).psa_billing_type = "non_billable"
         Profit = self.env["psa.profitability.report"].with_user(self.user_billing)
-        [row] = Profit.search_read(
-            [("expense_id", "=", self.expense.id)], ["revenue_earned"]
-        )
-        self.assertEqual(row["revenue_earned"], 100.0)
+        [row] = Profit.search_read([("expense_id", "=", self.expense.id)], ["revenue"])
+        self.assertEqual(row["revenue"], 100.0)
         wip = (
             self.env["psa.wip.report"]
             .with_user(self.user_billing)
@@ -404,14 +426,22 @@ class TestReporting(PsaInvoicingCommon):
         [customer] = data["lines"]
         self.assertEqual(customer["partner"], self.customer)
         self.assertEqual(
-            (customer["revenue"], customer["cost"], customer["margin"]),
-            (750.0, 380.0, 370.0),
+            (
+                customer["revenue"],
+                customer["cost"],
+                customer["margin"],
+                customer["revenue_invoiced"],
+                customer["unapproved_cost"],
+            ),
+            (750.0, 360.0, 390.0, 350.0, 20.0),
         )
         self.assertEqual(
             [project["project"] for project in customer["projects"]], [self.project_tm]
         )
         self.assertIn("Client Profitability", html)
-        self.assertIn("370.00", html)
+        for figure in ("390.00", "350.00", "20.00"):  # margin, invoiced, not approved
+            self.assertIn(figure, html)
+        self.assertIn("One basis: the work of the period", html)
         with self.assertRaises(AccessError):
             self._print("profitability", user=self.user_employee)
 
@@ -462,9 +492,9 @@ class TestReporting(PsaInvoicingCommon):
         domain = [("project_id", "=", project.id)]
 
         def earned():
-            return self._totals(
-                "psa.profitability.report", ["revenue_earned:sum"], domain
-            )["revenue_earned"]
+            return self._totals("psa.profitability.report", ["revenue:sum"], domain)[
+                "revenue"
+            ]
 
         self.assertEqual(earned(), 200.0)  # 100.00 EUR at 0.5
         rate = self._eur_rate(DAY, 0.4)

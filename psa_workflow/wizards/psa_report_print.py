@@ -179,16 +179,17 @@ class PsaReportPrint(models.TransientModel):
             line["realization"] = ratio(line["invoiced_amount"], line["standard_value"])
 
     def _profitability_lines(self):
-        """Per customer, with its projects: revenue, costs, margin and the
-        realization of billed time."""
+        """Per customer, with its projects: revenue earned, the cost of the
+        same approved work, margin; invoiced and the cost of time not approved
+        beside; the realization of billed time."""
         measures = [
-            "revenue_invoiced",
-            "revenue_earned",
             "revenue",
             "timesheet_cost",
             "expense_cost",
             "cost",
             "margin",
+            "revenue_invoiced",
+            "unapproved_cost",
             "billed_amount",
             "standard_amount",
         ]

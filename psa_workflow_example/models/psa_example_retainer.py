@@ -81,8 +81,7 @@ class PsaExampleRetainer(models.Model):
 
     @api.model
     def _psa_profit_retainers(self, row_id):
-        """Earned once its month began, until a posted invoice bills it (then
-        the invoice is the revenue)."""
+        """Earned once its month began, invoiced or not."""
         return SQL(
             """
             SELECT %(id)s AS id, r.date AS date, 'retainer' AS source,
@@ -90,18 +89,16 @@ class PsaExampleRetainer(models.Model):
                    co.currency_id AS currency_id, NULL AS move_id,
                    NULL AS timesheet_id, NULL AS expense_id, 0.0 AS invoiced,
                    %(value)s AS earned, 0.0 AS timesheet_cost, 0.0 AS expense_cost,
-                   0.0 AS billed_amount, 0.0 AS standard_amount
+                   0.0 AS unapproved_cost, 0.0 AS billed_amount,
+                   0.0 AS standard_amount
               FROM psa_example_retainer r
               JOIN project_project p ON p.id = r.project_id
               JOIN res_company co ON co.id = p.company_id
               JOIN res_currency fx ON fx.id = co.currency_id
-              %(link)s
-             WHERE r.date <= CURRENT_DATE AND %(not_posted)s
+             WHERE r.date <= CURRENT_DATE
             """,
             id=row_id("r.id"),
             value=self._psa_company_value(),
-            link=self.env["psa.report.sources"]._invoice_link("retainer_id", "r.id"),
-            not_posted=self.env["psa.report.sources"]._not_on_posted_invoice(),
         )
 
     @api.model

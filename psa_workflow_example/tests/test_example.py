@@ -88,7 +88,7 @@ class TestIntegratorExample(PsaInvoicingCommon):
         )
         self.assertEqual(labels["retainer"], "Retainers")
         self.assertEqual(
-            self._sums("psa.profitability.report", "revenue_earned"),
+            self._sums("psa.profitability.report", "revenue"),
             {"retainer": RETAINER},
         )
         [(earned,)] = (
@@ -107,12 +107,15 @@ class TestIntegratorExample(PsaInvoicingCommon):
         self.assertEqual(
             self.env[action["res_model"]].search(action["domain"]), self.retainer
         )
-        # Posted, it is the invoice's revenue: no longer work in progress.
+        # Posted, it is no longer work in progress; its revenue stays earned in
+        # its month, the invoice shown beside it.
         move, _skipped = self._invoice()
         self._post(move)
         self.assertFalse(self._sums("psa.wip.report", "amount"))
         profit = self._sums("psa.profitability.report", "revenue")
-        self.assertEqual(profit, {"invoice": RETAINER})
+        self.assertEqual(profit, {"retainer": RETAINER})
+        invoiced = self._sums("psa.profitability.report", "revenue_invoiced")
+        self.assertEqual(invoiced, {"invoice": RETAINER})
 
     # ------------------------------------------------------------------
     # A fee line and one invoice per customer, in the preview too

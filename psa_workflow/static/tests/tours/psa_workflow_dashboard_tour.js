@@ -43,6 +43,14 @@ registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
             trigger: ".o_psa_dashboard_margin .o_psa_dashboard_margin_percent",
         },
         {
+            content: "Revenue is earned by the work of the period, invoiced beside it",
+            trigger: '.o_psa_dashboard_revenue:contains("invoiced or not") .o_psa_dashboard_invoiced',
+        },
+        {
+            content: "The cost of time not approved yet is apart from the cost",
+            trigger: '.o_psa_dashboard_cost .o_psa_dashboard_unapproved:contains("not approved")',
+        },
+        {
             content: "One timesheet waits for my approval",
             trigger: '.o_psa_dashboard_to_approve_timesheets .o_psa_dashboard_value:contains("1")',
         },
