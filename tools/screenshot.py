@@ -99,6 +99,12 @@ def main():
     parser.add_argument(
         "--size", default="1400x900", help="window size, e.g. 390x844 for a phone"
     )
+    parser.add_argument(
+        "--click",
+        action="append",
+        default=[],
+        help="a CSS selector to click on each page before the shot (repeatable)",
+    )
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -114,6 +120,11 @@ def main():
         time.sleep(4)
         for index, path in enumerate(args.paths):
             browser.goto(args.url + path, settle=args.settle)
+            for selector in args.click:
+                browser.evaluate(
+                    f"document.querySelector({json.dumps(selector)}).click()"
+                )
+                time.sleep(args.settle)
             target = out / f"shot_{index:02d}.png"
             browser.screenshot(target)
             print(target)

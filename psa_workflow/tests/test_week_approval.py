@@ -64,7 +64,10 @@ class TestWeekApproval(PsaTimesheetCommon):
             f"{self.project_tm.display_name}: 6:00 logged, over its budget of 5:00.",
             warnings,
         )
-        self.assertIn(f"{self.task_tm.display_name}: 2:00 over its 4:00.", warnings)
+        self.assertIn(
+            f"{self.task_tm.display_name}: 6:00 logged, 2:00 over its budget of 4:00.",
+            warnings,
+        )
 
     def test_only_approvers_approve_a_week(self):
         line = self._submitted(2.0)

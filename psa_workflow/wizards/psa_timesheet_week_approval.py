@@ -159,8 +159,10 @@ class PsaTimesheetWeekApproval(models.TransientModel):
         for task in over_tasks:
             warnings.append(
                 self.env._(
-                    "%(task)s: %(over)s over its %(allocated)s.",
+                    "%(task)s: %(logged)s logged, %(over)s over its budget of "
+                    "%(allocated)s.",
                     task=task.display_name,
+                    logged=format_duration(task.allocated_hours - task.remaining_hours),
                     over=format_duration(-task.remaining_hours),
                     allocated=format_duration(task.allocated_hours),
                 )
