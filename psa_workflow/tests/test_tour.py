@@ -7,6 +7,31 @@ from odoo.tests import tagged
 from .common import PsaHttpCommon
 
 
+def _read_the_dashboard(case):
+    """A project manager reads the dashboard: 4:00 of their project's time
+    waits for their approval (so its cost is apart, not approved yet)."""
+    role = case.env["psa.role"].create(
+        {"name": "Dashboard Tour Role", "default_bill_rate": 100}
+    )
+    case.user_employee.employee_id.write(
+        {"psa_role_ids": [(6, 0, role.ids)], "psa_default_role_id": role.id}
+    )
+    line = (
+        case.env["account.analytic.line"]
+        .with_user(case.user_employee)
+        .create(
+            {
+                "project_id": case.project_tm.id,
+                "name": "Workshop",
+                "unit_amount": 4.0,
+                "date": fields.Date.today(),
+            }
+        )
+    )
+    line.action_psa_submit()
+    case.start_tour("/odoo", "psa_workflow_dashboard_tour", login="psa_approver")
+
+
 @tagged("post_install", "-at_install")
 class TestPsaTour(PsaHttpCommon):
     def test_project_manager_opens_the_psa_app(self):
@@ -109,23 +134,16 @@ class TestPsaTour(PsaHttpCommon):
         )
 
     def test_project_manager_reads_the_dashboard(self):
-        role = self.env["psa.role"].create(
-            {"name": "Dashboard Tour Role", "default_bill_rate": 100}
-        )
-        self.user_employee.employee_id.write(
-            {"psa_role_ids": [(6, 0, role.ids)], "psa_default_role_id": role.id}
-        )
-        line = (
-            self.env["account.analytic.line"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "project_id": self.project_tm.id,
-                    "name": "Workshop",
-                    "unit_amount": 4.0,
-                    "date": fields.Date.today(),
-                }
-            )
-        )
-        line.action_psa_submit()
-        self.start_tour("/odoo", "psa_workflow_dashboard_tour", login="psa_approver")
+        _read_the_dashboard(self)
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTourPhone(PsaHttpCommon):
+    """The dashboard on a phone: its cards one under another, the same
+    figures, back from a report with the back button."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_project_manager_reads_the_dashboard_on_a_phone(self):
+        _read_the_dashboard(self)

@@ -2,21 +2,20 @@
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 // A project manager opens the PSA dashboard: the utilization of the month, the
 // hours logged on the projects they manage, the timesheets waiting for them;
-// changes the period, then opens the timesheets to approve and the
-// utilization report from their cards.
+// revenue earned by the work of the period with the invoiced amount beside
+// it; changes the period, then opens the timesheets to approve and the
+// utilization report from their cards. On a desktop and on a phone.
 import {registry} from "@web/core/registry";
 import {
-    openPsaApp,
-    openSection,
-    openSectionItem,
+    onDesktop,
+    onPhone,
+    openPsaMenu,
 } from "@psa_workflow/../tests/tours/psa_tour_steps";
 
 registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
     url: "/odoo",
     steps: () => [
-        ...openPsaApp(),
-        openSection("menu_psa_reporting", "Open the Reporting menu"),
-        openSectionItem("menu_psa_dashboard", "Open the dashboard"),
+        ...openPsaMenu("menu_psa_reporting", "menu_psa_dashboard"),
         {
             content: "The utilization card shows a percentage (or — without capacity)",
             trigger: ".o_psa_dashboard_utilization .o_psa_dashboard_value",
@@ -76,11 +75,16 @@ registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
             content: "The timesheets to approve are listed",
             trigger: '.o_breadcrumb:contains("Timesheets to Approve")',
         },
-        {
+        onDesktop({
             content: "Back to the dashboard",
             trigger: '.o_breadcrumb a:contains("PSA Dashboard")',
             run: "click",
-        },
+        }),
+        onPhone({
+            content: "Back to the dashboard",
+            trigger: ".o_back_button",
+            run: "click",
+        }),
         {
             content: "Open the utilization report",
             trigger: ".o_psa_dashboard_utilization",
@@ -88,7 +92,7 @@ registry.category("web_tour.tours").add("psa_workflow_dashboard_tour", {
         },
         {
             content: "The utilization report is shown",
-            trigger: '.o_breadcrumb .active:contains("Utilization")',
+            trigger: '.o_breadcrumb:contains("Utilization")',
         },
     ],
 });
