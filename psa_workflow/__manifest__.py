@@ -33,6 +33,8 @@
         "data/product_product_data.xml",
         "data/ir_cron_data.xml",
         "report/account_move_templates.xml",
+        "report/account_move_work_report.xml",
+        "views/account_move_portal_templates.xml",
         "report/psa_workload_report_views.xml",
         "report/psa_forecast_report_views.xml",
         "report/psa_reporting_security.xml",

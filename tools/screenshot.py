@@ -105,6 +105,9 @@ def main():
         default=[],
         help="a CSS selector to click on each page before the shot (repeatable)",
     )
+    parser.add_argument(
+        "--scroll", help="a CSS selector to scroll into view before the shot"
+    )
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -125,6 +128,11 @@ def main():
                     f"document.querySelector({json.dumps(selector)}).click()"
                 )
                 time.sleep(args.settle)
+            if args.scroll:
+                browser.evaluate(
+                    f"document.querySelector({json.dumps(args.scroll)}).scrollIntoView()"
+                )
+                time.sleep(1)
             target = out / f"shot_{index:02d}.png"
             browser.screenshot(target)
             print(target)

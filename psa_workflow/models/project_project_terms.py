@@ -67,6 +67,11 @@ class ProjectProject(models.Model):
         help="Print the timesheets billed (date, employee, task, description, "
         "hours, rate, amount) as an annex of the customer invoice.",
     )
+    psa_portal_receipts = fields.Boolean(
+        string="Share Receipts with the Customer",
+        help="In the customer portal, the re-billed expenses of an invoice link to "
+        "their receipts. Off: the customer sees the expense, not its receipt.",
+    )
     psa_invoice_frequency = fields.Selection(
         selection=[
             ("manual", "On demand"),

@@ -1,0 +1,80 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The customer portal's invoice page, with the work each invoice bills: on
+the page, as CSV, as a PDF annex, and the receipts a project shares. Every
+route checks the customer's access to the invoice (their login, or the
+access token of the invoice e-mail) as Odoo's invoice page does."""
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import content_disposition, request
+
+from odoo.addons.account.controllers.portal import PortalAccount
+
+WORK_REPORT = "psa_workflow.action_report_psa_invoice_work"
+
+
+class PsaPortalAccount(PortalAccount):
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        values["psa_work"] = invoice._psa_portal_work()
+        values["psa_work_token"] = access_token
+        return values
+
+    def _psa_invoice(self, invoice_id, access_token):
+        """The invoice (sudo) if the visitor may read it, else None."""
+        try:
+            return self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return None
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/work.csv",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def psa_invoice_work_csv(self, invoice_id, access_token=None, **kwargs):
+        invoice = self._psa_invoice(invoice_id, access_token)
+        if invoice is None:
+            return request.redirect("/my")
+        filename = f"{invoice.name.replace('/', '_')}_work.csv"
+        return request.make_response(
+            invoice._psa_portal_csv().encode("utf-8-sig"),
+            headers=[
+                ("Content-Type", "text/csv; charset=utf-8"),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
+        )
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/work.pdf",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def psa_invoice_work_pdf(self, invoice_id, access_token=None, **kwargs):
+        invoice = self._psa_invoice(invoice_id, access_token)
+        if invoice is None:
+            return request.redirect("/my")
+        return self._show_report(
+            model=invoice, report_type="pdf", report_ref=WORK_REPORT, download=True
+        )
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/receipt/<int:expense_id>",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def psa_invoice_receipt(self, invoice_id, expense_id, access_token=None, **kwargs):
+        invoice = self._psa_invoice(invoice_id, access_token)
+        if invoice is None:
+            return request.redirect("/my")
+        receipt = invoice._psa_portal_receipt(expense_id)
+        if not receipt:
+            return request.not_found()
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(receipt)
+            .get_response(as_attachment=True)
+        )
