@@ -35,6 +35,7 @@
         "report/account_move_templates.xml",
         "report/account_move_work_report.xml",
         "views/account_move_portal_templates.xml",
+        "views/project_project_portal_templates.xml",
         "report/psa_workload_report_views.xml",
         "report/psa_forecast_report_views.xml",
         "report/psa_reporting_security.xml",

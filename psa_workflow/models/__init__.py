@@ -11,6 +11,7 @@ from . import project_project_burn
 from . import project_project_approvers
 from . import project_project_schedule
 from . import project_project_lifecycle
+from . import project_project_portal
 from . import project_task
 from . import psa_rate
 from . import res_partner

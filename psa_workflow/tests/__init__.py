@@ -11,6 +11,7 @@ from . import test_invoicing_caps_milestones
 from . import test_mobile_jsonrpc
 from . import test_period_figures
 from . import test_portal_invoice_work
+from . import test_portal_project_progress
 from . import test_project_billing_type
 from . import test_psa_allocation
 from . import test_psa_capacity

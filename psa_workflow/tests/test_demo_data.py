@@ -205,3 +205,27 @@ class TestDemoData(TransactionCase):
         )
         self.assertGreater(earned, 0.0)
         self.assertGreater(cost, 0.0)
+
+    def test_the_customer_contact_follows_northwind_in_the_portal(self):
+        user = self.env.ref("psa_workflow.user_customer_demo")
+        self.assertTrue(user._is_portal())
+        invoices = (
+            self.env["account.move"]
+            .with_user(user)
+            .search([("move_type", "=", "out_invoice"), ("state", "=", "posted")])
+        )
+        self.assertTrue(invoices.sudo().psa_link_ids)
+        work = invoices[:1]._psa_portal_work()
+        self.assertAlmostEqual(
+            work["total"],
+            sum(invoices[:1].sudo().psa_link_ids.mapped("amount")),
+            places=2,
+        )
+        project = self.env.ref("psa_workflow.project_tm_demo")
+        self.assertTrue(project._psa_portal_visible_to(user))
+        months = project._psa_portal_progress()["months"]
+        self.assertAlmostEqual(
+            sum(month["amount"] for month in months),
+            project.psa_approved_amount,
+            places=2,
+        )
