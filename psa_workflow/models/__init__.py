@@ -50,6 +50,8 @@ from . import psa_invoicing_engine_locking
 from . import psa_invoicing_engine_preview
 from . import account_move
 from . import account_move_portal
+from . import account_move_sending
+from . import account_move_send
 from . import psa_dashboard
 from . import psa_timesheet_week
 from . import psa_timesheet_week_save

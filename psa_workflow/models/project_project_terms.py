@@ -67,6 +67,12 @@ class ProjectProject(models.Model):
         help="Print the timesheets billed (date, employee, task, description, "
         "hours, rate, amount) as an annex of the customer invoice.",
     )
+    psa_invoice_auto_send = fields.Boolean(
+        string="Send Invoices When Posted",
+        help="Each invoice of the project is sent to the customer as soon as it is "
+        "posted (Odoo's sending, in the background), with the work it bills as a "
+        "PDF annex and the link to see and pay it online.",
+    )
     psa_portal_receipts = fields.Boolean(
         string="Share Receipts with the Customer",
         help="In the customer portal, the re-billed expenses of an invoice link to "

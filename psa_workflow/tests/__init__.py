@@ -9,6 +9,7 @@ from . import test_invoicing_race
 from . import test_billing_races
 from . import test_invoicing_caps_milestones
 from . import test_mobile_jsonrpc
+from . import test_invoice_sending
 from . import test_period_figures
 from . import test_portal_invoice_work
 from . import test_portal_project_progress
