@@ -41,9 +41,10 @@ bad_log_lines() {
 }
 
 # base_automation too: tests/test_state_automation.py runs automated actions on
-# the approval states.
-say "installing psa_workflow with demo data (and base_automation) in $DB"
-if ! odoo_bin -d "$DB" --addons-path="$ADDONS" -i psa_workflow,base_automation --stop-after-init \
+# the approval states; payment_demo: tests/test_portal_invoice_work.py pays an
+# invoice online with Odoo's demo payment provider.
+say "installing psa_workflow with demo data (and base_automation, payment_demo) in $DB"
+if ! odoo_bin -d "$DB" --addons-path="$ADDONS" -i psa_workflow,base_automation,payment_demo --stop-after-init \
     --log-level=warn --logfile="$LOGDIR/install.log"; then
     tail -n 40 "$LOGDIR/install.log"
     die "installing psa_workflow failed"

@@ -222,6 +222,80 @@ class TestPortalInvoiceWork(PortalInvoiceWorkCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestPortalInvoicePayment(PortalInvoiceWorkCommon):
+    """Odoo's online payment on a psa_workflow invoice, from its portal page,
+    with Odoo's demo provider (payment_demo, installed with the tests)."""
+
+    def test_the_customer_pays_the_invoice_online(self):
+        provider = self.env.ref("payment.payment_provider_demo")
+        self.assertEqual(provider.state, "test")
+        method = self.env.ref("payment_demo.payment_method_demo")
+        token = self.invoice._portal_ensure_token()
+        self.authenticate(None, None)  # the e-mail's link, not logged in
+        page = self.url_open(f"{self.page}?access_token={token}")
+        self.assertIn("The work behind this invoice", page.text)
+        self.assertIn("Pay Now", page.text)
+        processing = self.make_jsonrpc_request(
+            f"/invoice/transaction/{self.invoice.id}",
+            params={
+                "access_token": token,
+                "amount": self.invoice.amount_residual,
+                "provider_id": provider.id,
+                "payment_method_id": method.id,
+                "token_id": None,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": self.invoice.access_url,
+            },
+        )
+        self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            params={
+                "reference": processing["reference"],
+                "payment_details": "4242",
+                "simulated_state": "done",
+            },
+        )
+        transaction = self.env["payment.transaction"].search(
+            [("reference", "=", processing["reference"])]
+        )
+        self.assertEqual(transaction.state, "done")
+        transaction._post_process()
+        self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(transaction.payment_id.amount, self.invoice.amount_total)
+        # Client Profitability's collections: paid the day it was invoiced.
+        total = self.invoice.amount_total
+        self.assertEqual(self._collections(), (total, total, 0.0, 0.0))
+
+    def _collections(self):
+        today = fields.Date.today()
+        wizard = (
+            self.env["psa.report.print"]
+            .with_user(self.user_billing)
+            .create(
+                {
+                    "report": "profitability",
+                    "date_from": today - timedelta(days=30),
+                    "date_to": today,
+                }
+            )
+        )
+        [line] = [
+            line for line in wizard._collections() if line["partner"] == self.customer
+        ]
+        return (
+            line["invoiced"],
+            line["collected"],
+            line["outstanding"],
+            line["days_to_pay"],
+        )
+
+    def test_collections_before_payment(self):
+        total = self.invoice.amount_total
+        self.assertEqual(self._collections(), (total, 0.0, total, None))
+
+
+@tagged("post_install", "-at_install")
 class TestPortalInvoiceWorkPhone(PortalInvoiceWorkCommon):
     """The same page on a phone."""
 

@@ -216,6 +216,45 @@ class PsaReportPrint(models.TransientModel):
             line["projects"].sort(key=lambda p: p["project"].name or "")
         return {"lines": lines, "total": total}
 
+    def _collections(self):
+        """Per customer, of the posted invoices of the period this user may see
+        in Client Profitability: invoiced (taxes included), collected,
+        outstanding, and the days to pay (invoice date to the last payment of
+        paid invoices, averaged weighted by their amounts; None without a paid
+        invoice), in the company currency, sorted by customer."""
+        groups = self.env["psa.profitability.report"]._read_group(
+            [*self._domain(), ("source", "=", "invoice")], ["move_id"]
+        )
+        moves = self.env["account.move"].browse([move.id for (move,) in groups]).sudo()
+        customers = {}
+        for move in moves:
+            partner = move.partner_id.commercial_partner_id
+            line = customers.setdefault(
+                partner,
+                {
+                    "partner": partner,
+                    "invoiced": 0.0,
+                    "collected": 0.0,
+                    "outstanding": 0.0,
+                    "paid_days": 0.0,
+                    "paid_amount": 0.0,
+                },
+            )
+            line["invoiced"] += move.amount_total_signed
+            line["outstanding"] += move.amount_residual_signed
+            line["collected"] += move.amount_total_signed - move.amount_residual_signed
+            paid_on = move._psa_paid_date()
+            if paid_on and move.invoice_date:
+                amount = abs(move.amount_total_signed)
+                line["paid_days"] += (paid_on - move.invoice_date).days * amount
+                line["paid_amount"] += amount
+        lines = sorted(customers.values(), key=lambda line: line["partner"].name or "")
+        for line in lines:
+            line["days_to_pay"] = self.env["psa.report.sources"]._ratio(
+                line["paid_days"], line["paid_amount"], percent=False
+            )
+        return lines
+
     @api.model
     def _add_profit_ratios(self, line):
         """Margin % and realization, as the profitability report's ratios."""
