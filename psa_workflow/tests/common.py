@@ -179,14 +179,16 @@ class PsaFixturesMixin:
         other_customer = cls.env["res.partner"].create(
             {"name": "PSA Other Customer", "is_company": True}
         )
+        cls.user_portal = cls._portal_contact(other_customer, "psa_portal_other")
+
+    @classmethod
+    def _portal_contact(cls, customer, login):
+        """A portal user (password = login) for a new contact of ``customer``."""
         contact = cls.env["res.partner"].create(
-            {"name": "PSA Other Contact", "parent_id": other_customer.id}
+            {"name": login.replace("_", " ").title(), "parent_id": customer.id}
         )
-        cls.user_portal = new_test_user(
-            cls.env,
-            login="psa_portal_other",
-            groups="base.group_portal",
-            partner_id=contact.id,
+        return new_test_user(
+            cls.env, login=login, groups="base.group_portal", partner_id=contact.id
         )
 
     @classmethod

@@ -11,7 +11,7 @@ import io
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import PsaHttpCommon
 from .timesheet_common import DAY
@@ -71,15 +71,7 @@ class PortalInvoiceWorkCommon(PsaHttpCommon):
         cls.invoice = result["moves"].with_env(cls.env)
         cls.invoice.invoice_date = fields.Date.today()
         cls.invoice.with_user(cls.user_billing).action_post()
-        contact = cls.env["res.partner"].create(
-            {"name": "PSA Customer Contact", "parent_id": cls.customer.id}
-        )
-        cls.user_customer = new_test_user(
-            cls.env,
-            login="psa_portal_customer",
-            groups="base.group_portal",
-            partner_id=contact.id,
-        )
+        cls.user_customer = cls._portal_contact(cls.customer, "psa_portal_customer")
         cls.page = f"/my/invoices/{cls.invoice.id}"
 
     def _get(self, path, login=None, token=None):

@@ -7,7 +7,7 @@ to the contacts of its customer (or the project's link), nobody else."""
 from datetime import timedelta
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import PsaHttpCommon
 from .timesheet_common import DAY
@@ -53,15 +53,7 @@ class PortalProgressCommon(PsaHttpCommon):
         log(0.5, DAY + timedelta(days=2))
         (approved | submitted).with_user(cls.user_employee).action_psa_submit()
         approved.with_user(cls.user_approver).action_psa_approve()
-        contact = cls.env["res.partner"].create(
-            {"name": "PSA Progress Contact", "parent_id": cls.customer.id}
-        )
-        cls.user_customer = new_test_user(
-            cls.env,
-            login="psa_progress_customer",
-            groups="base.group_portal",
-            partner_id=contact.id,
-        )
+        cls.user_customer = cls._portal_contact(cls.customer, "psa_progress_customer")
         cls.page = f"/my/progress/{cls.project_tm.id}"
 
 
