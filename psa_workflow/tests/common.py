@@ -182,6 +182,16 @@ class PsaFixturesMixin:
         cls.user_portal = cls._portal_contact(other_customer, "psa_portal_other")
 
     @classmethod
+    def _bill_at_role(cls, employee, name, rate=100.0):
+        """A new role ``name`` billed at ``rate``, the default role of
+        ``employee`` (their only one)."""
+        role = cls.env["psa.role"].create({"name": name, "default_bill_rate": rate})
+        employee.write(
+            {"psa_role_ids": [Command.set(role.ids)], "psa_default_role_id": role.id}
+        )
+        return role
+
+    @classmethod
     def _portal_contact(cls, customer, login):
         """A portal user (password = login) for a new contact of ``customer``."""
         contact = cls.env["res.partner"].create(

@@ -10,7 +10,7 @@ import csv
 import io
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import PsaHttpCommon
@@ -26,12 +26,7 @@ class PortalInvoiceWorkCommon(PsaHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_outsiders()
-        role = cls.env["psa.role"].create(
-            {"name": "PSA Portal Consultant", "default_bill_rate": 100.0}
-        )
-        cls.user_employee.employee_id.write(
-            {"psa_role_ids": [Command.set(role.ids)], "psa_default_role_id": role.id}
-        )
+        cls._bill_at_role(cls.user_employee.employee_id, "PSA Portal Consultant")
         lines = cls.env["account.analytic.line"]
         for index, (hours, note) in enumerate(((2.0, "Workshop"), (1.5, ""))):
             lines |= (

@@ -23,12 +23,7 @@ class PortalProgressCommon(PsaHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_outsiders()
-        role = cls.env["psa.role"].create(
-            {"name": "PSA Progress Consultant", "default_bill_rate": 100.0}
-        )
-        cls.user_employee.employee_id.write(
-            {"psa_role_ids": [Command.set(role.ids)], "psa_default_role_id": role.id}
-        )
+        cls._bill_at_role(cls.user_employee.employee_id, "PSA Progress Consultant")
         cls.project_tm.write(
             {
                 "psa_portal_progress": True,

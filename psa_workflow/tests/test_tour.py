@@ -10,12 +10,7 @@ from .common import PsaHttpCommon
 def _read_the_dashboard(case):
     """A project manager reads the dashboard: 4:00 of their project's time
     waits for their approval (so its cost is apart, not approved yet)."""
-    role = case.env["psa.role"].create(
-        {"name": "Dashboard Tour Role", "default_bill_rate": 100}
-    )
-    case.user_employee.employee_id.write(
-        {"psa_role_ids": [(6, 0, role.ids)], "psa_default_role_id": role.id}
-    )
+    case._bill_at_role(case.user_employee.employee_id, "Dashboard Tour Role")
     line = (
         case.env["account.analytic.line"]
         .with_user(case.user_employee)
