@@ -24,6 +24,14 @@ CSV_COLUMNS = (
 )
 
 
+def _csv_text(value):
+    """A text cell a spreadsheet will not run as a formula (entries' notes
+    are typed by consultants and opened by customers)."""
+    if value and value[0] in "=+-@\t\r":
+        return f"'{value}"
+    return value
+
+
 # One class per concern of the invoice, on purpose (the base class is
 # account_move.py's).
 # pylint: disable=consider-merging-classes-inherited
@@ -145,14 +153,17 @@ class AccountMove(models.Model):
         currency = work["currency"]
         for section in work["sections"]:
             for row in section["rows"]:
+                texts = [
+                    section["line"],
+                    kinds.get(row["kind"], row["kind"]),
+                    fields.Date.to_string(row["date"]) if row["date"] else "",
+                    row["consultant"],
+                    row["task"],
+                    row["description"],
+                ]
                 writer.writerow(
                     [
-                        section["line"],
-                        kinds.get(row["kind"], row["kind"]),
-                        fields.Date.to_string(row["date"]) if row["date"] else "",
-                        row["consultant"],
-                        row["task"],
-                        row["description"],
+                        *(_csv_text(text) for text in texts),
                         f"{row['hours']:.2f}" if row["kind"] == "time" else "",
                         f"{row['rate']:.{currency.decimal_places}f}"
                         if row["kind"] == "time"

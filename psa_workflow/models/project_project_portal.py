@@ -25,7 +25,7 @@ class ProjectProject(models.Model):
     def _psa_portal_visible_to(self, user, access_token=None):
         """Whether ``user`` (or a visitor with the project's ``access_token``)
         may see this project's progress: shared, and a contact of its
-        customer, or an internal user who may read the project."""
+        customer, or an approver or billing user who may read the project."""
         self.ensure_one()
         project = self.sudo()
         if not project.psa_portal_progress or not project.partner_id:
@@ -35,7 +35,11 @@ class ProjectProject(models.Model):
         if user._is_public():
             return False
         if user._is_internal():
-            return self.with_user(user).has_access("read")
+            # The amounts are the approvers' and billing's in the back end too.
+            return (
+                user.has_group("psa_workflow.group_psa_approver")
+                or user.has_group("psa_workflow.group_psa_billing")
+            ) and self.with_user(user).has_access("read")
         customer = project.partner_id.commercial_partner_id
         return user.partner_id.commercial_partner_id == customer
 

@@ -162,6 +162,14 @@ class TestPortalInvoiceWork(PortalInvoiceWorkCommon):
         )
         self.assertEqual({row["Currency"] for row in rows}, {"USD"})
 
+    def test_a_note_is_never_a_formula_in_the_csv(self):
+        self.lines[0].sudo().name = '=HYPERLINK("http://evil.example","x")'
+        rows = list(csv.DictReader(io.StringIO(self.invoice._psa_portal_csv())))
+        [note] = [
+            row["Description"] for row in rows if "HYPERLINK" in row["Description"]
+        ]
+        self.assertTrue(note.startswith("'="))
+
     def test_the_work_as_pdf(self):
         token = self.invoice._portal_ensure_token()
         response = self._get(f"{self.page}/work.pdf", token=token)

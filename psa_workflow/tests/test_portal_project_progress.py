@@ -103,6 +103,10 @@ class TestPortalProjectProgress(PortalProgressCommon):
                 self.assertEqual(response.status_code, 303)
         listing = self._get("/my/progress", login="psa_portal_other")
         self.assertNotIn(self.page, listing.text)
+        # An employee does not see the amounts the back end keeps from them;
+        # the project's approver does.
+        self.assertEqual(self._get(self.page, login="psa_employee").status_code, 303)
+        self.assertEqual(self._get(self.page, login="psa_approver").status_code, 200)
         # Not shared: not even the customer.
         self.project_tm.psa_portal_progress = False
         response = self._get(self.page, login="psa_progress_customer")
