@@ -88,7 +88,7 @@ class AccountAnalyticLine(models.Model):
         of ``day`` (a date or "YYYY-MM-DD", default: today) that have hours
         and are not after today (those are skipped, not refused). Returns the
         number of lines submitted."""
-        today = fields.Date.context_today(self)
+        today = self.env["psa.timesheet.week"]._today()
         day = to_date(self.env, day, "day") or today
         monday = day - timedelta(days=day.weekday())
         lines = self.search(

@@ -4,8 +4,13 @@ may be drafted (unless its company forbids it) but is not submitted,
 approved or invoiced before its day. The reports leave it out of
 utilization and realization until then (psa_utilization_report)."""
 
+from collections import defaultdict
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 # The states an entry after today may be in: still the employee's.
 OPEN_STATES = ("draft", "rejected")
@@ -25,27 +30,56 @@ class AccountAnalyticLine(models.Model):
         "and invoiced from its day.",
     )
 
-    @api.depends("date")
+    @api.depends("date", "employee_id")
     @api.depends_context("tz", "uid")
     def _compute_psa_is_future(self):
-        today = fields.Date.context_today(self)
+        future = self._psa_future()
         for line in self:
-            line.psa_is_future = bool(line.date and line.date > today)
+            line.psa_is_future = line in future
 
     def _search_psa_is_future(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise ValidationError(
                 self.env._("Search 'After Today' with = or != and a boolean.")
             )
-        future = (operator == "=") == value
-        today = fields.Date.context_today(self)
-        return [("date", ">" if future else "<=", today)]
+        after = ">" if (operator == "=") == value else "<="
+        # Each entry by its employee's today (as ``_psa_future``): the time
+        # zones grouped by the day it is in them now (two or three days).
+        now = pytz.utc.localize(fields.Datetime.now())
+        zones_of_day = defaultdict(list)
+        for zone in pytz.all_timezones:
+            zones_of_day[now.astimezone(pytz.timezone(zone)).date()].append(zone)
+        return expression.OR(
+            [
+                [
+                    ("employee_id", "=", False),
+                    ("date", after, fields.Date.context_today(self)),
+                ],
+                *(
+                    [("employee_id.tz", "in", zones), ("date", after, day)]
+                    for day, zones in zones_of_day.items()
+                ),
+            ]
+        )
+
+    def _psa_today_of(self):
+        """Each entry's today: its employee's (``hr.employee._psa_today``),
+        so that whoever writes it (the employee, an approver abroad, a
+        scheduled job) sees the same entries as after today."""
+        todays = {}
+        default = fields.Date.context_today(self)
+        for line in self:
+            employee = line.employee_id
+            if employee not in todays:
+                todays[employee] = employee._psa_today() if employee else default
+        return {line: todays[line.employee_id] for line in self}
 
     def _psa_future(self):
-        """The project timesheets of ``self`` dated after the user's today."""
-        today = fields.Date.context_today(self)
+        """The project timesheets of ``self`` dated after their employee's
+        today."""
+        todays = self._psa_today_of()
         return self.filtered(
-            lambda line: line.project_id and line.date and line.date > today
+            lambda line: line.project_id and line.date and line.date > todays[line]
         )
 
     def _psa_future_problem(self):
@@ -57,7 +91,7 @@ class AccountAnalyticLine(models.Model):
         return self.env._(
             "Dated after today (%(today)s): these entries can be submitted, "
             "approved and invoiced from their day, not before.\n%(entries)s",
-            today=fields.Date.context_today(self),
+            today=future[:1]._psa_today_of()[future[:1]],
             entries=self._psa_list(future),
         )
 

@@ -62,7 +62,8 @@ class AccountAnalyticLine(models.Model):
     def _psa_timer_midnight(self):
         """The end of the entry's day in its employee's time zone (UTC, naive)."""
         self.ensure_one()
-        tz = pytz.timezone(self.employee_id.tz or self.env.user.tz or "UTC")
+        employee = self.employee_id
+        tz = pytz.timezone(employee._psa_tz() if employee else self.env.user.tz or "UTC")
         midnight = datetime.combine(self.date + timedelta(days=1), time.min)
         return tz.localize(midnight).astimezone(pytz.utc).replace(tzinfo=None)
 

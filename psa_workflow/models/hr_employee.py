@@ -68,6 +68,17 @@ class HrEmployee(models.Model):
                     )
                 )
 
+    def _psa_tz(self):
+        """The employee's time zone (then its user's, then UTC): the clock its
+        timesheets are dated by, whoever's session reads or writes them."""
+        self.ensure_one()
+        employee = self.sudo()
+        return employee.tz or employee.user_id.tz or "UTC"
+
+    def _psa_today(self):
+        """Today where the employee works (see ``_psa_tz``)."""
+        return fields.Date.context_today(self.with_context(tz=self._psa_tz()))
+
     @api.onchange("psa_role_ids")
     def _onchange_psa_role_ids(self):
         if self.psa_default_role_id not in self.psa_role_ids._origin:

@@ -60,8 +60,15 @@ class PsaTimesheetWeek(models.AbstractModel):
         return employee
 
     @api.model
+    def _today(self):
+        """Today on the user's employee's clock, as the entries see it
+        (``hr.employee._psa_today``)."""
+        employee = self.env.user.employee_id
+        return employee._psa_today() if employee else fields.Date.context_today(self)
+
+    @api.model
     def _monday(self, day):
-        day = to_date(self.env, day, "day") or fields.Date.context_today(self)
+        day = to_date(self.env, day, "day") or self._today()
         return day - timedelta(days=day.weekday())
 
     @api.model
@@ -131,7 +138,7 @@ class PsaTimesheetWeek(models.AbstractModel):
                 start=format_date(self.env, monday),
                 end=format_date(self.env, dates[-1]),
             ),
-            "today": fields.Date.to_string(fields.Date.context_today(self)),
+            "today": fields.Date.to_string(self._today()),
             "employee_name": employee.name,
             "days": self._week_days(dates, lines, hints, day_totals),
             "rows": rows,
@@ -225,7 +232,7 @@ class PsaTimesheetWeek(models.AbstractModel):
     def _week_days(self, dates, lines, hints, day_totals):
         """The grid's columns: each day's label, working hours hint, total,
         and whether all its entries are locked (approved or invoiced)."""
-        today = fields.Date.context_today(self)
+        today = self._today()
         states_of_day = defaultdict(set)
         for line in lines:
             states_of_day[line.date].add(line.psa_state)

@@ -40,7 +40,7 @@ class PsaTimesheetWeek(models.AbstractModel):
         the time (one is made, without hours, if there is none). Returns
         today's week."""
         employee = self._employee()
-        today = fields.Date.context_today(self)
+        today = employee._psa_today()
         if isinstance(cell, dict):
             cell = {**cell, "date": fields.Date.to_string(today)}
         project, task, day, lines = self._one_cell(employee, cell)
@@ -65,6 +65,6 @@ class PsaTimesheetWeek(models.AbstractModel):
         """Stop the user's running timer; returns the week of its entry."""
         employee = self._employee()
         running = self._running_timers(employee)
-        day = running[:1].date or fields.Date.context_today(self)
+        day = running[:1].date or employee._psa_today()
         running._psa_stop_timers()
         return self.read_week(fields.Date.to_string(day))

@@ -6,6 +6,8 @@ approved, invoiced or counted in utilization until its day."""
 from contextlib import contextmanager
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -18,9 +20,8 @@ class TestFutureTime(PsaInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(
-            cls.env["res.users"].with_user(cls.user_employee)
-        )
+        # The entries' today: their employee's, whoever writes them.
+        cls.today = cls.user_employee.employee_id._psa_today()
 
     @contextmanager
     def _refused(self, exception, text):
@@ -132,3 +133,29 @@ class TestFutureTime(PsaInvoicingCommon):
         mine = [("id", "in", (later | before).ids)]
         self.assertEqual(Line.search([*mine, ("psa_is_future", "=", True)]), later)
         self.assertEqual(Line.search([*mine, ("psa_is_future", "!=", True)]), before)
+
+    def test_an_entrys_today_is_its_employees_whoever_writes_it(self):
+        # 23:30 in London is already tomorrow in Brussels and still today in
+        # New York: the entries follow their employee's clock (Brussels).
+        self.user_employee.employee_id.tz = "Europe/Brussels"
+        self.user_approver.tz = "America/New_York"
+        with freeze_time("2026-03-10 23:30:00"):
+            brussels_today = fields.Date.to_date("2026-03-11")
+            self.assertEqual(
+                self.user_employee.employee_id._psa_today(), brussels_today
+            )
+            today = self._log(2.0, day=brussels_today)
+            later = self._log(1.0, day=brussels_today + timedelta(days=1))
+            Line = self.env["account.analytic.line"].with_user(self.user_approver)
+            mine = [("id", "in", (today | later).ids)]
+            self.assertEqual(Line.search([*mine, ("psa_is_future", "=", True)]), later)
+            self.assertEqual(Line.browse(today.ids).mapped("psa_is_future"), [False])
+            today.with_user(self.user_employee).action_psa_submit()
+            # Approved from New York, where it is still the 10th.
+            today.with_user(self.user_approver).action_psa_approve()
+            self.assertEqual(today.psa_state, "approved")
+            # Written by the server (its own clock): still refused tomorrow's.
+            with self._refused(ValidationError, "Dated after today (2026-03-11)"):
+                later.with_user(self.user_approver).sudo().write(
+                    {"psa_state": "submitted"}
+                )

@@ -66,9 +66,9 @@ class TestTimesheetWeekTimer(PsaTimesheetCommon):
         self.assertEqual(first.unit_amount, 0.5)
 
     def test_a_timer_stops_at_midnight(self):
-        yesterday = fields.Date.context_today(self.user_employee) - timedelta(days=1)
-        line = self._log(1.0, day=yesterday)
         self.emp.tz = "UTC"
+        yesterday = self.emp._psa_today() - timedelta(days=1)
+        line = self._log(1.0, day=yesterday)
         # Started at 23:00 of its day: one hour until midnight, whenever stopped.
         line.sudo().psa_timer_start = fields.Datetime.to_datetime(
             f"{yesterday} 23:00:00"
