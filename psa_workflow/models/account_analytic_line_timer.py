@@ -63,7 +63,9 @@ class AccountAnalyticLine(models.Model):
         """The end of the entry's day in its employee's time zone (UTC, naive)."""
         self.ensure_one()
         employee = self.employee_id
-        tz = pytz.timezone(employee._psa_tz() if employee else self.env.user.tz or "UTC")
+        tz = pytz.timezone(
+            employee._psa_tz() if employee else self.env.user.tz or "UTC"
+        )
         midnight = datetime.combine(self.date + timedelta(days=1), time.min)
         return tz.localize(midnight).astimezone(pytz.utc).replace(tzinfo=None)
 
