@@ -12,6 +12,7 @@ from . import project_project_approvers
 from . import project_project_schedule
 from . import project_project_lifecycle
 from . import project_project_portal
+from . import project_project_signoff
 from . import project_task
 from . import psa_rate
 from . import res_partner
@@ -24,6 +25,9 @@ from . import account_analytic_line_timer
 from . import account_analytic_line_activities
 from . import account_analytic_line_invoicing
 from . import account_analytic_line_caps
+from . import account_analytic_line_signoff
+from . import psa_customer_approval
+from . import psa_customer_approval_log
 from . import psa_project_member
 from . import psa_employee_capacity
 from . import resource_calendar

@@ -76,7 +76,8 @@ class PsaBillableMixin(models.AbstractModel):
     @api.model
     def _psa_report_sources(self):
         """``{"wip" | "profitability": (source, label)}``: the value of the
-        reports' *source* for this kind's rows."""
+        reports' *source* for this kind's rows (a list of pairs when the kind
+        gives a report several branches)."""
         return {}
 
     @api.model

@@ -74,13 +74,15 @@ class PsaInvoicingEngine(models.AbstractModel):
 
     @api.model
     def _psa_report_sources(self, report):
-        """``[(source, label)]`` of ``report`` (``wip``, ``profitability``),
-        one per billable kind that declares one, in invoice order."""
-        return [
-            model._psa_report_sources()[report]
-            for model in self._psa_billable_models()
-            if report in model._psa_report_sources()
-        ]
+        """``[(source, label)]`` of ``report`` (``wip``, ``profitability``):
+        what each billable kind declares (one pair, or a list of them), in
+        invoice order."""
+        sources = []
+        for model in self._psa_billable_models():
+            declared = model._psa_report_sources().get(report)
+            if declared:
+                sources.extend(declared if isinstance(declared, list) else [declared])
+        return sources
 
     @api.model
     def _psa_kind_call(self, method, *args):

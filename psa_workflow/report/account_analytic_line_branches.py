@@ -8,6 +8,9 @@ not approved yet, billed against standard value) and Earned vs Projected
 from odoo import api, models
 from odoo.tools import SQL
 
+# Approved inside the firm, not by the customer yet (projects asking it).
+AWAITING_CUSTOMER = ("to_send", "waiting", "disputed")
+
 
 # The reports' side of a billable kind, on purpose next to the reports.
 # pylint: disable=consider-merging-classes-inherited
@@ -17,13 +20,19 @@ class AccountAnalyticLine(models.Model):
     @api.model
     def _psa_report_sources(self):
         return {
-            "wip": ("time", self.env._("Time (T&M)")),
+            "wip": [
+                ("time", self.env._("Time (T&M)")),
+                ("time_customer", self.env._("Time Awaiting the Customer")),
+            ],
             "profitability": ("timesheet", self.env._("Timesheet")),
         }
 
     @api.model
     def _psa_wip_branches(self, report):
-        return {"time": self._psa_wip_time(report)}
+        return {
+            "time": self._psa_wip_time(report, awaiting_customer=False),
+            "time_customer": self._psa_wip_time(report, awaiting_customer=True),
+        }
 
     @api.model
     def _psa_profitability_branches(self, report):
@@ -37,25 +46,32 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def _psa_wip_entries(self, row):
+        earned = [
+            ("project_id", "=", row.project_id.id),
+            ("psa_billable", "=", True),
+            ("psa_state", "=", "invoiced" if row.on_draft else "approved"),
+            ("psa_cap_decision", "!=", "write_off"),
+        ]
         return {
             "time": (
                 "account.analytic.line",
-                [
-                    ("project_id", "=", row.project_id.id),
-                    ("psa_billable", "=", True),
-                    ("psa_state", "=", "invoiced" if row.on_draft else "approved"),
-                    ("psa_cap_decision", "!=", "write_off"),
-                ],
+                [*earned, ("psa_customer_state", "in", (False, "approved"))],
+            ),
+            "time_customer": (
+                "account.analytic.line",
+                [*earned, ("psa_customer_state", "in", AWAITING_CUSTOMER)],
             ),
         }
 
     @api.model
-    def _psa_wip_time(self, report):
-        """Time & materials: earned time on no posted invoice."""
+    def _psa_wip_time(self, report, awaiting_customer):
+        """Time & materials: earned time on no posted invoice; apart, the time
+        the customer has not approved yet (projects asking it)."""
         sources = self.env["psa.report.sources"]
+        awaiting = SQL("COALESCE(a.psa_customer_state IN %s, FALSE)", AWAITING_CUSTOMER)
         return SQL(
             """
-            SELECT a.project_id AS project_id, 'time' AS source,
+            SELECT a.project_id AS project_id, %(source)s AS source,
                    COALESCE(a.psa_currency_id, p.psa_currency_id) AS currency_id,
                    a.psa_state = 'invoiced' AS on_draft,
                    COALESCE(a.psa_bill_amount, 0.0) AS amount,
@@ -64,8 +80,11 @@ class AccountAnalyticLine(models.Model):
               FROM account_analytic_line a
               %(joins)s
               %(link)s
-             WHERE %(earned)s AND %(not_posted)s
+             WHERE %(earned)s AND %(not_posted)s AND %(awaiting)s = %(wanted)s
             """,
+            source="time_customer" if awaiting_customer else "time",
+            awaiting=awaiting,
+            wanted=awaiting_customer,
             joins=report._psa_wip_joins("a.project_id"),
             link=sources._invoice_link("timesheet_id", "a.id"),
             earned=sources._earned_time(),

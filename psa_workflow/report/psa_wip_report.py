@@ -42,6 +42,7 @@ class PsaWipReport(models.Model):
             "psa_bill_amount_company",
             "psa_currency_id",
             "psa_cap_decision",
+            "psa_customer_state",
         ],
         "account.move": ["state"],
         "hr.expense": [
@@ -88,7 +89,8 @@ class PsaWipReport(models.Model):
         selection="_psa_source_selection",
         string="What",
         readonly=True,
-        help="Time: approved billable time of time & materials projects. "
+        help="Time: approved billable time of time & materials projects (apart: "
+        "the time a project's customer has not approved yet). "
         "Expenses: approved re-billable expenses. Installments: fixed-price "
         "installments due. Milestones: milestones reached.",
     )

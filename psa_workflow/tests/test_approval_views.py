@@ -11,6 +11,12 @@ from .timesheet_common import DAY
 COST_FIELDS = ("amount", "psa_bill_rate", "psa_bill_amount", "psa_bill_amount_company")
 
 
+DISPUTED_OPEN = (
+    "psa_customer_state != 'disputed' or psa_state != 'approved' "
+    "or psa_cap_decision == 'write_off'"
+)
+
+
 @tagged("post_install", "-at_install")
 class TestApprovalViews(PsaInvoicingCommon):
     """What approvers and consultants see of the approval: the approval form,
@@ -60,6 +66,9 @@ class TestApprovalViews(PsaInvoicingCommon):
                 "action_psa_approve_week": "psa_state != 'submitted'",
                 "action_psa_reject": "psa_state not in ('submitted', 'approved')",
                 "action_psa_reopen": "psa_state != 'approved'",
+                # What the customer disputed (projects asking the customer).
+                "action_psa_signoff_send_again": DISPUTED_OPEN,
+                "action_psa_signoff_write_off": DISPUTED_OPEN,
             },
         )
         self.assertTrue(

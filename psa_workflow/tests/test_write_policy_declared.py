@@ -64,6 +64,15 @@ class TestWritePolicyDeclared(PsaInvoicingCommon):
     def _records(self):
         milestone = self._milestone_project().milestone_ids[:1]
         self.project_fixed.psa_contract_amount = 1000.0
+        # A customer's approval request, for the entry's guarded link to one.
+        self.env["psa.customer.approval"].create(
+            {
+                "name": "PSA Test Request",
+                "project_id": self.project_tm.id,
+                "partner_id": self.customer.id,
+                "customer_id": self.customer.id,
+            }
+        )
         return {
             "account.analytic.line": self._log(hours=1.0),
             "hr.expense": self._create_expense(
