@@ -196,15 +196,3 @@ class AccountMove(models.Model):
             "amount": self.env._("Amount"),
             "currency": self.env._("Currency"),
         }[name]
-
-    def _psa_paid_date(self):
-        """The day a paid (or in payment) customer invoice got its last
-        payment, else None."""
-        self.ensure_one()
-        if self.payment_state not in ("paid", "in_payment"):
-            return None
-        receivable = self.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        partials = receivable.matched_credit_ids | receivable.matched_debit_ids
-        return max(partials.mapped("max_date"), default=None)

@@ -23,6 +23,10 @@ PROFITABILITY = (
     "margin",
     "revenue_invoiced",
     "unapproved_cost",
+    "collected",
+    "outstanding",
+    "paid_days",
+    "paid_amount",
 )
 REVENUE = ("projected", "earned", "invoiced", "wip")
 TOP_CUSTOMERS = 5
@@ -199,9 +203,14 @@ class PsaDashboard(models.AbstractModel):
         """The report's percentages (ratios of sums) of ``figures``, for those
         whose measures the user may read."""
         ratio = self.env["psa.report.sources"]._ratio
-        for name, (numerator, denominator) in self.env[model]._psa_ratios.items():
+        ratios = self.env[model]._psa_ratios.items()
+        for name, (numerator, denominator, *percent) in ratios:
             if numerator in figures and denominator in figures:
-                figures[name] = ratio(figures[numerator], figures[denominator])
+                figures[name] = ratio(
+                    figures[numerator],
+                    figures[denominator],
+                    percent=percent[0] if percent else True,
+                )
         return figures
 
     @api.model

@@ -27,7 +27,11 @@ class PsaProfitabilityReport(models.Model):
     - realization of billable time = what posted invoices bill for it / its
       standard value (its value at its rate when it was invoiced): below
       100 % when accountants wrote the invoice lines down ("—" when nothing
-      was billed).
+      was billed);
+    - collections, on the invoiced rows: collected and outstanding (the
+      invoiced amount split by the share of its invoice paid), and the days
+      to pay (invoice date to the last payment of paid invoices, averaged
+      weighted by amount).
 
     Client profitability: projects with a customer only. Internal projects
     (no customer) are left out, their cost included.
@@ -43,6 +47,7 @@ class PsaProfitabilityReport(models.Model):
     _psa_ratios = {
         "margin_percent": ("margin", "revenue"),
         "realization": ("billed_amount", "standard_amount"),
+        "days_to_pay": ("paid_days", "paid_amount", False),
     }
     _psa_sums = {
         "cost": {"timesheet_cost": 1, "expense_cost": 1},
@@ -60,7 +65,16 @@ class PsaProfitabilityReport(models.Model):
             "psa_bill_amount_company",
             "psa_cap_decision",
         ],
-        "account.move": ["state", "move_type", "invoice_currency_rate"],
+        "account.move": [
+            "state",
+            "move_type",
+            "invoice_currency_rate",
+            "invoice_date",
+            "amount_total_signed",
+            "amount_residual_signed",
+            "payment_state",
+        ],
+        "account.partial.reconcile": ["max_date", "debit_move_id", "credit_move_id"],
         "hr.expense": [
             "psa_project_id",
             "state",
@@ -158,6 +172,33 @@ class PsaProfitabilityReport(models.Model):
         help="Billed time / its standard value: below 100 % when invoice lines "
         "were written down; empty (—) when no time was billed.",
     )
+    collected = fields.Monetary(
+        readonly=True,
+        help="The paid share of the invoiced amount (a partly paid invoice in "
+        "proportion).",
+    )
+    outstanding = fields.Monetary(
+        readonly=True, help="The share of the invoiced amount not paid yet."
+    )
+    paid_days = fields.Float(
+        string="Days to Pay x Amount",
+        readonly=True,
+        help="Of paid invoices: the days from the invoice to its last payment, "
+        "times the amount (the weights of the average days to pay).",
+    )
+    paid_amount = fields.Monetary(
+        string="Paid Invoices",
+        readonly=True,
+        help="The invoiced amount of paid invoices.",
+    )
+    days_to_pay = fields.Float(
+        string="Days to Pay",
+        readonly=True,
+        digits=(16, 1),
+        aggregator="avg",
+        help="Paid invoices: days from the invoice date to the last payment, "
+        "averaged weighted by amount; empty (—) without a paid invoice.",
+    )
 
     @property
     def _table_query(self):
@@ -173,12 +214,46 @@ class PsaProfitabilityReport(models.Model):
                    s.unapproved_cost,
                    s.earned - s.timesheet_cost - s.expense_cost AS margin,
                    0.0 AS margin_percent,
-                   s.billed_amount, s.standard_amount, 0.0 AS realization
-              FROM (%s) s
+                   s.billed_amount, s.standard_amount, 0.0 AS realization,
+                   COALESCE(s.invoiced * pay.paid_share, 0.0) AS collected,
+                   COALESCE(s.invoiced * (1.0 - pay.paid_share), 0.0) AS outstanding,
+                   COALESCE(s.invoiced * pay.days, 0.0) AS paid_days,
+                   CASE WHEN pay.days IS NOT NULL THEN s.invoiced ELSE 0.0 END
+                       AS paid_amount,
+                   0.0 AS days_to_pay
+              FROM (%(branches)s) s
               JOIN project_project p ON p.id = s.project_id
               JOIN res_partner rp ON rp.id = p.partner_id
+              LEFT JOIN LATERAL (%(payments)s) pay ON s.source = 'invoice'
             """,
-            sources._union(self._psa_profitability_branches()),
+            branches=sources._union(self._psa_profitability_branches()),
+            payments=self._psa_invoice_payments("s.move_id"),
+        )
+
+    @api.model
+    def _psa_invoice_payments(self, move):
+        """Of the posted invoice ``move`` (an SQL column): ``paid_share``, the
+        share of its total paid, and ``days``, from its date to its last
+        payment once paid (customer invoices; NULL otherwise)."""
+        return SQL(
+            """
+            SELECT CASE WHEN m.amount_total_signed = 0 THEN 1.0
+                        ELSE 1.0 - m.amount_residual_signed / m.amount_total_signed
+                   END AS paid_share,
+                   CASE WHEN m.move_type = 'out_invoice'
+                             AND m.payment_state IN ('paid', 'in_payment')
+                        THEN (SELECT MAX(apr.max_date)
+                                FROM account_move_line rl
+                                JOIN account_partial_reconcile apr
+                                  ON rl.id IN (apr.debit_move_id, apr.credit_move_id)
+                               WHERE rl.move_id = m.id
+                                 AND rl.display_type = 'payment_term')
+                             - m.invoice_date
+                   END AS days
+              FROM account_move m
+             WHERE m.id = %s
+            """,
+            SQL(move),
         )
 
     @api.model

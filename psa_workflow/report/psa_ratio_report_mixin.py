@@ -11,7 +11,8 @@ class PsaRatioReportMixin(models.AbstractModel):
     _inherit = ["psa.sql.report.mixin"]
     _description = "PSA report with ratio measures"
 
-    # {ratio field: (numerator field, denominator field)}
+    # {ratio field: (numerator field, denominator field[, percent])}: a
+    # percentage unless ``percent`` is False (an average: days to pay).
     _psa_ratios = {}
 
     @api.model
@@ -25,8 +26,8 @@ class PsaRatioReportMixin(models.AbstractModel):
         }
         extra = [
             f"{part}:sum"
-            for numerator, denominator in ratios.values()
-            for part in (numerator, denominator)
+            for parts in ratios.values()
+            for part in parts[:2]
             if part not in fields and f"{part}:sum" not in fields
         ]
         rows = super().read_group(
@@ -40,8 +41,10 @@ class PsaRatioReportMixin(models.AbstractModel):
         )
         sources = self.env["psa.report.sources"]
         for row in rows:
-            for name, (numerator, denominator) in ratios.items():
+            for name, (numerator, denominator, *percent) in ratios.items():
                 row[name] = sources._ratio(
-                    row.get(numerator) or 0.0, row.get(denominator) or 0.0
+                    row.get(numerator) or 0.0,
+                    row.get(denominator) or 0.0,
+                    percent=percent[0] if percent else True,
                 )
         return rows

@@ -128,6 +128,12 @@ class TestDashboard(PsaInvoicingCommon):
                     "margin_percent": 390.0 / 750.0 * 100,
                     "revenue_invoiced": 350.0,  # beside
                     "unapproved_cost": 20.0,  # the draft 0.5 h, apart
+                    # Collections: the invoice posted, not paid
+                    "collected": 0.0,
+                    "outstanding": 350.0,
+                    "paid_days": 0.0,
+                    "paid_amount": 0.0,
+                    "days_to_pay": False,  # no paid invoice
                     "top_customers": [
                         {
                             "partner_id": self.customer.id,
@@ -197,9 +203,13 @@ class TestDashboard(PsaInvoicingCommon):
                         "margin",
                         "revenue_invoiced",
                         "unapproved_cost",
+                        "collected",
+                        "outstanding",
+                        "paid_days",
+                        "paid_amount",
                     ),
                     user,
-                    ("margin_percent",),
+                    ("margin_percent", "days_to_pay"),
                 ),
                 user.login,
             )

@@ -359,7 +359,7 @@ class TestCustomerSignoffEndToEnd(SignoffCommon, PsaHttpCommon):
         # Client Profitability shows it collected.
         self.assertEqual(
             self._collections(today),
-            (invoice.amount_total, invoice.amount_total, 0.0),
+            (invoice.amount_untaxed, invoice.amount_untaxed, 0.0),
         )
         # The trail of the customer's answers.
         self.assertEqual(

@@ -218,42 +218,31 @@ class PsaReportPrint(models.TransientModel):
 
     def _collections(self):
         """Per customer, of the posted invoices of the period this user may see
-        in Client Profitability: invoiced (taxes included), collected,
-        outstanding, and the days to pay (invoice date to the last payment of
-        paid invoices, averaged weighted by their amounts; None without a paid
-        invoice), in the company currency, sorted by customer."""
+        in Client Profitability (its collections columns): invoiced, collected,
+        outstanding (untaxed, a partly paid invoice in proportion), and the
+        days to pay (invoice date to the last payment of paid invoices,
+        averaged weighted by amount; None without a paid invoice), in the
+        company currency, sorted by customer."""
+        measures = ("revenue_invoiced", "collected", "outstanding")
         groups = self.env["psa.profitability.report"]._read_group(
-            [*self._domain(), ("source", "=", "invoice")], ["move_id"]
+            [*self._domain(), ("source", "=", "invoice")],
+            ["partner_id"],
+            [f"{name}:sum" for name in (*measures, "paid_days", "paid_amount")],
         )
-        moves = self.env["account.move"].browse([move.id for (move,) in groups]).sudo()
-        customers = {}
-        for move in moves:
-            partner = move.partner_id.commercial_partner_id
-            line = customers.setdefault(
-                partner,
-                {
-                    "partner": partner,
-                    "invoiced": 0.0,
-                    "collected": 0.0,
-                    "outstanding": 0.0,
-                    "paid_days": 0.0,
-                    "paid_amount": 0.0,
-                },
+        ratio = self.env["psa.report.sources"]._ratio
+        lines = [
+            {
+                "partner": partner,
+                "invoiced": invoiced,
+                "collected": collected,
+                "outstanding": outstanding,
+                "days_to_pay": ratio(paid_days, paid_amount, percent=False),
+            }
+            for partner, invoiced, collected, outstanding, paid_days, paid_amount in (
+                groups
             )
-            line["invoiced"] += move.amount_total_signed
-            line["outstanding"] += move.amount_residual_signed
-            line["collected"] += move.amount_total_signed - move.amount_residual_signed
-            paid_on = move._psa_paid_date()
-            if paid_on and move.invoice_date:
-                amount = abs(move.amount_total_signed)
-                line["paid_days"] += (paid_on - move.invoice_date).days * amount
-                line["paid_amount"] += amount
-        lines = sorted(customers.values(), key=lambda line: line["partner"].name or "")
-        for line in lines:
-            line["days_to_pay"] = self.env["psa.report.sources"]._ratio(
-                line["paid_days"], line["paid_amount"], percent=False
-            )
-        return lines
+        ]
+        return sorted(lines, key=lambda line: line["partner"].name or "")
 
     @api.model
     def _add_profit_ratios(self, line):
