@@ -11,11 +11,12 @@ from odoo.tools import SQL
 
 from .psa_write_policy import SERVER
 
+# Read under the column "Customer" (lists) or "Customer Approval" (forms).
 CUSTOMER_STATES = [
-    ("to_send", "To Send to the Customer"),
-    ("waiting", "Waiting for the Customer"),
-    ("approved", "Approved by the Customer"),
-    ("disputed", "Disputed by the Customer"),
+    ("to_send", "To Send"),
+    ("waiting", "Waiting"),
+    ("approved", "Approved"),
+    ("disputed", "Disputed"),
 ]
 
 

@@ -224,20 +224,23 @@ class PsaProfitabilityReport(models.Model):
               FROM (%(branches)s) s
               JOIN project_project p ON p.id = s.project_id
               JOIN res_partner rp ON rp.id = p.partner_id
-              LEFT JOIN LATERAL (%(payments)s) pay ON s.source = 'invoice'
+              LEFT JOIN (%(payments)s) pay
+                     ON pay.move_id = s.move_id AND s.source = 'invoice'
             """,
             branches=sources._union(self._psa_profitability_branches()),
-            payments=self._psa_invoice_payments("s.move_id"),
+            payments=self._psa_invoice_payments(),
         )
 
     @api.model
-    def _psa_invoice_payments(self, move):
-        """Of the posted invoice ``move`` (an SQL column): ``paid_share``, the
-        share of its total paid, and ``days``, from its date to its last
-        payment once paid (customer invoices; NULL otherwise)."""
+    def _psa_invoice_payments(self):
+        """Of each posted customer invoice and credit note (``move_id``):
+        ``paid_share``, the share of its total paid, and ``days``, from its
+        date to its last payment once paid (customer invoices; NULL
+        otherwise). One row per invoice, joined to the invoiced rows."""
         return SQL(
             """
-            SELECT CASE WHEN m.amount_total_signed = 0 THEN 1.0
+            SELECT m.id AS move_id,
+                   CASE WHEN m.amount_total_signed = 0 THEN 1.0
                         ELSE 1.0 - m.amount_residual_signed / m.amount_total_signed
                    END AS paid_share,
                    CASE WHEN m.move_type = 'out_invoice'
@@ -251,9 +254,9 @@ class PsaProfitabilityReport(models.Model):
                              - m.invoice_date
                    END AS days
               FROM account_move m
-             WHERE m.id = %s
-            """,
-            SQL(move),
+             WHERE m.move_type IN ('out_invoice', 'out_refund')
+               AND m.state = 'posted'
+            """
         )
 
     @api.model

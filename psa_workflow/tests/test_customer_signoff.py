@@ -251,9 +251,15 @@ class TestCustomerSignoff(SignoffCommon, PsaInvoicingCommon):
             self.Approval.with_user(self.user_contact).search([])
         with self.assertRaises(AccessError):
             self.Approval.with_user(self.user_employee).search([])
-        self.assertEqual(
-            self.Approval.with_user(self.user_approver).search([]), request
-        )
+        # Approvers read the requests of the projects they approve; billing all.
+        mine = [("project_id", "in", (self.project_tm | self.project_fixed).ids)]
+        Approval = self.Approval.with_user(self.user_approver)
+        self.assertEqual(Approval.search(mine), request)
+        self.project_tm.user_id = self.user_admin
+        self.assertNotIn(self.user_approver, self.project_tm.psa_approver_ids)
+        self.env.flush_all()
+        self.assertFalse(Approval.search(mine))
+        self.assertIn(request, self.Approval.with_user(self.user_billing).search([]))
 
     def test_the_approver_is_a_contact_of_the_customer_with_an_e_mail(self):
         stranger = self.env["res.partner"].create(

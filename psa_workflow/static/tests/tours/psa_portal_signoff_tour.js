@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("psa_portal_signoff_tour", {
         },
         {
             content: "Both entries wait, with their amounts",
-            trigger: '#psa_signoff .psa_signoff_approve:contains("Approve 2 Entries")',
+            trigger: '.psa_signoff_summary .psa_signoff_approve:contains("Approve 2 Entries")',
         },
         {
             content: "Dispute the workshop",
@@ -46,7 +46,7 @@ registry.category("web_tour.tours").add("psa_portal_signoff_tour", {
         },
         {
             content: "Approve what is left",
-            trigger: '.psa_signoff_approve:contains("Approve 1 Entry")',
+            trigger: '.psa_signoff_summary .psa_signoff_approve:contains("Approve 1 Entry")',
             run: "click",
         },
         {
