@@ -233,6 +233,14 @@ class TestCustomerSignoff(SignoffCommon, PsaInvoicingCommon):
         self.assertEqual(request.state, "cancel")
         self.assertEqual(set(lines.mapped("psa_customer_state")), {False})
         self.assertEqual(self._invoiced_entries(), lines)
+        # Invoiced since: the withdrawn request takes no answer.
+        for answer in (
+            lambda: request.psa_customer_approve(self.contact),
+            lambda: request.psa_customer_dispute(lines[0].id, "Late.", self.contact),
+        ):
+            with self.assertRaises(UserError):
+                answer()
+        self.assertFalse(request.log_ids)
 
     def test_time_approved_before_the_project_asked_waits_too(self):
         self.project_tm.psa_customer_signoff = False
